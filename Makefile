@@ -1,0 +1,35 @@
+# make run: install, index corpus/, serve at http://127.0.0.1:5000
+# make test: install, run the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INDEX_DIR ?= index
+
+.PHONY: install index run test test-all bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+index: install
+	$(BIN)/reports-index build corpus --index-dir $(INDEX_DIR)
+
+run: index
+	$(BIN)/reports-web --index-dir $(INDEX_DIR) --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/pytest
+
+test-all: install
+	$(BIN)/pytest -m ""
+
+bench: install
+	$(BIN)/python -m bench --reports 1000
+
+clean:
+	rm -rf $(VENV) $(INDEX_DIR) *.egg-info

@@ -1,0 +1,1 @@
+"""The web UI (Flask) over the search layer."""
