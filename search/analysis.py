@@ -1,0 +1,370 @@
+"""Analysis (shared by index and query time): normalization, exact character grams, jieba words.
+
+Everything that turns text into index terms lives here, so the index builder (``indexer``) and the
+query side (``search.query``/``search.engine``) analyse text identically.
+
+- ``normalize(text)`` folds each character on its own: NFKC (full-width → half-width, compatibility
+  forms), traditional → simplified (a character table from OpenCC's ``TSCharacters``, never phrase
+  conversion, so one character stays one character) and case folding. It returns the normalized
+  string and, when lengths differ, a map from normalized offsets back to original offsets.
+- Exact matching: normalized text is cut into runs. A *word run* is a maximal run of letters and
+  digits; a whitespace run is one separator *slot*; any other character (punctuation, symbols) is a
+  slot of its own. Each slot has a position. Every word character is indexed as a unigram and every
+  adjacent pair inside a word run as a bigram, both at the position of their first character;
+  punctuation is indexed as a unigram. A string is found literally iff its grams occur at the same
+  relative positions, and because bigrams never span a separator, a term never matches across one.
+- Words: jieba (accurate mode, never search mode) on normalized text, positions are word ordinals
+  (a separator adds a gap), start/end chars are offsets into the original text.
+
+The tokenizer classes are pickled into the index by Whoosh: keep them at this import path.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import FieldType
+from whoosh.formats import Positions
+
+WORD_RUN = r"[^\W_]+"
+# One alternation scans normalized text once: word run | whitespace run | one other character.
+_SLOTS = re.compile(rf"({WORD_RUN})|(\s+)|(.)", re.DOTALL)
+_WORD_RUN_RE = re.compile(WORD_RUN)
+# Format characters (zero-width space, BOM, soft hyphen…) vanish in normalization: they are invisible
+# and would otherwise split words in text copied from web pages.
+_DELETE_CATEGORIES = ("Cf",)
+
+# --------------------------------------------------------------------------------------------------
+# Normalization
+
+
+def _t2s_table() -> dict[str, str]:
+    import opencc  # opencc-python-reimplemented ships the OpenCC dictionaries as text files
+
+    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
+    table = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 2:
+                continue
+            trad, simp = parts[0], parts[1].split(" ")[0]
+            # Character to character only: keeps offsets aligned.
+            if len(trad) == 1 and len(simp) == 1 and trad != simp:
+                table[trad] = simp
+    return table
+
+
+def _fold_char(ch: str, t2s: dict[str, str]) -> str:
+    if unicodedata.category(ch) in _DELETE_CATEGORIES:
+        return ""
+    out = unicodedata.normalize("NFKC", ch)
+    out = "".join(t2s.get(c, c) for c in out)
+    return out.casefold()
+
+
+_TABLES: tuple[dict[int, str], re.Pattern | None] | None = None
+_TABLES_LOCK = threading.Lock()
+
+
+def _tables() -> tuple[dict[int, str], re.Pattern | None]:
+    """(translate table of every char that changes, regex of chars whose fold is not 1 char)."""
+    global _TABLES
+    if _TABLES is None:
+        with _TABLES_LOCK:
+            if _TABLES is None:
+                t2s = _t2s_table()
+                table: dict[int, str] = {}
+                multi = []
+                candidates = set(range(0x20, 0x3400)) | set(range(0x4E00, 0xA000))
+                candidates |= set(range(0xF900, 0x10000)) | {ord(c) for c in t2s}
+                for cp in sorted(candidates):
+                    if 0xD800 <= cp < 0xE000:
+                        continue
+                    ch = chr(cp)
+                    folded = _fold_char(ch, t2s)
+                    if folded != ch:
+                        table[cp] = folded
+                        if len(folded) != 1:
+                            multi.append(ch)
+                pattern = re.compile("[" + "".join(re.escape(c) for c in multi) + "]") if multi else None
+                _TABLES = (table, pattern)
+    return _TABLES
+
+
+def normalize(text: str) -> tuple[str, list[int] | None]:
+    """Fold ``text``; return (normalized, offsets) where ``offsets[i]`` is the original offset of
+    normalized character ``i`` (plus one final entry = len(text)), or None when offsets are identical.
+    """
+    table, multi = _tables()
+    if multi is None or not multi.search(text):
+        return text.translate(table), None
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        folded = table.get(ord(ch), ch)
+        out.append(folded)
+        offsets.extend([i] * len(folded))
+    offsets.append(len(text))
+    return "".join(out), offsets
+
+
+def normalize_text(text: str) -> str:
+    """The normalized string only (queries, grep-style comparisons)."""
+    return normalize(text)[0]
+
+
+def to_original(offsets: list[int] | None, start: int, end: int) -> tuple[int, int]:
+    """Map a normalized span [start, end) back to the original text (whole original characters)."""
+    if offsets is None:
+        return start, end
+    if end > start:
+        return offsets[start], offsets[end - 1] + 1
+    return offsets[start], offsets[start]
+
+
+# --------------------------------------------------------------------------------------------------
+# Exact grams
+
+
+def grams(norm: str) -> list[tuple[int, str, int, int]]:
+    """Exact-field grams of normalized text: (position, gram, start, end) with normalized offsets."""
+    out = []
+    pos = 0
+    for m in _SLOTS.finditer(norm):
+        word, space = m.group(1), m.group(2)
+        s = m.start()
+        if word is not None:
+            n = len(word)
+            for i in range(n):
+                out.append((pos + i, word[i], s + i, s + i + 1))
+                if i + 1 < n:
+                    out.append((pos + i, word[i : i + 2], s + i, s + i + 2))
+            pos += n
+        elif space is not None:
+            pos += 1
+        else:
+            out.append((pos, m.group(3), s, s + 1))
+            pos += 1
+    return out
+
+
+def gram_positions(norm: str) -> dict[str, list[int]]:
+    """term → sorted positions for the exact field (the fast path used when indexing)."""
+    poses: dict[str, list[int]] = {}
+    pos = 0
+    for m in _SLOTS.finditer(norm):
+        word = m.group(1)
+        if word is not None:
+            n = len(word)
+            for i in range(n):
+                poses.setdefault(word[i], []).append(pos + i)
+            for i in range(n - 1):
+                poses.setdefault(word[i : i + 2], []).append(pos + i)
+            pos += n
+        elif m.group(2) is not None:
+            pos += 1
+        else:
+            poses.setdefault(m.group(3), []).append(pos)
+            pos += 1
+    return poses
+
+
+def query_grams(term: str) -> list[tuple[int, str]]:
+    """The fewest (relative position, gram) pairs that pin ``term`` down exactly.
+
+    ``term`` is normalized here. A word run of length n is covered by bigrams at 0, 2, 4, … and n-2
+    (overlapping at most once); a single character or punctuation by its unigram; leading/trailing
+    whitespace is dropped, inner whitespace runs are one slot as in the index.
+    """
+    norm = normalize_text(term).strip()
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for m in _SLOTS.finditer(norm):
+        word, space = m.group(1), m.group(2)
+        if word is not None:
+            n = len(word)
+            if n == 1:
+                out.append((pos, word))
+            else:
+                starts = list(range(0, n - 1, 2))
+                if starts[-1] != n - 2:
+                    starts.append(n - 2)
+                out.extend((pos + i, word[i : i + 2]) for i in starts)
+            pos += n
+        elif space is not None:
+            pos += 1
+        else:
+            out.append((pos, m.group(3)))
+            pos += 1
+    return out
+
+
+class ExactTokenizer(Tokenizer):
+    """Whoosh tokenizer for the exact field: unigrams + in-run bigrams (see module docstring)."""
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        norm, offsets = normalize(value)
+        for pos, gram, s, e in grams(norm):
+            t.text = gram
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = gram
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                s, e = to_original(offsets, s, e)
+                t.startchar, t.endchar = start_char + s, start_char + e
+            yield t
+
+
+class ExactField(FieldType):
+    """Unscored positional field of exact grams; indexes through ``gram_positions`` (no Token objects)."""
+
+    def __init__(self, stored=False):
+        self.analyzer = ExactTokenizer()
+        self.format = Positions(field_boost=1.0)
+        self.scorable = False
+        self.stored = stored
+        self.unique = False
+        self.vector = None
+        self.column_type = None
+
+    def index(self, value, **kwargs):
+        poses = gram_positions(normalize_text(value))
+        encode = self.format.encode
+        for gram, poslist in poses.items():
+            yield gram.encode("utf-8"), len(poslist), float(len(poslist)), encode(poslist)
+
+
+# --------------------------------------------------------------------------------------------------
+# jieba words
+
+_JIEBA_LOCK = threading.Lock()
+_JIEBA = None
+
+
+def _jieba():
+    """jieba, its dictionary loaded once per process, quietly."""
+    global _JIEBA
+    if _JIEBA is None:
+        with _JIEBA_LOCK:
+            if _JIEBA is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                jieba.initialize()
+                _JIEBA = jieba
+    return _JIEBA
+
+
+def words(norm: str) -> list[tuple[int, str, int, int]]:
+    """jieba words of normalized text: (ordinal position, word, start, end), separators dropped.
+
+    Each separator run advances the position by one, so words on either side are never adjacent.
+    """
+    out = []
+    pos = 0
+    gap = False
+    start = 0
+    for w in _jieba().cut(norm, HMM=True):
+        end = start + len(w)
+        if _WORD_RUN_RE.fullmatch(w):
+            if gap:
+                pos += 1
+                gap = False
+            out.append((pos, w, start, end))
+            pos += 1
+        elif _WORD_RUN_RE.search(w):
+            # jieba may return mixed tokens (e.g. "a-b"): keep their word runs as separate words.
+            for m in _WORD_RUN_RE.finditer(w):
+                if gap or m.start() > 0:
+                    pos += 1
+                out.append((pos, m.group(0), start + m.start(), start + m.end()))
+                pos += 1
+            gap = not _WORD_RUN_RE.fullmatch(w[-1])
+        else:
+            gap = True
+        start = end
+    return out
+
+
+@lru_cache(maxsize=4096)
+def query_words(term: str) -> tuple[str, ...]:
+    """jieba words of a query term (accurate mode, as at index time)."""
+    return tuple(w for _, w, _, _ in words(normalize_text(term)))
+
+
+class WordTokenizer(Tokenizer):
+    """Whoosh tokenizer: jieba words of the normalized text, offsets into the original text."""
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = normalize_text(value)
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        norm, offsets = normalize(value)
+        for pos, w, s, e in words(norm):
+            t.text = w
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = w
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                s, e = to_original(offsets, s, e)
+                t.startchar, t.endchar = start_char + s, start_char + e
+            yield t
+
+
+def word_analyzer() -> WordTokenizer:
+    return WordTokenizer()
+
+
+# --------------------------------------------------------------------------------------------------
+# Sentences and paragraphs (同句 / 同段, snippets)
+
+SENTENCE_END = "。！？；!?;"
+_SENTENCE_RE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+\n*|\n+|$)")
+_PARAGRAPH_RE = re.compile(r"[^\n]*(?:\n+|$)")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence (ends at 。！？； or a line break, the terminator included)."""
+    return [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text) if m.end() > m.start()]
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _PARAGRAPH_RE.finditer(text) if m.end() > m.start()]

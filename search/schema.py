@@ -1,0 +1,251 @@
+"""Index schema (shared contract of the write and read sides): fields, format version, open/create.
+
+One Whoosh document per section, plus one for the report's title, agency and preamble (the text
+before the first heading). Each section document holds the section's *own* text: from its heading to
+its first sub-section (or its end), so the documents of a report partition its text exactly once.
+Report-level fields (id, title, agency, place, level, sector, year, dates) are repeated on each.
+
+Fields:
+- ``exact`` (own text; title doc: title, agency, preamble), ``title_exact``, ``heading_exact``:
+  positional unigram+bigram fields for literal matching (see ``search.analysis``).
+- ``words``, ``title``, ``heading``: jieba words, scored with BM25F for ranking.
+- facet fields as columns (``sortable``) so the read side loads them per document quickly;
+  ``kmask`` = bit set of the section's kinds (of its level-1 ancestor), ``NO_KIND`` when none.
+- stored: text, heading path, level, kinds, offsets for the report page and snippets.
+
+Layout: ``INDEX_DIR/CURRENT`` names the live generation subdirectory (a Whoosh index); without
+CURRENT, INDEX_DIR itself may be a Whoosh index. ``reports_format.json`` beside the Whoosh files
+holds ``FORMAT_VERSION``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import whoosh.index
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+from search.analysis import ExactField, WordTokenizer
+
+FORMAT_VERSION = 1
+FORMAT_FILE = "reports_format.json"
+CURRENT_FILE = "CURRENT"
+
+# The kinds a level-1 section may carry (labels, see the parser); bit i of ``kmask`` = KINDS[i].
+KINDS = ("举措成效", "问题不足", "第一责任人", "下年安排", "其他")
+NO_KIND = 1 << len(KINDS)  # title/preamble documents and sections without a kind
+ALL_KINDS = (1 << (len(KINDS) + 1)) - 1
+
+FACET_FIELDS = ("province", "city", "county", "agency", "level", "sector")
+BUILD_HINT = "build it with: reports-index build CORPUS --index-dir {dir}"
+
+
+class IndexMissingError(Exception):
+    """There is no index at the given directory."""
+
+
+class IndexFormatError(Exception):
+    """The index on disk was written by an incompatible version of this program."""
+
+
+def make_schema() -> Schema:
+    return Schema(
+        doc_id=ID(stored=True, unique=True),
+        report_id=ID(stored=True, sortable=True),
+        sec_index=NUMERIC(int, stored=True),
+        kmask=NUMERIC(int, sortable=True),
+        title=TEXT(analyzer=WordTokenizer(), stored=True),
+        agency=ID(stored=True, sortable=True),
+        province=ID(stored=True, sortable=True),
+        city=ID(stored=True, sortable=True),
+        county=ID(stored=True, sortable=True),
+        level=ID(stored=True, sortable=True),
+        sector=ID(stored=True, sortable=True),
+        year=NUMERIC(int, stored=True, sortable=True),
+        publish_date=STORED(),
+        doc_date=STORED(),
+        source_url=STORED(),
+        heading=TEXT(analyzer=WordTokenizer(), stored=True),
+        path=STORED(),
+        sec_level=STORED(),
+        kinds=STORED(),
+        offsets=STORED(),
+        text=STORED(),
+        words=TEXT(analyzer=WordTokenizer()),
+        exact=ExactField(),
+        title_exact=ExactField(),
+        heading_exact=ExactField(),
+    )
+
+
+SCHEMA = make_schema()
+
+
+def kind_mask(kinds) -> int:
+    mask = 0
+    for k in kinds or ():
+        mask |= 1 << (KINDS.index(k) if k in KINDS else KINDS.index("其他"))
+    return mask or NO_KIND
+
+
+# --------------------------------------------------------------------------------------------------
+# Documents
+
+
+def _run_tail(text: str, end: int, limit: int = 64) -> str:
+    """Characters after ``end`` that continue the word run crossing a section boundary (if any).
+
+    Indexed (not stored) with the section before the boundary, so a string that straddles a heading
+    placed mid-run is still found: documents partition the text, matches never get lost at a cut.
+    """
+    if end <= 0 or end >= len(text) or not (text[end - 1].isalnum() and text[end].isalnum()):
+        return ""
+    stop = end
+    while stop < len(text) and stop - end < limit and text[stop].isalnum():
+        stop += 1
+    return text[end:stop]
+
+
+def _heading_path(sections: list[dict], i: int) -> list[str]:
+    path = []
+    seen = set()
+    j = i
+    while j is not None and j not in seen and 0 <= j < len(sections):
+        seen.add(j)
+        path.append(sections[j]["heading"])
+        j = sections[j].get("parent")
+    return path[::-1]
+
+
+def _top_ancestor(sections: list[dict], i: int) -> int:
+    seen = set()
+    while sections[i].get("parent") is not None and i not in seen:
+        seen.add(i)
+        i = sections[i]["parent"]
+    return i
+
+
+def section_documents(report: dict) -> list[dict]:
+    """The Whoosh documents for one report (``Report.to_dict()``): title/preamble doc + one per section."""
+    text = report.get("text") or ""
+    sections = report.get("sections") or []
+    rid = report["file"]
+    common = {"report_id": rid}
+    for name in FACET_FIELDS + ("publish_date",):
+        if report.get(name):
+            common[name] = str(report[name])
+    if report.get("year"):
+        common["year"] = int(report["year"])
+    title = report.get("title") or ""
+    if title:
+        common["title"] = title
+    agency = report.get("agency") or ""
+
+    starts = [s["start"] for s in sections]
+    first = starts[0] if sections else len(text)
+    preamble = text[:first]
+    head = {
+        **common,
+        "doc_id": f"{rid}#0",
+        "sec_index": -1,
+        "kmask": NO_KIND,
+        "heading": "",
+        "path": [],
+        "sec_level": 0,
+        "kinds": [],
+        "offsets": {"start": 0, "end": first, "body_start": 0, "own_start": 0, "own_end": first},
+        "text": preamble,
+        "words": "\n".join(x for x in (agency, preamble) if x),
+        "exact": "\n".join((title, agency, preamble + _run_tail(text, first))),
+        "title_exact": title,
+    }
+    for name in ("doc_date", "source_url"):
+        if report.get(name):
+            head[name] = report[name]
+    docs = [head]
+    for i, sec in enumerate(sections):
+        own_end = starts[i + 1] if i + 1 < len(sections) else len(text)
+        own_end = max(own_end, sec["start"])
+        own = text[sec["start"] : own_end]
+        kinds = sections[_top_ancestor(sections, i)].get("kinds") or []
+        docs.append({
+            **common,
+            "doc_id": f"{rid}#{i + 1}",
+            "sec_index": i,
+            "kmask": kind_mask(kinds),
+            "heading": sec["heading"],
+            "heading_exact": sec["heading"],
+            "path": _heading_path(sections, i),
+            "sec_level": sec["level"],
+            "kinds": list(kinds),
+            "offsets": {"start": sec["start"], "end": sec["end"], "body_start": sec["body_start"],
+                        "own_start": sec["start"], "own_end": own_end},
+            "text": own,
+            "words": own,
+            "exact": own + _run_tail(text, own_end),
+        })
+    return docs
+
+
+# --------------------------------------------------------------------------------------------------
+# Index directories
+
+
+def create_index(path) -> whoosh.index.Index:
+    """A fresh, empty index of our schema in directory ``path`` (created if needed)."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    ix = whoosh.index.create_in(str(path), SCHEMA)
+    (path / FORMAT_FILE).write_text(json.dumps({"format_version": FORMAT_VERSION}), encoding="utf-8")
+    return ix
+
+
+def resolve_index_dir(index_dir) -> Path:
+    """The directory holding the live Whoosh index (CURRENT generation, or INDEX_DIR itself)."""
+    index_dir = Path(index_dir)
+    hint = BUILD_HINT.format(dir=index_dir)
+    current = index_dir / CURRENT_FILE
+    if current.is_file():
+        name = current.read_text(encoding="utf-8").strip()
+        gen = index_dir / name
+        if not name or not gen.is_dir():
+            raise IndexMissingError(f"index {index_dir}: CURRENT names missing generation {name!r}; {hint}")
+        return gen
+    if index_dir.is_dir() and whoosh.index.exists_in(str(index_dir)):
+        return index_dir
+    raise IndexMissingError(f"no index at {index_dir}; {hint}")
+
+
+def current_generation(index_dir) -> str | None:
+    """Content of CURRENT (None without one): the engine reopens when it changes."""
+    try:
+        return (Path(index_dir) / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+def check_format(path) -> None:
+    rebuild = "rebuild it with: reports-index build CORPUS --index-dir DIR --rebuild"
+    try:
+        found = json.loads((Path(path) / FORMAT_FILE).read_text(encoding="utf-8"))["format_version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise IndexFormatError(f"index {path} has no readable format version (expected "
+                               f"{FORMAT_VERSION}); {rebuild}") from None
+    if found != FORMAT_VERSION:
+        raise IndexFormatError(f"index {path} has format {found}, this program reads format "
+                               f"{FORMAT_VERSION}; {rebuild}")
+
+
+def open_index(index_dir) -> whoosh.index.Index:
+    """Open the live index under ``index_dir`` with our schema, after checking its format version."""
+    path = resolve_index_dir(index_dir)
+    check_format(path)
+    return whoosh.index.open_dir(str(path), schema=SCHEMA)
+
+
+def open_index_path(index_dir) -> tuple[whoosh.index.Index, Path]:
+    path = resolve_index_dir(index_dir)
+    check_format(path)
+    return whoosh.index.open_dir(str(path), schema=SCHEMA), path

@@ -1,0 +1,112 @@
+"""search.analysis: normalization, exact grams, jieba words (the same at index and query time)."""
+
+import pytest
+from whoosh.query import Phrase
+
+from search import analysis
+from search.schema import SCHEMA
+from search_helpers import build_index, make_report
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("２０２１年", "2021年"),
+    ("ＡＢＣ执法", "abc执法"),
+    ("執法記錄儀", "执法记录仪"),
+    ("國務院辦公廳", "国务院办公厅"),
+    ("Police", "police"),
+    ("（一）", "(一)"),
+    ("执\u200b法", "执法"),
+    ("公安局", "公安局"),
+    ("①", "1"),
+])
+def test_normalize(raw, expected):
+    assert expected == analysis.normalize_text(raw)
+
+
+@pytest.mark.parametrize("raw", ["执法ﬁ记录", "ß２０２１執法", "a\u200bb\ufeffc", "plain 文本"])
+def test_normalize_offsets_map_back(raw):
+    norm, offsets = analysis.normalize(raw)
+    if offsets is None:
+        assert len(raw) == len(norm)
+        return
+    assert len(norm) + 1 == len(offsets)
+    for i, ch in enumerate(norm):
+        s, e = analysis.to_original(offsets, i, i + 1)
+        assert ch in analysis.normalize_text(raw[s:e])
+
+
+TEXT = "　　２０２１年，廣州市公安局执法记录仪使用率达100%。局长信箱（网上）办结12345件。\nABC警务"
+
+
+@pytest.mark.parametrize("tokenizer", [analysis.ExactTokenizer(), analysis.WordTokenizer()])
+def test_tokens_give_back_their_text(tokenizer):
+    tokens = [(t.text, t.startchar, t.endchar) for t in tokenizer(TEXT, positions=True, chars=True)]
+    assert tokens
+    for text, s, e in tokens:
+        assert text == analysis.normalize_text(TEXT[s:e])
+
+
+def test_word_positions_are_ordinals_with_gaps_at_separators():
+    tokens = [(t.text, t.pos) for t in analysis.WordTokenizer()("执法记录仪，局长信箱", positions=True)]
+    assert [("执法", 0), ("记录仪", 1), ("局长", 3), ("信箱", 4)] == tokens
+
+
+def test_tokenizer_reuses_one_token():
+    ids = {id(t) for t in analysis.WordTokenizer()("执法记录仪局长信箱")}
+    assert 1 == len(ids)
+
+
+@pytest.mark.parametrize("term, expected", [
+    ("警", [(0, "警")]),
+    ("执法", [(0, "执法")]),
+    ("记录仪", [(0, "记录"), (1, "录仪")]),
+    ("执法记录仪", [(0, "执法"), (2, "记录"), (3, "录仪")]),
+    ("２０２１", [(0, "20"), (2, "21")]),
+    ("2021-2025", [(0, "20"), (2, "21"), (4, "-"), (5, "20"), (7, "25")]),
+    ("执法 记录", [(0, "执法"), (3, "记录")]),
+    ("  ", []),
+])
+def test_query_grams(term, expected):
+    assert expected == analysis.query_grams(term)
+
+
+def test_exact_grams_never_span_separators():
+    grams = {g for _, g, _, _ in analysis.grams(analysis.normalize_text("执法，记录 仪"))}
+    assert {"执", "法", "执法", ",", "记", "录", "记录", "仪"} == grams
+
+
+def test_gram_positions_fast_path_equals_tokenizer():
+    norm = analysis.normalize_text(TEXT)
+    slow = {}
+    for pos, gram, _, _ in analysis.grams(norm):
+        slow.setdefault(gram, []).append(pos)
+    assert slow == analysis.gram_positions(norm)
+
+
+@pytest.mark.parametrize("field, words, found", [
+    ("words", ["执法", "记录仪"], True),
+    ("words", ["记录仪", "执法"], False),
+    ("words", ["局长", "信箱"], True),
+    ("exact", ["执法", "法记", "记录", "录仪"], True),
+    ("exact", ["率高", "高,"], False),  # bigrams never span punctuation
+    ("exact", ["记录", "录仪", "使用"], False),  # 使用 starts at 使, one slot after 仪使
+])
+def test_phrase_query_matches(tmp_path, field, words, found):
+    ix = build_index(tmp_path, [make_report("a.txt", "一、总体情况\n执法记录仪使用率高，局长信箱回复及时。\n")])
+    with ix.searcher() as s:
+        assert found == bool(s.search(Phrase(field, words)).scored_length())
+
+
+def test_jieba_query_words_accurate_mode():
+    # search mode would add 中华/华人/人民/共和/共和国 sub-words
+    assert ("中华人民共和国", "公安部") == analysis.query_words("中华人民共和国公安部")
+
+
+def test_sentence_spans():
+    text = "甲。乙！\n丙；丁"
+    assert ["甲。", "乙！\n", "丙；", "丁"] == [text[s:e] for s, e in analysis.sentence_spans(text)]
+
+
+def test_schema_fields_use_our_analysis():
+    assert isinstance(SCHEMA["words"].analyzer, analysis.WordTokenizer)
+    assert isinstance(SCHEMA["exact"], analysis.ExactField)
