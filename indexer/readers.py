@@ -1,0 +1,184 @@
+"""Indexer stage 1, readers: bytes on disk → text.
+
+``read_file(path)`` turns one report file (.txt, .html/.htm, .docx, .pdf) into a ``Document``: the text as
+lines, the format, the encoding it was decoded from, and the metadata the file states itself. Anything it
+cannot turn into non-blank text raises ``ReadError(path, reason)`` with a short reason a user can act on.
+
+The text keeps the characters of the source: no space collapsing inside lines (the parser normalizes NBSP
+and ideographic spaces itself, keeping offsets), only newlines are normalized to "\\n".
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+
+# Encodings a Chinese report is published in without a BOM; GBK and GB2312 bytes decode identically as
+# GB18030. (BOM-less UTF-16 is recognised by its NUL bytes before detection runs.)
+_CHINESE_ENCODINGS = ["gb18030", "big5"]
+_TRIED = "tried utf-8, gb18030, utf-16, big5"
+_BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# C0 controls other than \t \n \v \f \r (and ESC, seen in some old files): their presence means binary.
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a report; ``str(e) == f"{path}: {reason}"``."""
+
+    def __init__(self, path: str | os.PathLike, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+@dataclass
+class Document:
+    text: str
+    format: str  # "txt" | "html" | "docx" | "pdf"
+    encoding: str | None = None  # for txt/html: the encoding the bytes were decoded from
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def read_file(path: str | os.PathLike) -> Document:
+    """Read one report file into a Document, or raise ReadError saying why it cannot be read."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if not p.exists():
+        raise ReadError(path, "broken symbolic link" if p.is_symlink() else "no such file")
+    if p.is_dir():
+        raise ReadError(path, "is a directory")
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ReadError(path, f"unsupported file type {suffix or '(no suffix)'}")
+    data = _read_bytes(p)
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    if suffix == ".txt":
+        text, encoding = decode_text(data, path)
+        doc = Document(normalize_newlines(text), "txt", encoding)
+    elif suffix in (".html", ".htm"):
+        from indexer.html_text import read_html  # lazy: bs4/lxml only when needed
+
+        doc = read_html(data, path)
+    elif suffix == ".docx":
+        doc = _read_docx(p)
+    else:
+        doc = _read_pdf(p)
+    if not doc.text.strip():
+        raise ReadError(path, "no text found")
+    return doc
+
+
+def _read_bytes(p: Path) -> bytes:
+    try:
+        return p.read_bytes()
+    except FileNotFoundError:
+        reason = "broken symbolic link" if p.is_symlink() else "no such file"
+        raise ReadError(p, reason) from None
+    except PermissionError:
+        raise ReadError(p, "permission denied") from None
+    except OSError as e:
+        raise ReadError(p, f"cannot read file ({e.strerror or e})") from None
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF / CR / Unicode line and paragraph separators → "\\n"; a leading BOM dropped."""
+    text = text.removeprefix("\ufeff")
+    return re.sub(r"\r\n?|[\u2028\u2029\x85]", "\n", text)
+
+
+def decode_text(data: bytes, path: str | os.PathLike = "") -> tuple[str, str]:
+    """Decode the bytes of a text file; returns (text, encoding). Raises ReadError for binary/undecodable."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _strict(data[len(bom) :], encoding, path), encoding
+    if b"\x00" in data:
+        encoding = _bomless_utf16(data)
+        try:
+            if encoding:
+                return _checked(data.decode(encoding), path), encoding
+        except UnicodeDecodeError:
+            pass
+        raise ReadError(path, "not a text file (binary content)")
+    try:
+        return _checked(data.decode("utf-8"), path), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = _detect(data)
+    if best is not None:
+        return _checked(str(best), path), _python_name(best.encoding)
+    return _checked(_lenient_gb18030(data, path), path), "gb18030"
+
+
+def _detect(data: bytes):
+    """charset-normalizer among the Chinese encodings. On short texts it can take Big5 bytes for GB18030,
+    which then decodes to private-use characters (GB18030's user-defined areas): a report never has those,
+    so among its candidates the one with the fewest wins, in its own order otherwise."""
+    candidates = list(from_bytes(data, cp_isolation=_CHINESE_ENCODINGS, threshold=0.5))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda m: len(_PRIVATE_USE.findall(str(m))))
+
+
+def _strict(data: bytes, encoding: str, path) -> str:
+    try:
+        return _checked(data.decode(encoding), path)
+    except UnicodeDecodeError:
+        raise ReadError(path, f"undecodable text (not valid {encoding})") from None
+
+
+def _checked(text: str, path) -> str:
+    """Text decoded from binary garbage is full of control characters."""
+    if len(_CONTROL.findall(text)) > max(2, len(text) // 1000):
+        raise ReadError(path, "not a text file (binary content)")
+    return text
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without BOM: ASCII characters (newlines, digits) put their NUL on one side of each pair,
+    CJK characters only rarely (U+xx00) on the other; binary data has NULs on both sides."""
+    if len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if odd > 4 * even:
+        return "utf-16-le"
+    if even > 4 * odd:
+        return "utf-16-be"
+    return None
+
+
+def _lenient_gb18030(data: bytes, path) -> str:
+    """A GB file with a few broken bytes (truncated download, bad copy) is still that report."""
+    text = data.decode("gb18030", errors="replace")
+    if text.count("\ufffd") > len(text) // 1000:
+        raise ReadError(path, f"undecodable text ({_TRIED})")
+    return text
+
+
+def _python_name(encoding: str) -> str:
+    return codecs.lookup(encoding).name
+
+
+def _read_docx(p: Path) -> Document:
+    from indexer.office_text import read_docx
+
+    return read_docx(p)
+
+
+def _read_pdf(p: Path) -> Document:
+    from indexer.office_text import read_pdf
+
+    return read_pdf(p)

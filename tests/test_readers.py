@@ -1,0 +1,247 @@
+"""Readers: seed reports re-published as GBK/UTF-16/Big5 text, HTML pages, docx and pdf, read back."""
+
+import os
+import re
+
+import pytest
+
+from builders import (
+    to_traditional,
+    write_big5,
+    write_docx,
+    write_encoded,
+    write_gbk,
+    write_html,
+    write_pdf,
+)
+from conftest import CORPUS
+from indexer.office_text import PdfLine, join_pdf_lines
+from indexer.readers import SUPPORTED_SUFFIXES, Document, ReadError, read_file
+
+SEEDS = sorted(CORPUS.glob("*.txt"))
+
+
+def seed(n: int) -> str:
+    return SEEDS[n].read_text(encoding="utf-8")
+
+
+def excerpt(n: int, lines: int) -> str:
+    """The first non-empty lines of a seed, stripped: a short report with a title/preamble and headings."""
+    return "\n".join([line.strip() for line in seed(n).split("\n") if line.strip()][:lines])
+
+
+def nonempty(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def test_supported_suffixes():
+    assert (".txt", ".html", ".htm", ".docx", ".pdf") == SUPPORTED_SUFFIXES
+
+
+def test_utf8_seeds_read_as_is():
+    for path in SEEDS:
+        assert Document(seed(SEEDS.index(path)), "txt", "utf-8", {}) == read_file(path)
+
+
+# (seed, encoding written, BOM, encoding reported). Seeds 000/004 hold NBSP / EM SPACE: not in GBK.
+@pytest.mark.parametrize("n, encoding, bom, reported", [
+    (1, "gbk", False, "gb18030"),
+    (2, "gbk", False, "gb18030"),
+    (3, "gbk", False, "gb18030"),
+    (0, "gb18030", False, "gb18030"),
+    (4, "gb18030", False, "gb18030"),
+    (0, "utf-8", True, "utf-8"),
+    (4, "utf-8", True, "utf-8"),
+    (0, "utf-16-le", True, "utf-16-le"),
+    (0, "utf-16-be", True, "utf-16-be"),
+    (2, "utf-16-le", False, "utf-16-le"),
+    (3, "utf-16-be", False, "utf-16-be"),
+])
+def test_txt_encodings(tmp_path, n, encoding, bom, reported):
+    path = tmp_path / "report.txt"
+    text = write_encoded(SEEDS[n], path, encoding, bom=bom)
+    doc = read_file(path)
+    assert (text, "txt", reported) == (doc.text, doc.format, doc.encoding)
+
+
+@pytest.mark.parametrize("n, start, length", [(1, 0, 200), (2, 300, 200), (3, 1000, 200), (3, 0, 80), (2, 0, 3000)])
+def test_short_gbk(tmp_path, n, start, length):
+    path = tmp_path / "short.txt"
+    text = write_gbk(seed(n)[start : start + length], path)
+    doc = read_file(path)
+    assert (text, "gb18030") == (doc.text, doc.encoding)
+
+
+@pytest.mark.parametrize("n, start, length", [(1, 0, 600), (3, 0, 200), (2, 500, 200), (4, 200, 150)])
+def test_big5_traditional(tmp_path, n, start, length):
+    source = seed(n)[start : start + length].replace("\u2003", " ").replace("\xa0", " ")
+    path = tmp_path / "big5.txt"
+    text = write_big5(source, path)
+    doc = read_file(path)
+    assert (to_traditional(source), "big5") == (doc.text, doc.encoding)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_newlines_normalized(tmp_path, newline):
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(seed(2).replace("\n", newline).encode("gbk"))
+    assert seed(2) == read_file(path).text
+
+
+META_ROWS = (("索引号", "H027/2024-76630", "成文日期", "2024-02-22"),
+             ("发布机构", "市公安局萧山区分局", "主题分类", "公安、安全、司法/公安"))
+
+
+@pytest.mark.parametrize("n, charset", [(1, "utf-8"), (3, "gb2312"), (0, "utf-8")])
+def test_html_page(tmp_path, n, charset):
+    path = tmp_path / "page.html"
+    text = write_html(SEEDS[n], path, title="2023年法治政府建设年度报告_门户网站", pub_date="2024-02-26 09:30:00",
+                      agency="杭州市公安局萧山区分局", url="https://www.example.gov.cn/art/2024/2/26/art_1.html",
+                      meta_rows=META_ROWS, encoding=charset)
+    doc = read_file(path)
+    expected_lines = ["当前位置：首页 > 信息公开",
+                      "索引号 | H027/2024-76630 | 成文日期 | 2024-02-22",
+                      "发布机构 | 市公安局萧山区分局 | 主题分类 | 公安、安全、司法/公安",
+                      *[line.strip() for line in nonempty(text)]]
+    assert expected_lines == nonempty(doc.text)
+    assert {"title": "2023年法治政府建设年度报告_门户网站", "publish_date": "2024-02-26",
+            "agency": "杭州市公安局萧山区分局",
+            "source_url": "https://www.example.gov.cn/art/2024/2/26/art_1.html"} == doc.meta
+    assert ("html", "gb18030" if charset == "gb2312" else charset) == (doc.format, doc.encoding)
+
+
+LAYOUT_PAGE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<meta name="ArticleTitle" content="某县公安局2022年度法治政府建设工作报告">
+<meta name="publishdate" content="2023年3月5日"></head><body>
+<div id="nav"><a href="/">首页</a><a href="/a">机构</a></div>
+<div class="left"><a href="/1">通知公告</a> <a href="/2">政策解读</a> <a href="/3">办事指南</a></div>
+<table><tr><td><h1>某县公安局2022年度
+法治政府建设工作报告</h1></td></tr>
+<tr><td><p>2022年，我局坚持以习近平法治思想为指导，全面推进法治政府建设，各项工作取得新成效。现将有关情况报告如下：</p>
+<p>一、主要工作<br>（一）加强组织领导。局党委专题研究部署法治建设工作，制定年度工作要点，明确责任分工，确保各项任务落到实处、见到实效。</p>
+<table><tr><th>项目</th><th>数量</th></tr><tr><td>办理案件</td><td>120</td></tr></table></td></tr></table>
+<div style="display:none">隐藏内容</div><!-- 注释 -->
+</body></html>"""
+
+
+def test_html_layout_table_breaks_and_meta(tmp_path):
+    path = tmp_path / "page.htm"
+    path.write_text(LAYOUT_PAGE, encoding="utf-8")
+    doc = read_file(path)
+    assert ["某县公安局2022年度法治政府建设工作报告",
+            "2022年，我局坚持以习近平法治思想为指导，全面推进法治政府建设，各项工作取得新成效。现将有关情况报告如下：",
+            "一、主要工作",
+            "（一）加强组织领导。局党委专题研究部署法治建设工作，制定年度工作要点，明确责任分工，确保各项任务落到实处、见到实效。",
+            "项目 | 数量",
+            "办理案件 | 120"] == nonempty(doc.text)
+    assert {"title": "某县公安局2022年度法治政府建设工作报告", "publish_date": "2023-03-05"} == doc.meta
+
+
+@pytest.mark.parametrize("n", [0, 2, 4])
+def test_docx(tmp_path, n):
+    path = tmp_path / "report.docx"
+    text = write_docx(SEEDS[n], path, title="法治政府建设年度报告", table_rows=(("索引号", "001"), ("发布日期", "2023-03-31")))
+    lines = nonempty(text)
+    doc = read_file(path)
+    assert [lines[0], "索引号 | 001", "发布日期 | 2023-03-31", *lines[1:]] == nonempty(doc.text)
+    assert ("docx", None, {"title": "法治政府建设年度报告"}) == (doc.format, doc.encoding, doc.meta)
+
+
+HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+、)")
+
+
+@pytest.mark.parametrize("n, lines", [(3, 8), (2, 8), (4, 12)])
+def test_pdf(tmp_path, n, lines):
+    source = excerpt(n, lines).replace("\u2003", "")
+    path = tmp_path / "report.pdf"
+    write_pdf(source, path)
+    doc = read_file(path)
+    assert re.sub(r"\s", "", source) == re.sub(r"\s", "", doc.text)
+    # every paragraph comes back as one line: page-width breaks joined, headings on their own line
+    assert [re.sub(r"\s", "", p) for p in nonempty(source)] == [re.sub(r"\s", "", p) for p in nonempty(doc.text)]
+    assert any(HEADING.match(p) for p in nonempty(doc.text))
+    assert ("pdf", {}) == (doc.format, doc.meta)
+
+
+def line(text, x0=72.0, x1=432.0, box=1):
+    return PdfLine(text, x0, x1, 12.0, box)
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # a full line without sentence end runs on; a line ending in 。 does not
+    ([line("全市公安机关坚持以习近平法治思想为指导深入推进"), line("法治公安建设。", x1=156), line("下一段", x1=108)],
+     "全市公安机关坚持以习近平法治思想为指导深入推进法治公安建设。\n下一段"),
+    # a short heading stays apart from the next full line
+    ([line("一、主要工作", x1=144), line("全市公安机关坚持以习近平法治思想为指导深入推进")],
+     "一、主要工作\n全市公安机关坚持以习近平法治思想为指导深入推进"),
+    # a full line is not joined to a heading or an indented paragraph
+    ([line("全市公安机关坚持以习近平法治思想为指导深入推进"), line("（二）加强执法监督", x1=200),
+      line("全市公安机关坚持以习近平法治思想为指导深入推进"), line("新的段落开始了", x0=96, x1=200)],
+     "全市公安机关坚持以习近平法治思想为指导深入推进\n（二）加强执法监督\n"
+     "全市公安机关坚持以习近平法治思想为指导深入推进\n新的段落开始了"),
+    # right-aligned signature lines are not full lines; text boxes are kept apart by a blank line
+    ([line("特此报告。", x1=132), line("某某市公安局", x0=360, box=2), line("2023年3月1日", x0=350, box=2)],
+     "特此报告。\n\n某某市公安局\n2023年3月1日"),
+    # a paragraph continued on the next page (another text box) is still joined
+    ([line("全市公安机关坚持以习近平法治思想为指导深入推进", box=1), line("法治公安建设。", x1=156, box=2)],
+     "全市公安机关坚持以习近平法治思想为指导深入推进法治公安建设。"),
+])
+def test_join_pdf_lines(lines, expected):
+    assert expected == join_pdf_lines(lines)
+
+
+def _blank_pdf(path):
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    c.rect(100, 100, 200, 300, fill=1)  # an image-like page: no text layer
+    c.showPage()
+    c.save()
+
+
+def _empty_docx(path):
+    import docx
+
+    docx.Document().save(str(path))
+
+
+ERROR_CASES = [
+    ("report.xls", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0 table"), "unsupported file type .xls"),
+    ("README", lambda p: p.write_text("text", encoding="utf-8"), "unsupported file type (no suffix)"),
+    ("empty.txt", lambda p: p.write_bytes(b""), "empty file"),
+    ("blank.txt", lambda p: p.write_bytes(b"  \r\n\n\t \n"), "empty file"),
+    ("bom-only.txt", lambda p: p.write_bytes(b"\xef\xbb\xbf\n"), "no text found"),
+    ("image.txt", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8), "not a text file (binary content)"),
+    ("controls.txt", lambda p: p.write_bytes(bytes(range(1, 32)) * 50), "not a text file (binary content)"),
+    ("garbled.txt", lambda p: p.write_bytes(b"\x80\xff" * 400),
+     "undecodable text (tried utf-8, gb18030, utf-16, big5)"),
+    ("bad-bom.txt", lambda p: p.write_bytes(b"\xef\xbb\xbf" + "报告".encode("gbk")), "undecodable text (not valid utf-8)"),
+    ("fake.docx", lambda p: p.write_text("not a zip", encoding="utf-8"), "not a valid .docx file (PackageNotFoundError)"),
+    ("empty.docx", _empty_docx, "no text found"),
+    ("fake.pdf", lambda p: p.write_bytes(b"%PDF-1.4\n garbage"), "not a valid .pdf file (PDFSyntaxError)"),
+    ("scanned.pdf", _blank_pdf, "pdf has no text layer (scanned?)"),
+    ("menu.html", lambda p: p.write_text("<html><body><nav><a href='/'>首页</a></nav><script>x=1</script></body></html>",
+                                         encoding="utf-8"), "no text found"),
+    ("folder.txt", lambda p: p.mkdir(), "is a directory"),
+    ("missing.txt", lambda p: None, "no such file"),
+    ("dangling.txt", lambda p: p.symlink_to(p.parent / "gone.txt"), "broken symbolic link"),
+]
+
+
+@pytest.mark.parametrize("name, make, reason", ERROR_CASES, ids=[c[0] for c in ERROR_CASES])
+def test_read_errors(tmp_path, name, make, reason):
+    path = tmp_path / name
+    make(path)
+    with pytest.raises(ReadError) as info:
+        read_file(path)
+    assert (str(path), reason, f"{path}: {reason}") == (info.value.path, info.value.reason, str(info.value))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_permission_denied(tmp_path):
+    path = tmp_path / "secret.txt"
+    path.write_text("报告", encoding="utf-8")
+    path.chmod(0)
+    with pytest.raises(ReadError) as info:
+        read_file(path)
+    assert "permission denied" == info.value.reason
