@@ -1,1 +1,47 @@
-"""The web UI (Flask) over the search layer."""
+"""The web UI (Flask) over the search layer: faceted search, report pages, JSON and CSV twins.
+
+Stage: the last one (files → indexer → index → search → webui). Imports ``search`` only, never writes or
+reindexes. ``create_app()`` is the factory (Flask tutorial style); configuration, later sources winning:
+defaults, ``instance/config.py``, the environment (``REPORTS_INDEX_DIR``, ``REPORTS_CORPUS_DIR``), ``test_config``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from jinja2 import StrictUndefined
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+ENV_KEYS = {"REPORTS_INDEX_DIR": "INDEX_DIR", "REPORTS_CORPUS_DIR": "CORPUS_DIR"}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(INDEX_DIR="index", CORPUS_DIR="corpus")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update({key: os.environ[env] for env, key in ENV_KEYS.items() if os.environ.get(env)})
+    else:
+        app.config.from_mapping(test_config)
+    app.config["INDEX_DIR"] = os.path.abspath(app.config["INDEX_DIR"])
+
+    app.json.ensure_ascii = False  # readable Chinese in the JSON twins
+    app.json.sort_keys = False  # keep the key order of `reports-search --json`
+    app.jinja_env.undefined = StrictUndefined
+    app.after_request(_security_headers)
+
+    from . import errors, views
+
+    app.register_blueprint(views.bp)
+    errors.register(app)
+    return app
+
+
+def _security_headers(response):
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response

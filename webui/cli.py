@@ -1,0 +1,32 @@
+"""Web UI stage: ``reports-web``, serving the app with waitress (a production WSGI server)."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from . import create_app
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--index-dir", type=click.Path(file_okay=False), envvar="REPORTS_INDEX_DIR", default="index",
+              show_default=True, help="Index directory built by `reports-index build` (or $REPORTS_INDEX_DIR).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True, help="Port to listen on.")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Worker threads.")
+def main(index_dir: str, host: str, port: int, threads: int) -> None:
+    """Serve the search web UI (read-only: it never writes or reindexes).
+
+    A rebuilt index is picked up without a restart.
+
+    Example:
+
+        reports-web --index-dir index --host 127.0.0.1 --port 5000
+    """
+    from waitress import serve
+
+    app = create_app()
+    app.config["INDEX_DIR"] = os.path.abspath(index_dir)  # the option (or its envvar) wins over instance config
+    click.echo(f"法治报告检索: http://{host}:{port}/  (index: {app.config['INDEX_DIR']})")
+    serve(app, host=host, port=port, threads=threads, ident="reports-web")

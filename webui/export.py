@@ -1,0 +1,47 @@
+"""Web UI stage: the CSV export of a search (``/search.csv``): one row per matching section.
+
+UTF-8 with a byte-order mark and CRLF line ends, so that Excel opens it with the Chinese intact. Cells that
+Excel would read as a formula (``=`` ``+`` ``-`` ``@`` first) get a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from .markup import snippet_text
+from .pages.results import report_url
+
+COLUMNS = ("agency", "province", "city", "year", "heading", "snippet", "link", "title", "path", "matches", "file")
+SNIPPET_JOIN = " … "
+
+
+def rows(result: dict, q: str, mode: str) -> list[dict]:
+    out = []
+    for hit in result["hits"]:
+        link = report_url(hit["file"], q, mode, _external=True)
+        for section in hit["sections"]:
+            path = section.get("path") or []
+            out.append({
+                "agency": hit.get("agency"), "province": hit.get("province"), "city": hit.get("city"),
+                "year": hit.get("year"), "heading": section.get("heading"),
+                "snippet": SNIPPET_JOIN.join(snippet_text(s) for s in section.get("snippets", [])),
+                "link": link, "title": hit.get("title"),
+                "path": " › ".join(path) if isinstance(path, list) else path,
+                "matches": section.get("matches"), "file": hit["file"],
+            })
+    return out
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_csv(table: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)  # excel dialect: CRLF, minimal quoting
+    writer.writerow(COLUMNS)
+    for row in table:
+        writer.writerow([_cell(row[c]) for c in COLUMNS])
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")

@@ -1,0 +1,89 @@
+"""Web UI stage: one report (``/report/<id>``, ``/report.json?id=``): text, table of contents, matches.
+
+The id is looked up in the index only (``Engine.report``), never used as a filesystem path. The text is cut
+into paragraphs at line breaks; each paragraph gets a permalink id, each section an anchor for the table of
+contents, and each match of the query a ``<mark id="m-N">`` for the previous / next navigation.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from flask import url_for
+
+from search.engine import Engine
+
+from ..highlight import match_spans
+from ..labels import FACET_LABELS, MODE_LABELS, value_label
+from ..markup import highlighted
+from .results import report_url
+
+META_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year", "publish_date", "doc_date")
+META_LABELS = {**FACET_LABELS, "publish_date": "发布日期", "doc_date": "成文日期"}
+
+
+def build(engine: Engine, report_id: str, q: str = "", mode: str = "exact") -> dict | None:
+    report = engine.report(report_id)
+    if report is None:
+        return None
+    spans = match_spans(report["text"], q, mode) if q else []
+    data = {"report": report, "query": q, "mode": mode,
+            "matches": [{"start": s, "end": e} for s, e in spans]}
+    return {**data, "ui": _ui(report, q, mode, spans)}
+
+
+def _ui(report: dict, q: str, mode: str, spans: list[tuple[int, int]]) -> dict:
+    paragraphs = _paragraphs(report, spans)
+    return {
+        "title": report.get("title") or report["file"],
+        "meta": [{"label": META_LABELS[k], "value": value_label(k, report[k])} for k in META_FIELDS if report.get(k)],
+        "file": report["file"],
+        "source_url": _http_url(report.get("source_url")),
+        "toc": [{"heading": s["heading"], "anchor": f"s-{i}", "level": min(int(s.get("level") or 1), 3)}
+                for i, s in enumerate(report.get("sections", []))],
+        "paragraphs": paragraphs,
+        "q": q,
+        "form_hidden": [{"name": "mode", "value": mode}] if mode != "exact" else [],
+        "mode_label": MODE_LABELS[mode],
+        "match_count": len(spans),
+        "first_match": "#m-1" if spans else None,
+        "permalink": report_url(report["file"]),
+        "back_url": _back_url(q, mode),
+    }
+
+
+def _paragraphs(report: dict, spans: list[tuple[int, int]]) -> list[dict]:
+    text = report["text"]
+    sections = report.get("sections", [])
+    starts = [s["start"] for s in sections]
+    out, pos, mark_no = [], 0, 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            continue
+        here = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
+        ids = [f"m-{mark_no + i + 1}" for i in range(len(here))]
+        mark_no += len(here)
+        first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        anchors = [f"s-{i}" for i in range(first, last)]
+        indent = len(line) - len(line.lstrip())
+        heading = next((sections[i] for i in range(first, last) if sections[i]["start"] <= start + indent), None)
+        n = len(out) + 1
+        out.append({"id": f"p-{n}", "href": f"#p-{n}", "anchors": anchors,
+                    "css": f"heading level-{min(int(heading.get('level') or 1), 3)}" if heading else "",
+                    "html": highlighted(line, [(a, b, i) for (a, b), i in zip(here, ids)])})
+    return out
+
+
+def _http_url(url: str | None) -> str | None:
+    """Only web links become links (never ``javascript:`` and the like)."""
+    if url and url.lower().startswith(("http://", "https://")):
+        return url
+    return None
+
+
+def _back_url(q: str, mode: str) -> str | None:
+    if not q:
+        return None
+    return url_for("webui.search", q=q, **({"mode": mode} if mode != "exact" else {}))

@@ -1,0 +1,165 @@
+"""Web UI stage: the search results page (``/search``, ``/search.json``, ``/search.csv``).
+
+``build(engine, args)`` returns ``{"result": SearchResult.to_dict(), "ui": {...}}``; ``/search.json`` returns
+``result`` unchanged (the same object as ``reports-search --json``), the HTML page renders both.
+"""
+
+from __future__ import annotations
+
+import math
+
+from flask import url_for
+
+from search.engine import Engine
+
+from .. import urls
+from ..labels import FACET_LABELS, MODE_LABELS, SORT_LABELS, value_label
+from ..markup import snippet_html
+from ..params import FACETS, ParamError, search_request
+
+FACET_ORDER = ("province", "city", "county", "agency", "year", "level", "sector", "kind")
+FACET_TOP = 8  # values shown before "更多"
+PAGER_WINDOW = 3
+FEW_RESULTS = 3  # below this many reports an exact search offers the words mode
+
+
+def build(engine: Engine, args) -> dict:
+    request = search_request(args)
+    result = engine.search(request).to_dict()
+    pages = max(1, math.ceil(result["total"] / request.limit))
+    if request.page > pages:
+        raise ParamError(f"页码 {request.page} 超出范围：共 {pages} 页")
+    return {"result": result, "ui": _ui(result, request, urls.args_of(args), pages)}
+
+
+def _ui(result: dict, request, args: urls.Args, pages: int) -> dict:
+    path = url_for("webui.search")
+    return {
+        "q": request.q,
+        "mode": request.mode,
+        "form_hidden": [{"name": k, "value": v} for k, v in args if k not in ("q", "page")],
+        "summary": _summary(result, request, pages),
+        "facets": [_facet(name, result["facets"].get(name, []), path, args)
+                   for name in FACET_ORDER if result["facets"].get(name)],
+        "year_form": _year_form(request, args),
+        "chips": _chips(request, path, args),
+        "clear_url": urls.path_with_args(path, [(k, v) for k, v in args if k in ("q", "mode", "sort", "limit")]),
+        "modes": _options(path, args, "mode", MODE_LABELS, request.mode),
+        "sorts": _options(path, args, "sort", SORT_LABELS, request.sort),
+        "hits": [_hit(hit, request) for hit in result["hits"]],
+        "pager": _pager(path, args, request.page, pages),
+        "broaden": _broaden(result, request, path, args),
+        "json_url": urls.path_with_args(url_for("webui.search_json"), args),
+        "csv_url": urls.path_with_args(url_for("webui.search_csv"), [(k, v) for k, v in args if k != "page"]),
+    }
+
+
+def _summary(result: dict, request, pages: int) -> str:
+    if result["total"] == 0:
+        return "没有找到报告"
+    text = f"找到 {result['total']} 份报告"
+    return f"{text}，第 {request.page} / {pages} 页" if pages > 1 else text
+
+
+def _facet(name: str, values: list[dict], path: str, args: urls.Args) -> dict:
+    ordered = sorted(values, key=lambda v: not v["selected"])
+    if name == "year":
+        ordered = sorted(values, key=lambda v: (not v["selected"], -int(v["value"])))
+    views = [_facet_value(name, v, path, args) for v in ordered]
+    return {"name": name, "label": FACET_LABELS[name], "top": views[:FACET_TOP], "more": views[FACET_TOP:],
+            "more_label": f"更多（{len(views) - FACET_TOP}）"}
+
+
+def _facet_value(name: str, value: dict, path: str, args: urls.Args) -> dict:
+    raw = str(value["value"])
+    if name == "year":
+        toggle = urls.with_replaced(path, args, "year", None if value["selected"] else raw, "year_from", "year_to")
+    elif value["selected"]:
+        toggle = urls.with_removed(path, args, name, raw)
+    else:
+        toggle = urls.with_added(path, args, [(name, raw)])
+    return {"value": raw, "label": value_label(name, raw), "count": value["count"],
+            "selected": bool(value["selected"]), "toggle_url": toggle}
+
+
+def _year_form(request, args: urls.Args) -> dict:
+    hidden = [{"name": k, "value": v} for k, v in args if k not in ("year", "year_from", "year_to", "page")]
+    return {"hidden": hidden, "year_from": request.year_from or "", "year_to": request.year_to or ""}
+
+
+def _chips(request, path: str, args: urls.Args) -> list[dict]:
+    chips = []
+    for name in FACETS:
+        for value in getattr(request, name):
+            chips.append({"label": f"{FACET_LABELS[name]}：{value_label(name, value)}",
+                          "remove_url": urls.with_removed(path, args, name, value)})
+    if request.year_from is not None or request.year_to is not None:
+        chips.append({"label": f"年份：{year_range_label(request.year_from, request.year_to)}",
+                      "remove_url": urls.with_replaced(path, args, "year", None, "year_from", "year_to")})
+    return chips
+
+
+def year_range_label(lo: int | None, hi: int | None) -> str:
+    if lo == hi:
+        return f"{lo}年"
+    if hi is None:
+        return f"{lo}年起"
+    if lo is None:
+        return f"至{hi}年"
+    return f"{lo}—{hi}年"
+
+
+def _options(path: str, args: urls.Args, name: str, labels: dict, current: str) -> list[dict]:
+    default = next(iter(labels))
+    return [{"label": label, "selected": value == current,
+             "url": urls.with_replaced(path, args, name, None if value == default else value)}
+            for value, label in labels.items()]
+
+
+def _hit(hit: dict, request) -> dict:
+    place = " · ".join(p for p in (hit.get("province"), hit.get("city"), hit.get("county")) if p)
+    facts = [hit.get("agency"), f"{hit['year']}年" if hit.get("year") else None,
+             f"发布于 {hit['publish_date']}" if hit.get("publish_date") else None, place]
+    return {
+        "title": hit.get("title") or hit["file"],
+        "url": report_url(hit["file"], request.q, request.mode),
+        "facts": " · ".join(f for f in facts if f),
+        "matches": sum(s.get("matches", 0) for s in hit["sections"]),
+        "sections": [_section(s) for s in hit["sections"]],
+    }
+
+
+def _section(section: dict) -> dict:
+    path = section.get("path") or [section.get("heading") or ""]
+    if isinstance(path, str):
+        path = [path]
+    return {"path": " › ".join(p for p in path if p) or "（正文开头）", "matches": section.get("matches", 0),
+            "snippets": [snippet_html(s) for s in section.get("snippets", [])]}
+
+
+def report_url(report_id: str, q: str = "", mode: str = "exact", **extra) -> str:
+    params = {k: v for k, v in (("q", q), ("mode", "" if mode == "exact" else mode)) if v}
+    return url_for("webui.report", report_id=report_id, **params, **extra)
+
+
+def _pager(path: str, args: urls.Args, page: int, pages: int) -> dict:
+    def link(n: int) -> str:
+        return urls.with_replaced(path, args, "page", None if n == 1 else str(n))
+
+    numbers = sorted({1, pages, *range(max(1, page - PAGER_WINDOW), min(pages, page + PAGER_WINDOW) + 1)})
+    items, last = [], 0
+    for n in numbers:
+        if n > last + 1:
+            items.append({"label": "…", "url": None, "current": False})
+        items.append({"label": str(n), "url": link(n), "current": n == page})
+        last = n
+    return {"show": pages > 1, "items": items,
+            "prev_url": link(page - 1) if page > 1 else None,
+            "next_url": link(page + 1) if page < pages else None}
+
+
+def _broaden(result: dict, request, path: str, args: urls.Args) -> dict | None:
+    """The words-mode link (and the engine's suggestion) offered when an exact search finds little."""
+    if request.mode != "exact" or not request.q or result["total"] >= FEW_RESULTS:
+        return None
+    return {"url": urls.with_replaced(path, args, "mode", "words"), "suggestion_text": ""}

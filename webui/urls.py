@@ -1,0 +1,57 @@
+"""Web UI stage: every link the pages show is built here, from the current query string.
+
+Templates never assemble URLs: each facet value carries its toggle URL, each chip its removal URL, the pager
+its page URLs (datasette's ``path_with_added_args`` / ``path_with_removed_args``). Arguments are kept as an
+ordered list of ``(name, value)`` pairs so that repeated parameters (``city=广州&city=深圳``) survive.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+Args = list[tuple[str, str]]
+
+# Changing any of these starts the result list again from page 1.
+RESETS_PAGE = frozenset({"q", "mode", "province", "city", "county", "agency", "level", "sector", "kind",
+                         "year", "year_from", "year_to", "sort", "limit"})
+
+
+def args_of(multidict) -> Args:
+    """The query string as ordered pairs (works for werkzeug's MultiDict and for plain lists of pairs)."""
+    if hasattr(multidict, "items") and hasattr(multidict, "getlist"):
+        return [(k, v) for k, v in multidict.items(multi=True)]
+    return list(multidict)
+
+
+def path_with_args(path: str, args: Args) -> str:
+    """``path`` with ``args`` as its query string; empty values are dropped to keep URLs short."""
+    pairs = [(k, v) for k, v in args if v != ""]
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def _drop_page(args: Args, names) -> Args:
+    if RESETS_PAGE.intersection(names):
+        return [(k, v) for k, v in args if k != "page"]
+    return args
+
+
+def with_added(path: str, args: Args, added: Args) -> str:
+    """Keep every argument and append ``added`` (a multi-select facet value, say)."""
+    names = {k for k, _ in added}
+    kept = [pair for pair in _drop_page(args, names) if pair not in added]
+    return path_with_args(path, kept + list(added))
+
+
+def with_removed(path: str, args: Args, name: str, value: str | None = None) -> str:
+    """Drop argument ``name`` (only the pair with ``value`` when one is given)."""
+    kept = [(k, v) for k, v in _drop_page(args, {name}) if not (k == name and (value is None or v == value))]
+    return path_with_args(path, kept)
+
+
+def with_replaced(path: str, args: Args, name: str, value: str | None, *also_removed: str) -> str:
+    """Set argument ``name`` to one ``value`` (or remove it when ``value`` is None), dropping ``also_removed``."""
+    names = {name, *also_removed}
+    kept = [(k, v) for k, v in _drop_page(args, names) if k not in names]
+    if value is not None:
+        kept.append((name, value))
+    return path_with_args(path, kept)
