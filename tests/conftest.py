@@ -23,3 +23,16 @@ def truth() -> list[dict]:
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    """A real index of the five seed reports, built once per session with the builder's library function.
+
+    Shared by every test module that reads an index: treat it as read-only.
+    """
+    from indexer.build import build
+
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    build(CORPUS, index_dir, workers=1)
+    return index_dir
