@@ -1,0 +1,191 @@
+"""Parser stage 1: raw report text → cleaned text + the metadata fields page clutter carried.
+
+Government pages wrap a report in breadcrumbs, 手机版 / 扫一扫 / 打印 / 关闭 buttons, counters and metadata
+tables (``索引号 | … | 发布机构 | …`` or one field per line). Clutter lines are dropped; metadata lines are
+dropped too, but what they tell (发布机构, 发布日期, 成文日期, 时间, 名称 …) is returned in ``fields``.
+
+Spaces are normalized one-to-one (NBSP, ideographic space, tab → " ") so positions inside a line keep their
+meaning; lines are stripped, blank-line runs collapsed. Matching is done on a simplified-script shadow of
+each line (same length), so traditional-script pages are cleaned by the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff\t\v\f]")
+
+# Metadata keys as pages write them (spaces inside keys are allowed: 索 引 号).
+META_KEYS = (
+    "信息索引号 索引号 主题分类 主题词 体裁分类 组配分类 服务对象分类 信息分类 所属主题 关键词 发布机构 发文机关 "
+    "发文单位 发布单位 公开主体 所属机构 信息来源 来源 成文日期 发布日期 发布时间 发文日期 印发日期 公开日期 "
+    "生成日期 生效日期 废止日期 有效性 时间 日期 发文字号 文号 统一编号 公开方式 公开范围 公开时限 文种 "
+    "名称 标题 作者 访问量 访问次数 点击数 点击量 点击率 浏览次数 浏览量 阅读次数 阅读数 阅读量"
+).split()
+_KEY_ALT = "|".join(r"\s*".join(k) for k in sorted(META_KEYS, key=len, reverse=True))
+_KEY_COLON = re.compile(rf"[【\[]?({_KEY_ALT})\s*[:：]\s*")
+_KEY_ONLY = re.compile(rf"^({_KEY_ALT})\s*[:：]?$")
+
+# Page furniture: a line made only of these (and separators) is clutter.
+_FURNITURE = re.compile(
+    r"!\[[^\]]*\]\([^)]*\)|扫一扫[^\s|｜]*|手机版|回到顶部|返回顶部|登录|注册|字体\s*[:：]?\s*(?:大\s*中\s*小)?|"
+    r"字号\s*[:：]?\s*(?:大\s*中\s*小)?|大\s*中\s*小|打印(?:本页|此页|文章|页面)?|关闭(?:窗口|本页|页面)?|"
+    r"分享到?\s*[:：]?|收藏(?:本页)?|繁体|简体|无障碍|网站地图|保存(?:本页)?|我要纠错|纠错|默认|放大|缩小|"
+    r"视力保护色|微信|微博|QQ空间|返回列表|返回|加入收藏|设为首页|English|下载"
+)
+_SEPARATORS = re.compile(r"[\s|｜【】\[\]()（）:：·•/、,，.。\-_>›»＞<]*")
+_BREADCRUMB = re.compile(
+    r"^(?:您?当前(?:所在)?的?位置|您(?:现在|所在)的?位置|您的位置|所在位置)\s*[:：]|^首页\s*[>›»＞/]|[>›»＞]\s*正文$"
+)
+_FOOTER = re.compile(
+    r"版权所有|ICP备|ICP证|网站标识码|公网安备|技术支持[:：]|主办单位[:：]|^主办[:：]|^承办[:：]|^联系我们|"
+    r"^(?:责任)?编辑[:：]|^审核[:：]|^校对[:：]|^上一篇|^下一篇|^【?(?:打印|关闭)"
+)
+_TRAILER = re.compile(r"^(?:相关(?:文件|信息|链接|阅读|新闻|文章|附件|稿件|解读|报道)|附件下载|扫一扫在手机打开当前页)\s*[:：]?$")
+
+
+@dataclass
+class Cleaned:
+    text: str  # the cleaned report text
+    shadow: str  # the same text in simplified script, character for character
+    fields: dict[str, str] = field(default_factory=dict)  # metadata the clutter told (key without spaces)
+    traditional: bool = False
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified_shadow(text: str) -> tuple[str, bool]:
+    """``text`` in simplified script with exactly the same length, and whether it was traditional."""
+    conv = _t2s()
+    out = []
+    changed = cjk = 0
+    for line in text.split("\n"):
+        s = conv.convert(line)
+        if len(s) != len(line):  # a phrase conversion changed the length: fall back to single characters
+            s = "".join(c2 if len(c2 := conv.convert(c)) == 1 else c for c in line)
+        changed += sum(a != b for a, b in zip(line, s))
+        cjk += sum("\u4e00" <= c <= "\u9fff" for c in line)
+        out.append(s)
+    traditional = changed > max(3, 0.02 * cjk)
+    return ("\n".join(out) if traditional else text), traditional
+
+
+def normalize_spaces(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _SPACES.sub(" ", text)
+
+
+def _is_furniture(line: str) -> bool:
+    rest = _FURNITURE.sub("", line)
+    return _SEPARATORS.fullmatch(rest) is not None
+
+
+def _key(raw: str) -> str:
+    return re.sub(r"\s+", "", raw)
+
+
+def _colon_fields(line: str) -> dict[str, str] | None:
+    """``时间:2022-02-22 来源:本网 访问量:-`` → fields, if the line is made of key:value pairs only."""
+    matches = list(_KEY_COLON.finditer(line))
+    if not matches or matches[0].start() > 1 or len(line) > 150:
+        return None
+    fields = {}
+    for m, nxt in zip(matches, matches[1:] + [None]):
+        value = line[m.end() : nxt.start() if nxt else len(line)]
+        fields[_key(m.group(1))] = value.strip(" |｜【】[]")
+    return fields
+
+
+def _table_fields(line: str) -> dict[str, str] | None:
+    """``索 引 号 | H027/2024 | 成文日期 | 2024-02-22 |`` → fields, if some cell is a metadata key."""
+    if "|" not in line and "｜" not in line:
+        return None
+    cells = [c.strip() for c in re.split(r"[|｜]", line)]
+    cells = [c for c in cells if c]
+    fields: dict[str, str] = {}
+    i = 0
+    while i < len(cells):
+        m = _KEY_ONLY.match(cells[i])
+        if m:
+            value = cells[i + 1] if i + 1 < len(cells) and not _KEY_ONLY.match(cells[i + 1]) else ""
+            fields[_key(m.group(1))] = value
+            i += 2 if value else 1
+        elif (cf := _colon_fields(cells[i])) is not None:
+            fields.update(cf)
+            i += 1
+        else:
+            i += 1
+    return fields or None
+
+
+def _classify(lines: list[str], shadow: list[str], fields: dict[str, str]) -> list[bool]:
+    """Which lines to keep; fills ``fields`` from the metadata lines."""
+    keep = [True] * len(lines)
+    first_text = next((i for i, s in enumerate(shadow) if len(s) > 60), len(shadow))
+    i = 0
+    while i < len(shadow):
+        s = shadow[i]
+        if not s:
+            i += 1
+            continue
+        found = _table_fields(s) or _colon_fields(s)
+        if found is None and _KEY_ONLY.match(s) and len(s) <= 12:
+            # One field per line: the key, then its value on the next non-blank line.
+            j = next((j for j in range(i + 1, min(i + 3, len(shadow))) if shadow[j]), None)
+            if j is not None and len(shadow[j]) <= 60 and not _KEY_ONLY.match(shadow[j]):
+                fields.setdefault(_key(_KEY_ONLY.match(s).group(1)), lines[j])
+                keep[i] = keep[j] = False
+                i = j + 1
+                continue
+        if found is not None:
+            for k, v in found.items():
+                fields.setdefault(k, v)
+            keep[i] = False
+        elif _is_furniture(s) or _BREADCRUMB.search(s) or (len(s) <= 80 and _FOOTER.search(s)):
+            keep[i] = False
+        elif i < first_text and s.count("|") + s.count("｜") >= 2 and len(s) <= 80:
+            keep[i] = False  # a site menu above the report: 首页 | 信息公开 | 政务服务
+        i += 1
+    _drop_trailer(shadow, keep)
+    return keep
+
+
+def _drop_trailer(shadow: list[str], keep: list[bool]) -> None:
+    """相关文件 / 相关信息 at the end of a page, and the short link lines that follow it."""
+    n = len(shadow)
+    for i, s in enumerate(shadow):
+        if not _TRAILER.match(s):
+            continue
+        keep[i] = False
+        rest = [t for t in shadow[i + 1 :] if t]
+        if i >= n * 0.5 and len(rest) <= 20 and all(len(t) <= 60 for t in rest):
+            for j in range(i + 1, n):
+                keep[j] = False
+            return
+
+
+def clean(text: str) -> Cleaned:
+    text = normalize_spaces(text)
+    shadow_text, traditional = simplified_shadow(text)
+    lines = [ln.strip() for ln in text.split("\n")]
+    shadow = [ln.strip() for ln in shadow_text.split("\n")]
+    fields: dict[str, str] = {}
+    keep = _classify(lines, shadow, fields)
+    out_lines: list[str] = []
+    out_shadow: list[str] = []
+    for line, sline, k in zip(lines, shadow, keep):
+        if not k or (not line and (not out_lines or not out_lines[-1])):
+            continue  # dropped, or a second blank line in a row, or a leading blank line
+        out_lines.append(line)
+        out_shadow.append(sline)
+    while out_lines and not out_lines[-1]:
+        out_lines.pop()
+        out_shadow.pop()
+    return Cleaned("\n".join(out_lines), "\n".join(out_shadow), fields, traditional)

@@ -1,0 +1,275 @@
+"""Parser stage 2: cleaned text + clutter fields + file hints → report metadata.
+
+Title, agency (the full name: a city the page dropped is put back from the places the report names), its
+places (``places``), level, sector, work year, publication date and signature date. Everything here reads
+the simplified-script shadow of the text, so traditional-script reports give simplified places.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer import places
+from indexer.dates import DATE_RE, is_date_line, parse_date
+
+# Kinds of agency, most specific first, with their sector.
+_KIND_SECTORS = (
+    ("公安", "police"),
+    ("司法", "justice"),
+    ("市场监督管理", "market_regulation"),
+    ("市场监管", "market_regulation"),
+    ("生态环境", "ecology_environment"),
+    ("环境保护", "ecology_environment"),
+    ("人民政府", "government"),
+    ("政府办", "government"),
+)
+_BRANCH = r"(?:[^\s，,。、；;：:和与及各的等在对“”《》（）()]{1,8}?分局)"
+AGENCY = re.compile(
+    rf"(?:公安厅|公安局{_BRANCH}?|公安分局|司法厅|司法局|市场监督管理局{_BRANCH}?|市场监管局|"
+    rf"生态环境厅|生态环境局{_BRANCH}?|人民政府(?:办公厅|办公室)?|政府办公室|政府办)"
+)
+# Any government office, for strings already known to name one (a signature, a title's prefix).
+_ANY_OFFICE = re.compile(r"(?:局|厅|委员会|办公室|办公厅|政府|分局|中心|署)$")
+_PLACE_CHARS = re.compile(r"[\u4e00-\u9fff]+$")
+YEAR = re.compile(r"(20\d\d)\s*年")
+_TITLE_WORDS = re.compile(r"报告|总结|法治政府|依法行政|法治建设")
+_NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]")
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]| - | — ).*$")
+
+
+@dataclass
+class Meta:
+    title: str | None = None
+    agency: str | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    level: str | None = None
+    sector: str | None = None
+    year: int | None = None
+    publish_date: str | None = None
+    doc_date: str | None = None
+    source_url: str | None = None
+
+
+def sector_of(agency: str | None) -> str | None:
+    if not agency:
+        return None
+    for word, sector in _KIND_SECTORS:
+        if word in agency:
+            return sector
+    return "other"
+
+
+def _with_places(text: str, end: int) -> int:
+    """Where the place names that end at ``end`` begin (``end`` when none): 2020年,江门市|公安局 → 江门市."""
+    m = _PLACE_CHARS.search(text[max(0, end - 24) : end])
+    if not m:
+        return end
+    window_start = max(0, end - 24) + m.start()
+    window = text[window_start:end]
+    start = end
+    for mention in reversed(places.gazetteer().mentions(window)):
+        gap = window[mention.end : start - window_start]
+        if gap and gap not in ("市", "省", "区", "县", "自治区"):
+            break
+        start = window_start + mention.start
+    if start == end and window[-1:] in ("市", "省", "区", "县"):
+        start = end - 1  # "市公安局": the page dropped the city
+    return start
+
+
+def agencies_in(text: str) -> list[str]:
+    """Agency names in running text, each with the place names written before it."""
+    out = []
+    for m in AGENCY.finditer(text):
+        start = _with_places(text, m.start())
+        out.append(text[start : m.end()])
+    return out
+
+
+def _office(s: str | None) -> str | None:
+    """``s`` if it reads as an office name (a signature line, a metadata value), else None."""
+    if not s:
+        return None
+    s = re.sub(r"\s+", "", s).strip("()（）【】[]")
+    found = agencies_in(s)
+    if found:
+        return max(found, key=len)
+    return s if 3 <= len(s) <= 30 and _ANY_OFFICE.search(s) and not re.search(r"[，,。：:]", s) else None
+
+
+def find_title(lines: list[str], fields: dict, hint: str | None) -> str | None:
+    for key in ("标题", "名称"):
+        if fields.get(key) and _TITLE_WORDS.search(fields[key]):
+            return fields[key].strip()
+    top = [ln for ln in lines[:40] if ln][:8]
+    for i, line in enumerate(top):
+        if _NUMBERED.match(line):
+            break  # the report's body has begun
+        if len(line) <= 80 and _TITLE_WORDS.search(line) and not re.search(r"[。：:]$", line) and "，" not in line:
+            if i > 0 and len(top[i - 1]) <= 30 and not re.search(r"[。，,：:]", top[i - 1]) and not YEAR.search(line):
+                return top[i - 1] + line  # a title broken over two lines
+            return line
+    if hint:
+        hint = _SITE_SUFFIX.sub("", hint.strip()) or hint.strip()
+        if _TITLE_WORDS.search(hint):
+            return hint
+    first = top[0] if top else ""
+    if first and len(first) <= 50 and not re.search(r"[。，,；;：:]", first) and not DATE_RE.search(first):
+        if not _NUMBERED.match(first):
+            return first
+    return hint or None
+
+
+def find_signature(lines: list[str]) -> tuple[str | None, str | None]:
+    """(agency, date) written under the report's last paragraph."""
+    tail = [ln for ln in lines if ln][-6:]
+    agency = date = None
+    for i in range(len(tail) - 1, -1, -1):
+        line = tail[i]
+        if date is None and is_date_line(line):
+            date = parse_date(line)
+            above = tail[max(0, i - 2) : i]
+            for cand in reversed(above):
+                if (office := _office(cand)) and len(cand) <= 40:
+                    agency = office
+                    break
+            break
+        m = DATE_RE.search(line)
+        if m and len(line) <= 45 and (office := _office(line[: m.start()])):
+            return office, parse_date(line)  # "汕头市公安局 2020年12月13日" on one line
+    if agency is None and tail and len(tail[-1]) <= 30 and not re.search(r"[。，,]", tail[-1]):
+        agency = _office(tail[-1])
+    return agency, date
+
+
+def _title_prefix(title: str | None) -> str | None:
+    if not title:
+        return None
+    m = re.search(r"关于|20\d\d|[二〇○零]{2}[〇○零一二三四五六七八九]{2}年|法治|依法|年度", title)
+    return _office(title[: m.start()]) if m and m.start() > 0 else None
+
+
+def _bare(agency: str) -> bool:
+    """An agency name that starts without a place: 市公安局…, 区公安分局, 省司法厅."""
+    mentions = places.gazetteer().mentions(agency)
+    return not mentions or mentions[0].start > 0
+
+
+def _top(weights, ranks: tuple[int, ...], municipal_ok: bool = False) -> places.Division | None:
+    gaz = places.gazetteer()
+    best = [
+        (w, code) for code, w in weights.items()
+        if code in gaz.by_code and (gaz.by_code[code].rank in ranks or (municipal_ok and gaz.by_code[code].is_municipality))
+    ]
+    return gaz.by_code[max(best)[1]] if best else None
+
+
+def _complete(agency: str, weights) -> str:
+    """Put back the place a page dropped: 市公安局萧山区分局 → 杭州市公安局萧山区分局, 市公安局 → 汕头市公安局."""
+    if not _bare(agency):
+        return agency
+    gaz = places.gazetteer()
+    own = places.resolve(agency, weights)
+    head = agency[0]
+    if head == "市":
+        city = None
+        if own is not None and own.rank == 3 and own.parent:
+            city = gaz.by_code[own.parent]
+        city = city or _top(weights, (2,), municipal_ok=True)
+        if city is not None:
+            return city.name[:-1] + agency if city.name.endswith("市") else city.name + agency[1:]
+    elif head == "省":
+        prov = _top(weights, (1,))
+        if prov is not None and prov.name.endswith("省"):
+            return prov.name + agency[1:]
+    elif head in "区县" and own is None:
+        county = _top(weights, (3,))
+        if county is not None and county.name.endswith(head) and weights[county.code] >= 2:
+            return county.name + agency[1:]
+    return agency
+
+
+def find_agency(title, fields: dict, signature: str | None, preamble: str, hint: str | None, weights) -> str | None:
+    first_sentence = re.split(r"[。]", preamble, maxsplit=1)[0][:200]
+    in_text = agencies_in(first_sentence)
+    candidates = [
+        _title_prefix(title),
+        *(_office(fields.get(k)) for k in ("发布机构", "发文机关", "发布单位", "发文单位", "公开主体", "所属机构")),
+        signature,
+        in_text[0] if in_text else None,
+        _office(hint),
+        _office(fields.get("信息来源")),
+        _office(fields.get("来源")),
+    ]
+    candidates = [c for c in candidates if c]
+    if not candidates:
+        return None
+    primary = candidates[0]
+    sector = sector_of(primary)
+    same = [c for c in candidates if sector_of(c) == sector]
+    resolved = [(c, places.resolve(c, weights)) for c in same]
+    base = places.resolve(primary, weights)
+    gaz = places.gazetteer()
+
+    def fits(div):
+        return base is None or div.code == base.code or base in gaz.ancestors(div)
+
+    best = max(
+        ((c, d) for c, d in resolved if d is not None and fits(d)),
+        key=lambda cd: (cd[1].rank, not _bare(cd[0])),
+        default=(primary, base),
+    )[0]
+    return _complete(best, weights)
+
+
+def level_of(agency: str, div: places.Division | None) -> tuple[str | None, str | None]:
+    """(level, county label) of an agency whose most specific place is ``div``."""
+    branch = re.search(r"公安局.+分局|局.+分局", agency) is not None
+    if div is None:
+        return ("district" if branch else None), None
+    if div.rank == 1:
+        return ("district" if branch and not div.is_municipality else "provincial"), None
+    if div.rank == 2:
+        return ("district" if branch or re.search(r"区(?:公安)?分局|区[^市县]{0,3}局$", agency) else "city"), None
+    suffix = div.name[-1]
+    for m in places.gazetteer().mentions(agency):
+        if any(d.code == div.code for d, _ in m.candidates):
+            nxt = agency[m.end : m.end + 1]
+            suffix = m.text[-1] if m.text[-1] in "区县市旗" else (nxt if nxt in "区县市旗" else suffix)
+            if m.text[-1] not in "区县市旗" and nxt not in "区县市旗" and "分局" in agency:
+                suffix = "区"
+    district = suffix == "区" and not div.name.endswith(("林区", "特区"))
+    return ("district" if district else "county"), div.county
+
+
+def work_year(title: str | None, preamble: str, level1: list[str], dates: list[str | None]) -> int | None:
+    """The year a report covers: its title's, else its opening's, else its first section's, else by date."""
+    dated = [d for d in dates if d]
+    limit = int(dated[0][:4]) if dated else 2100
+    if title and (m := YEAR.search(title)):
+        return int(m.group(1))
+    opening = re.sub(r"《[^》]*》|（[^）]*）|\([^)]*\)", "", preamble)[:300]
+    for m in YEAR.finditer(opening):
+        if int(m.group(1)) <= limit:
+            return int(m.group(1))
+    for heading in level1[:1]:
+        if m := YEAR.search(heading):
+            return int(m.group(1))
+    if dated:
+        y, mo = int(dated[0][:4]), int(dated[0][5:7])
+        return y if mo >= 11 else y - 1
+    return None
+
+
+def find_dates(fields: dict, hint: str | None, signature_date: str | None) -> tuple[str | None, str | None]:
+    """(publish_date, doc_date)."""
+    publish = None
+    for key in ("发布日期", "发布时间", "公开日期", "时间", "日期"):
+        if publish := parse_date(fields.get(key)):
+            break
+    written = parse_date(fields.get("成文日期")) or parse_date(fields.get("发文日期")) or parse_date(fields.get("印发日期"))
+    publish = publish or parse_date(hint) or written
+    return publish, signature_date or written

@@ -1,0 +1,181 @@
+"""Parser stage 3: cleaned text → the section tree (headings, levels, offsets).
+
+Numbering styles and their usual levels: 一、 (level 1), （一） (level 2), 1. / 1、 / （1） / ① / paragraph-initial
+一是 (level 3). Roles are decided by the document's own numbering sequence, not by style alone:
+
+- level 1 is the best run 一、二、三… in document order (a "一、" list inside a section that would break the
+  run is not level 1); a lone ``1、`` standing where the run lacks 一 plays level 1 (a document that mixes
+  ``1、`` with ``二、``); a document without 一、 headings may use standalone ``1.`` lines as level 1;
+- level 2 is the run （一）（二）… inside each level-1 section; strays become level 3.
+
+A heading running into its text (``（一）加强领导。全年共…``) is the part up to the first 。/：/； (bounded);
+the section still starts at the line. Kinds are assigned later (``kinds.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.model import Section
+
+CN_DIGITS = "一二三四五六七八九十"
+_CN = f"[{CN_DIGITS}]{{1,3}}"
+STYLES = (
+    ("cn", re.compile(rf"^第?({_CN})(?:部分)?\s*[、．.，,]\s*")),
+    ("paren_cn", re.compile(rf"^[（(]\s*({_CN})\s*[）)]\s*[、．.]?\s*")),
+    ("shi", re.compile(rf"^({_CN})是\s*[，,、：:]?\s*")),
+    ("digit", re.compile(r"^(\d{1,2})\s*[、．.](?!\d)\s*")),
+    ("paren_digit", re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*[、．.]?\s*")),
+    ("circled", re.compile(r"^([①-⑳])\s*")),
+)
+_SPACED_CN = re.compile(rf"^({_CN})\s+(?=\S)")  # "一 工作情况" on a short line
+_STOP = re.compile(r"[。：:；;！!？?]")
+MAX_HEADING = 60
+
+
+@dataclass
+class Candidate:
+    line: int
+    style: str
+    num: int
+    start: int  # offset of the line in the text
+    heading: str
+    body_start: int
+    standalone: bool  # the heading is the whole line
+    level: int = 0
+
+
+def cn_number(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    if s in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
+        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(s) + 1
+    if "十" not in s:
+        return CN_DIGITS.index(s[0]) + 1 if len(s) == 1 else -1
+    tens, _, ones = s.partition("十")
+    value = (CN_DIGITS.index(tens) + 1 if tens else 1) * 10
+    return value + (CN_DIGITS.index(ones) + 1 if ones else 0)
+
+
+def _heading_span(line: str, prefix_end: int) -> int:
+    """Where the heading ends inside ``line`` (an index; the body starts after the stop mark)."""
+    rest = line[prefix_end:]
+    m = _STOP.search(rest)
+    if m and m.start() <= MAX_HEADING and m.end() < len(rest):
+        return prefix_end + m.start()
+    if len(line) <= 100:
+        return len(line)
+    comma = re.search(r"[，,]", rest[:40])
+    return prefix_end + (comma.start() if comma else 40)
+
+
+def find_candidates(text: str, shadow: str) -> list[Candidate]:
+    cands = []
+    offset = 0
+    lines, slines = text.split("\n"), shadow.split("\n")
+    for i, (line, sline) in enumerate(zip(lines, slines)):
+        for style, rx in STYLES:
+            m = rx.match(sline)
+            if m:
+                break
+        else:
+            m = _SPACED_CN.match(sline) if len(sline) <= 30 else None
+            style = "cn"
+        if m:
+            num = cn_number(m.group(1))
+            cut = _heading_span(line, m.end())
+            body = offset + cut
+            if cut < len(line):
+                body += 1 + (len(line[cut + 1 :]) - len(line[cut + 1 :].lstrip()))
+            heading = line[:cut].rstrip("。：:；; ")
+            if not line[m.end() :].strip() and i + 1 < len(lines) and 0 < len(lines[i + 1]) <= MAX_HEADING:
+                heading = line.strip() + lines[i + 1].strip()  # "一、" alone, its words on the next line
+                body = offset + len(line) + 1 + len(lines[i + 1])
+            if num > 0:
+                cands.append(Candidate(i, style, num, offset, heading, body, cut >= len(line)))
+        offset += len(line) + 1
+    return cands
+
+
+def best_run(cands: list[Candidate], score) -> list[Candidate]:
+    """The consecutive numbering run (1, 2, 3 …) with the highest total score, in document order."""
+    best: list[float] = []
+    prev: list[int | None] = []
+    for i, c in enumerate(cands):
+        options = [(best[j], j) for j in range(i) if cands[j].num == c.num - 1]
+        start = score(c) - (0 if c.num == 1 else 1.5)
+        if options and max(options)[0] + score(c) >= start:
+            b, j = max(options)
+            best.append(b + score(c))
+            prev.append(j)
+        else:
+            best.append(start)
+            prev.append(None)
+    if not cands:
+        return []
+    i: int | None = max(range(len(cands)), key=lambda k: (best[k], -k))
+    run = []
+    while i is not None:
+        run.append(cands[i])
+        i = prev[i]
+    return run[::-1]
+
+
+def _isolated_digit(c: Candidate, cands: list[Candidate]) -> bool:
+    """A standalone ``1、`` with no ``2、`` (or ``0、``) in the same stretch between 一、-style headings."""
+    if not c.standalone or len(c.heading) > MAX_HEADING:
+        return False
+    lo = max((d.line for d in cands if d.style == "cn" and d.line < c.line), default=-1)
+    hi = min((d.line for d in cands if d.style == "cn" and d.line > c.line), default=10**9)
+    return not any(
+        d.style == "digit" and lo < d.line < hi and abs(d.num - c.num) == 1 for d in cands
+    )
+
+
+def _level1(cands: list[Candidate]) -> list[Candidate]:
+    def score(c: Candidate) -> float:
+        s = 2.0 if c.standalone else 1.0
+        return s if c.style == "cn" else s - 0.5
+
+    pool = [c for c in cands if c.style == "cn" or (c.style == "digit" and _isolated_digit(c, cands))]
+    run = best_run(pool, score)
+    if not any(c.style == "cn" for c in run):
+        # No 一、 headings: standalone 1. / 1、 lines may be the top level.
+        pool = [c for c in cands if c.style == "digit" and c.standalone and len(c.heading) <= MAX_HEADING]
+        run = best_run(pool, score)
+        if len(run) < 2:
+            run = []
+    return run
+
+
+def assign_levels(cands: list[Candidate]) -> list[Candidate]:
+    level1 = _level1(cands)
+    for c in level1:
+        c.level = 1
+    bounds = [c.line for c in level1] + [10**9]
+    segments = [(-1, bounds[0])] + list(zip(bounds, bounds[1:]))
+    for lo, hi in segments:
+        inner = [c for c in cands if lo < c.line < hi and c.style == "paren_cn" and not c.level]
+        for c in best_run(inner, lambda c: 2.0 if c.standalone else 1.0):
+            c.level = 2
+    for c in cands:
+        if not c.level:
+            c.level = 3
+    return cands
+
+
+def build_sections(text: str, shadow: str) -> list[Section]:
+    cands = assign_levels(find_candidates(text, shadow))
+    sections: list[Section] = []
+    open_at: dict[int, int] = {}  # level → index of the latest open section at that level
+    for c in cands:
+        parent = next((open_at[lv] for lv in range(c.level - 1, 0, -1) if lv in open_at), None)
+        for lv in [lv for lv in open_at if lv >= c.level]:
+            del open_at[lv]
+        open_at[c.level] = len(sections)
+        sections.append(Section(c.heading, c.level, c.start, len(text), c.body_start, [], parent))
+    for i, s in enumerate(sections):
+        nxt = next((t.start for t in sections[i + 1 :] if t.level <= s.level), len(text))
+        s.end = nxt
+    return sections
