@@ -1,0 +1,134 @@
+"""Benchmark stages: builds (as subprocesses, timed with their peak memory), query timing and accuracy.
+
+Each stage returns plain dicts that ``bench.report`` turns into the table; a system that is missing or fails
+becomes an entry with an ``error`` so the rest of the run still reports.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import json
+import pstats
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from bench.grep import recall_precision
+from bench.measure import disk_size, percentile, run_measured
+from bench.ours import build_command
+from bench.queries import Query
+
+PY = sys.executable
+
+
+def _json_tail(stdout: str) -> dict:
+    """The last JSON object a command printed (a summary), or {}."""
+    start = stdout.find("{")
+    try:
+        return json.loads(stdout[start:]) if start >= 0 else {}
+    except json.JSONDecodeError:
+        return {}
+
+
+def measured(cmd: list[str], ok_codes=(0,), needs_summary: bool = True, timeout: float | None = None) -> dict:
+    run = run_measured(cmd, timeout=timeout)
+    entry = {"seconds": run.seconds, "peak_mb": run.peak_bytes / 2**20, "summary": _json_tail(run.stdout)}
+    if run.returncode not in ok_codes or (needs_summary and not entry["summary"]):
+        entry["error"] = f"exit {run.returncode}: {last_line(run.stderr or run.stdout)}"
+    return entry
+
+
+def last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""
+
+
+def builds(corpus: Path, work: Path) -> dict:
+    """jieba alone, our build with 1 and 2 workers, the no-op rebuild, the naive build, FTS5; sizes."""
+    for old in ("ours-w1", "ours-w2", "naive", "fts5.db"):
+        target = work / old
+        shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+    work.mkdir(parents=True, exist_ok=True)
+    out = {"jieba": measured([PY, "-m", "bench.jieba_alone", str(corpus)])}
+    out["jieba"]["segment_seconds"] = out["jieba"]["summary"].get("segment_seconds")
+    # exit 1 = done, some files failed: still an index (the failures are reported with the build)
+    out["ours_w1"] = measured(build_command(corpus, work / "ours-w1", 1, rebuild=True) + ["--json"], (0, 1))
+    out["ours_w2"] = measured(build_command(corpus, work / "ours-w2", 2, rebuild=True) + ["--json"], (0, 1))
+    out["noop"] = measured(build_command(corpus, work / "ours-w2", 2, rebuild=False) + ["--json"], (0, 1))
+    out["naive"] = measured([PY, "-m", "bench.naive", str(corpus), str(work / "naive")])
+    out["fts5"] = measured([PY, "-m", "bench.fts5", str(corpus), str(work / "fts5.db")])
+    for key, path in (("ours_w1", "ours-w1"), ("ours_w2", "ours-w2"), ("naive", "naive"), ("fts5", "fts5.db")):
+        if (work / path).exists():
+            out[key]["size_mb"] = disk_size(work / path) / 2**20
+    return out
+
+
+def open_systems(work: Path) -> dict:
+    """The three searchers over the built indexes (an entry {"error"} for one that cannot open)."""
+    from bench.fts5 import Fts5Search
+    from bench.naive import NaiveSearch
+    from bench.ours import OursSearch
+
+    systems = {}
+    for name, factory in (("ours", lambda: OursSearch(work / "ours-w2")), ("naive", lambda: NaiveSearch(work / "naive")),
+                          ("fts5", lambda: Fts5Search(work / "fts5.db"))):
+        try:
+            systems[name] = factory()
+        except Exception as e:  # a peer that is not there must not stop the others' numbers
+            systems[name] = {"error": f"{type(e).__name__}: {e}"}
+    return systems
+
+
+def accuracy(system, queries: list[Query], truth: list[set[str]]) -> dict:
+    found = [system.all_files(q) for q in queries]
+    recall, precision = recall_precision(truth, found)
+    by_kind = {}
+    for kind in dict.fromkeys(q.kind for q in queries):
+        idx = [i for i, q in enumerate(queries) if q.kind == kind]
+        by_kind[kind] = recall_precision([truth[i] for i in idx], [found[i] for i in idx])
+    misses = [(q.q, sorted(t - f)[:3], sorted(f - t)[:3]) for q, t, f in zip(queries, truth, found) if t != f]
+    return {"recall": recall, "precision": precision, "by_kind": by_kind, "wrong": misses[:10]}
+
+
+def query_stage(work: Path, queries: list[Query], truth: list[set[str]]) -> dict:
+    """Accuracy of each system (also the warm-up), then page times, interleaved query by query so the
+    machine's noise falls on every system alike."""
+    systems = open_systems(work)
+    out: dict[str, dict] = {}
+    live = {}
+    for name, system in systems.items():
+        if isinstance(system, dict):
+            out[name] = system
+            continue
+        try:
+            out[name] = accuracy(system, queries, truth)
+            live[name] = system
+        except Exception as e:
+            out[name] = {"error": f"{type(e).__name__}: {e}"}
+    times: dict[str, list[float]] = {name: [] for name in live}
+    for query in queries:
+        for name, system in live.items():
+            start = time.perf_counter()
+            system.page(query)
+            times[name].append(time.perf_counter() - start)
+    for name, values in times.items():
+        out[name].update({f"p{p}": percentile(values, p) for p in (50, 95, 99)})
+        out[name]["mean"] = sum(values) / len(values)
+    out["_systems"] = live
+    return out
+
+
+def profile_pages(system, queries: list[Query], top: int = 25) -> str:
+    """cProfile of one pass of result pages: the functions with the most own time, then cumulative."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for query in queries:
+        system.page(query)
+    profiler.disable()
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text).strip_dirs()
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return text.getvalue()

@@ -1,0 +1,130 @@
+"""Benchmark of the web server: ``reports-web`` on 127.0.0.1 under C concurrent clients for S seconds.
+
+Each client is a thread with its own keep-alive ``http.client`` connection, cycling through the query set's
+``/search`` pages (the HTML result page a user sees). Loopback only; bounded in clients and time. The load
+generator shares the machine (and its 2 cores) with the server, as a local user's browser would.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench.measure import PeakSampler, percentile, tree_rss
+from bench.queries import Query
+
+HOST = "127.0.0.1"
+
+
+def search_path(query: Query) -> str:
+    params = [("q", query.q)] + [("province", p) for p in query.province]
+    if query.year_from is not None:
+        params.append(("year_from", str(query.year_from)))
+    if query.year_to is not None:
+        params.append(("year_to", str(query.year_to)))
+    return "/search?" + urlencode(params)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_server(index_dir: Path, port: int) -> subprocess.Popen:
+    cmd = [str(Path(sys.executable).with_name("reports-web")), "--index-dir", str(index_dir), "--host", HOST,
+           "--port", str(port)]
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def wait_ready(server: subprocess.Popen, port: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"reports-web exited: {server.stderr.read()[-500:]}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
+            conn.request("GET", "/search?q=%E6%B3%95%E6%B2%BB")  # warms the engine: 法治
+            conn.getresponse().read()
+            conn.close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("reports-web did not answer in time")
+
+
+@dataclass
+class Load:
+    requests: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+    peak_rss: int
+    idle_rss: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.latencies, 95) if self.latencies else float("nan")
+
+
+def _client(port: int, paths: list[str], offset: int, deadline: float, out: list, errors: list) -> None:
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    i = offset
+    while time.monotonic() < deadline:
+        path = paths[i % len(paths)]
+        i += 1
+        start = time.perf_counter()
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            ok = response.status == 200
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, port, timeout=30)
+            ok = False
+        out.append(time.perf_counter() - start)
+        if not ok:
+            errors.append(path)
+    conn.close()
+
+
+def load(index_dir: Path, queries: list[Query], clients: int = 8, seconds: float = 30.0) -> Load:
+    port = free_port()
+    server = start_server(index_dir, port)
+    try:
+        wait_ready(server, port)
+        idle = tree_rss(server.pid)
+        paths = [search_path(q) for q in queries]
+        latencies: list[float] = []
+        errors: list[str] = []
+        start = time.perf_counter()
+        deadline = time.monotonic() + seconds
+        step = max(1, len(paths) // clients)
+        threads = [threading.Thread(target=_client, args=(port, paths, c * step, deadline, latencies, errors))
+                   for c in range(clients)]
+        with PeakSampler(server.pid, interval=0.2) as sampler:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        elapsed = time.perf_counter() - start
+        return Load(len(latencies), len(errors), elapsed, latencies, sampler.peak, idle)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

@@ -1,0 +1,97 @@
+"""Smoke tests of bench/: the generator is deterministic and sized, the query set is well-formed, and the
+benchmark command runs end to end on 20 reports (web load for 2 s). No timing is asserted here."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLE_ROWS = [
+    "build: full, 1 worker (s)",
+    "build: full, 2 workers (s)",
+    "build: throughput, 1 worker (MB/s)",
+    "build: no-op incremental, 2 workers (s)",
+    "index size (MB)",
+    "build peak memory, 1 / 2 workers (MB)",
+    "result page p50 (ms)",
+    "result page p95 (ms)",
+    "result page p99 (ms)",
+    "recall vs grep",
+    "precision vs grep",
+    "web: requests/s (8 clients)",
+    "web: p95 latency (ms)",
+    "web: requests / errors",
+    "web: server RSS idle / peak (MB)",
+]
+RATIO_ROWS = [
+    "result page p95: ours / naive",
+    "result page p95: ours / FTS5",
+    "recall: ours",
+    "precision: ours",
+    "full build (1 worker) / jieba alone",
+    "full build, 1 worker / 2 workers (speed-up)",
+    "no-op incremental rebuild (s)",
+    "web server peak RSS (MB)",
+]
+
+
+def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    # bench/ is not an installed package: run it as a module from the repository root
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def generated(out: Path, n: int) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((out / f"corpus-{n}").iterdir())}
+
+
+def test_generator_is_deterministic_and_sized(tmp_path):
+    for name in ("a", "b"):
+        assert 0 == run("bench.corpus", "--reports", "12", "--seed", "3", "--out", str(tmp_path / name)).returncode
+    first, second = generated(tmp_path / "a", 12), generated(tmp_path / "b", 12)
+    assert first == second
+    assert [f"synthetic-{i:05d}.txt" for i in range(12)] == list(first)
+    assert [] == [name for name, data in first.items() if not 3 * 1024 <= len(data) <= 30 * 1024]
+    manifest = [json.loads(line) for line in (tmp_path / "a" / "corpus-12.jsonl").read_text("utf-8").splitlines()]
+    assert list(first) == [m["file"] for m in manifest]
+    # every report names its own agency (title and signature) and its year
+    assert [] == [m["file"] for m in manifest
+                  if m["agency"] not in first[m["file"]].decode() or f"{m['year']}年" not in first[m["file"]].decode()]
+
+
+def test_generator_never_writes_into_corpus():
+    result = run("bench.corpus", "--reports", "1", "--out", str(ROOT / "corpus" / "x"))
+    assert 0 != result.returncode
+    assert not (ROOT / "corpus" / "x").exists()
+
+
+def test_queries_are_deterministic_and_well_formed():
+    code = "from bench.queries import make_queries; import json; print(json.dumps([q.to_dict() for q in make_queries(60, 5)]))"
+    outputs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True).stdout
+               for _ in range(2)]
+    assert outputs[0] == outputs[1]
+    queries = json.loads(outputs[0])
+    assert 60 == len(queries)
+    assert {"frequent", "rare", "subword", "place", "multi", "facet"} == {q["kind"] for q in queries}
+    assert [] == [q["q"] for q in queries if not all(2 <= len(term) <= 8 for term in q["q"].split())]
+
+
+def table_labels(stdout: str, first: str) -> list[str]:
+    lines = stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first} |"))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append(line.split("|")[1].strip())
+    return rows
+
+
+def test_bench_command_runs_on_20_reports(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    result = run("bench", "--reports", "20", "--queries", "24", "--web-seconds", "2", "--out", str(tmp_path),
+                 "--results", str(results))
+    assert 0 == result.returncode, result.stderr[-2000:]
+    assert TABLE_ROWS == table_labels(result.stdout, "measure")
+    assert RATIO_ROWS == table_labels(result.stdout, "ratio / target")
+    assert results.read_text("utf-8").startswith("# Benchmark results\n")
