@@ -22,6 +22,9 @@ _BLOCK = {"address", "article", "aside", "blockquote", "center", "dd", "div", "d
 # Classes/ids of navigation blocks on gov sites (breadcrumbs are kept: the parser reads and drops them).
 _NAV_NAME = re.compile(r"(?:^|[-_ ])(?:nav|navbar|menu|topbar|top-bar|sitemap|share|bdshare|toolbar)(?:$|[-_ \d])",
                        re.IGNORECASE)
+# Site header/footer boxes; some pages put the report title or the metadata table in a box so named.
+_FRAME_NAME = re.compile(r"(?:^|[-_ ])(?:header|head|top|footer|foot|bottom|copyright)(?:$|[-_ \d])", re.IGNORECASE)
+_REPORT_PARTS = re.compile(r"索\s*引\s*号|发布机构|发布日期|成文日期|发文机关|报告")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 _CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
@@ -47,6 +50,8 @@ def _decode_html(data: bytes, path) -> tuple[str, str]:
     declared = m and m.group(1).decode("ascii").lower()
     if declared in ("gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936"):
         declared = "gb18030"  # the superset: GB2312-declared pages routinely use GBK characters
+    elif declared in ("big5", "x-x-big5", "cp950"):
+        declared = "big5hkscs"  # Big5 with the Hong Kong and vendor extensions real pages use
     if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         try:
             return normalize_newlines(_strict(data, declared, path)), declared
@@ -68,7 +73,8 @@ def _meta_content(soup: BeautifulSoup, *names: str) -> str:
 def _page_meta(soup: BeautifulSoup) -> dict[str, str]:
     """What the page states about itself; nothing guessed."""
     meta = {}
-    title = _meta_content(soup, "ArticleTitle") or (soup.title.get_text(" ", strip=True) if soup.title else "")
+    title = _meta_content(soup, "ArticleTitle") or (soup.title.get_text() if soup.title else "")
+    title = " ".join(title.split())
     if title:
         meta["title"] = title
     date = _meta_content(soup, "PubDate", "publishdate", "pubdate", "firstpublishedtime",
@@ -107,9 +113,15 @@ def _is_nav_block(tag: Tag) -> bool:
         return False
     if names and _NAV_NAME.search(names) and len(text) < 500:
         return True
+    if names and _FRAME_NAME.search(names) and len(text) < 500 and not _keeps_report_parts(tag, text):
+        return True
     links = tag.find_all("a")
     link_text = sum(len(_squeeze(a.get_text())) for a in links)
     return len(links) >= 3 and link_text >= 0.9 * len(text)
+
+
+def _keeps_report_parts(tag: Tag, text: str) -> bool:
+    return bool(tag.find(["h1", "h2", "table"]) or _REPORT_PARTS.search(text))
 
 
 def _squeeze(s: str) -> str:

@@ -95,7 +95,7 @@ def _pdf_lines(path: Path) -> list[PdfLine]:
 
 
 # Justified lines spread their characters; pdfminer then reads a space between each: "2 0 2 0 年 , 全 市".
-_LETTER_SPACED = re.compile(r"(?:\S ){3,}\S")
+_LETTER_SPACED = re.compile(r"(?=(?:\S )*[\u3400-\u9fff])(?:\S ){3,}\S")
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,3}|[-—–－]?\s*[IVXLivxl]{1,6}\s*[-—–－]?)\s*$"

@@ -95,9 +95,9 @@ def _read_bytes(p: Path) -> bytes:
 
 
 def normalize_newlines(text: str) -> str:
-    """CRLF / CR / Unicode line and paragraph separators → "\\n"; a leading BOM dropped."""
+    """CRLF / CR / form feed (page breaks) / Unicode line separators → "\\n"; a leading BOM dropped."""
     text = text.removeprefix("\ufeff")
-    return re.sub(r"\r\n?|[\u2028\u2029\x85]", "\n", text)
+    return re.sub(r"\r\n?|[\f\u2028\u2029\x85]", "\n", text)
 
 
 def decode_text(data: bytes, path: str | os.PathLike = "") -> tuple[str, str]:
@@ -113,14 +113,26 @@ def decode_text(data: bytes, path: str | os.PathLike = "") -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
         raise ReadError(path, "not a text file (binary content)")
+    text, encoding = _decode_bomless(data)
+    if text is None:
+        raise ReadError(path, f"undecodable text ({_TRIED})")
+    return _checked(text, path), encoding
+
+
+def _decode_bomless(data: bytes) -> tuple[str | None, str]:
+    """Strict UTF-8 (fast, unambiguous), then detection among Chinese encodings, then near-misses."""
     try:
-        return _checked(data.decode("utf-8"), path), "utf-8"
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few broken bytes (a cut download) must not be "detected" as GB18030 mojibake
+    text = _lenient(data, "utf-8")
+    if text is not None:
+        return text, "utf-8"
     best = _detect(data)
     if best is not None:
-        return _checked(str(best), path), _python_name(best.encoding)
-    return _checked(_lenient_gb18030(data, path), path), "gb18030"
+        return str(best), _python_name(best.encoding)
+    return _lenient(data, "gb18030"), "gb18030"
 
 
 def _detect(data: bytes):
@@ -160,12 +172,10 @@ def _bomless_utf16(data: bytes) -> str | None:
     return None
 
 
-def _lenient_gb18030(data: bytes, path) -> str:
-    """A GB file with a few broken bytes (truncated download, bad copy) is still that report."""
-    text = data.decode("gb18030", errors="replace")
-    if text.count("\ufffd") > len(text) // 1000:
-        raise ReadError(path, f"undecodable text ({_TRIED})")
-    return text
+def _lenient(data: bytes, encoding: str) -> str | None:
+    """A file with a few broken bytes (truncated download, bad copy) is still that report."""
+    text = data.decode(encoding, errors="replace")
+    return text if text.count("\ufffd") * 200 <= len(text) else None  # at most 0.5% damaged
 
 
 def _python_name(encoding: str) -> str:

@@ -73,7 +73,10 @@ def write_html(src, dst, title: str = "", pub_date: str = "", agency: str = "", 
 </div>
 <noscript>请开启JavaScript</noscript>
 <form action="/search"><input name="q"><button>搜索</button></form>
+<div class="bdshare-box share">分享到：<a href="#">微信</a><a href="#">微博</a></div>
+<div class="related"><a href="/1">相关链接一</a><a href="/2">相关链接二</a><a href="/3">相关链接三</a></div>
 <footer>版权所有 主办单位 ICP备00000000号</footer>
+<div id="bottom-1">网站标识码：0000000000 <a href="/sitemap">网站地图</a></div>
 <script>console.log("end");</script>
 </body></html>
 """
