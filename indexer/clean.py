@@ -20,9 +20,10 @@ _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff\t\v\f]
 # Metadata keys as pages write them (spaces inside keys are allowed: 索 引 号).
 META_KEYS = (
     "信息索引号 索引号 主题分类 主题词 体裁分类 组配分类 服务对象分类 信息分类 所属主题 关键词 发布机构 发文机关 "
-    "发文单位 发布单位 公开主体 所属机构 信息来源 来源 成文日期 发布日期 发布时间 发文日期 印发日期 公开日期 "
-    "生成日期 生效日期 废止日期 有效性 时间 日期 发文字号 文号 统一编号 公开方式 公开范围 公开时限 文种 "
-    "名称 标题 作者 访问量 访问次数 点击数 点击量 点击率 浏览次数 浏览量 阅读次数 阅读数 阅读量"
+    "发文单位 发文机构 发布机关 发布单位 公开主体 所属机构 信息来源 文章来源 来源 成文日期 发布日期 发布时间 "
+    "发文日期 印发日期 公开日期 更新时间 信息时间 发稿时间 生成日期 生效日期 废止日期 有效性 时间 日期 发文字号 "
+    "文件编号 文号 统一编号 公开方式 公开范围 公开时限 文种 内容概述 信息名称 名称 标题 作者 撰稿 供稿 访问量 "
+    "访问次数 点击数 点击量 点击率 浏览次数 浏览量 阅读次数 阅读数 阅读量 今天是"
 ).split()
 _KEY_ALT = "|".join(r"\s*".join(k) for k in sorted(META_KEYS, key=len, reverse=True))
 _KEY_COLON = re.compile(rf"[【\[]?({_KEY_ALT})\s*[:：]\s*")
@@ -36,6 +37,7 @@ _FURNITURE = re.compile(
     r"视力保护色|微信|微博|QQ空间|返回列表|返回|加入收藏|设为首页|English|下载"
 )
 _SEPARATORS = re.compile(r"[\s|｜【】\[\]()（）:：·•/、,，.。\-_>›»＞<]*")
+_BULLET = re.compile(r"^[•·●○◆◇■□▪*\-]\s*")
 _BREADCRUMB = re.compile(
     r"^(?:您?当前(?:所在)?的?位置|您(?:现在|所在)的?位置|您的位置|所在位置)\s*[:：]|^首页\s*[>›»＞/]|[>›»＞]\s*正文$"
 )
@@ -43,6 +45,7 @@ _FOOTER = re.compile(
     r"版权所有|ICP备|ICP证|网站标识码|公网安备|技术支持[:：]|主办单位[:：]|^主办[:：]|^承办[:：]|^联系我们|"
     r"^(?:责任)?编辑[:：]|^审核[:：]|^校对[:：]|^上一篇|^下一篇|^【?(?:打印|关闭)"
 )
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?$")
 _TRAILER = re.compile(r"^(?:相关(?:文件|信息|链接|阅读|新闻|文章|附件|稿件|解读|报道)|附件下载|扫一扫在手机打开当前页)\s*[:：]?$")
 
 
@@ -80,6 +83,15 @@ def simplified_shadow(text: str) -> tuple[str, bool]:
 def normalize_spaces(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _SPACES.sub(" ", text)
+
+
+def _is_value(line: str) -> bool:
+    """Could ``line`` be a metadata value on its own line (not a key, not the report's title or text)?"""
+    bare = _BULLET.sub("", line)
+    return (
+        len(bare) <= 40 and not _KEY_ONLY.match(bare) and not _KEY_COLON.match(bare)
+        and not re.search(r"报告|总结|。", bare)
+    )
 
 
 def _is_furniture(line: str) -> bool:
@@ -135,20 +147,21 @@ def _classify(lines: list[str], shadow: list[str], fields: dict[str, str]) -> li
         if not s:
             i += 1
             continue
-        found = _table_fields(s) or _colon_fields(s)
-        if found is None and _KEY_ONLY.match(s) and len(s) <= 12:
-            # One field per line: the key, then its value on the next non-blank line.
-            j = next((j for j in range(i + 1, min(i + 3, len(shadow))) if shadow[j]), None)
-            if j is not None and len(shadow[j]) <= 60 and not _KEY_ONLY.match(shadow[j]):
-                fields.setdefault(_key(_KEY_ONLY.match(s).group(1)), lines[j])
-                keep[i] = keep[j] = False
-                i = j + 1
-                continue
+        bare = _BULLET.sub("", s)
+        found = _table_fields(bare) or _colon_fields(bare)
+        if found is None and _KEY_ONLY.match(bare) and len(bare) <= 12:
+            found = {_key(_KEY_ONLY.match(bare).group(1)): ""}
         if found is not None:
+            last = list(found)[-1]
+            j = next((j for j in range(i + 1, min(i + 3, len(shadow))) if shadow[j]), None)
+            if not found[last] and j is not None and _is_value(shadow[j]):
+                found[last] = lines[j].strip()  # one field per line: the value on the next line
+                keep[j] = False
             for k, v in found.items():
-                fields.setdefault(k, v)
+                if v:
+                    fields.setdefault(k, v)
             keep[i] = False
-        elif _is_furniture(s) or _BREADCRUMB.search(s) or (len(s) <= 80 and _FOOTER.search(s)):
+        elif _is_furniture(s) or _BREADCRUMB.search(s) or _PAGE_NUMBER.match(s) or (len(s) <= 80 and _FOOTER.search(s)):
             keep[i] = False
         elif i < first_text and s.count("|") + s.count("｜") >= 2 and len(s) <= 80:
             keep[i] = False  # a site menu above the report: 首页 | 信息公开 | 政务服务

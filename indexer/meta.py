@@ -148,6 +148,7 @@ def find_signature(lines: list[str]) -> tuple[str | None, str | None]:
 def _title_prefix(title: str | None) -> str | None:
     if not title:
         return None
+    title = re.sub(r"^关于", "", title)
     m = re.search(r"关于|20\d\d|[二〇○零]{2}[〇○零一二三四五六七八九]{2}年|法治|依法|年度", title)
     return _office(title[: m.start()]) if m and m.start() > 0 else None
 
@@ -192,18 +193,31 @@ def _complete(agency: str, weights) -> str:
     return agency
 
 
-def find_agency(title, fields: dict, signature: str | None, preamble: str, hint: str | None, weights) -> str | None:
+def most_named(text: str) -> str | None:
+    """The agency the text names most often with its place (a last resort for reports saying only 我局)."""
+    counts: dict[str, int] = {}
+    for name in agencies_in(text):
+        if not _bare(name):
+            counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=lambda k: (counts[k], len(k))) if counts else None
+
+
+def find_agency(title, fields: dict, signature: str | None, preamble: str, hint: str | None, weights,
+                text: str = "") -> str | None:
     first_sentence = re.split(r"[。]", preamble, maxsplit=1)[0][:200]
     in_text = agencies_in(first_sentence)
     candidates = [
         _title_prefix(title),
-        *(_office(fields.get(k)) for k in ("发布机构", "发文机关", "发布单位", "发文单位", "公开主体", "所属机构")),
+        *(_office(fields.get(k)) for k in ("发布机构", "发文机关", "发文机构", "发布机关", "发布单位", "发文单位", "公开主体", "所属机构")),
         signature,
         in_text[0] if in_text else None,
         _office(hint),
         _office(fields.get("信息来源")),
+        _office(fields.get("文章来源")),
         _office(fields.get("来源")),
     ]
+    if not [c for c in candidates if c] and text:
+        candidates.append(most_named(text))
     candidates = [c for c in candidates if c]
     if not candidates:
         return None
@@ -267,7 +281,7 @@ def work_year(title: str | None, preamble: str, level1: list[str], dates: list[s
 def find_dates(fields: dict, hint: str | None, signature_date: str | None) -> tuple[str | None, str | None]:
     """(publish_date, doc_date)."""
     publish = None
-    for key in ("发布日期", "发布时间", "公开日期", "时间", "日期"):
+    for key in ("发布日期", "发布时间", "公开日期", "时间", "日期", "发稿时间", "信息时间", "更新时间"):
         if publish := parse_date(fields.get(key)):
             break
     written = parse_date(fields.get("成文日期")) or parse_date(fields.get("发文日期")) or parse_date(fields.get("印发日期"))

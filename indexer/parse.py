@@ -40,7 +40,9 @@ def parse_text(text: str, file: str = "", meta: dict | None = None) -> Report:
         preamble = preamble.replace(stitle, "", 1)
     sig_agency, sig_date = metadata.find_signature(lines)
     weights = places.context_weights(shadow)
-    agency = metadata.find_agency(stitle, cleaned.fields, sig_agency, preamble.strip(), hints.get("agency"), weights)
+    agency = metadata.find_agency(
+        stitle, cleaned.fields, sig_agency, preamble.strip(), hints.get("agency"), weights, shadow
+    )
     div = places.resolve(agency, weights) if agency else None
     level, county = metadata.level_of(agency, div) if agency else (None, None)
 

@@ -98,12 +98,20 @@ def find_candidates(text: str, shadow: str) -> list[Candidate]:
     return cands
 
 
-def best_run(cands: list[Candidate], score) -> list[Candidate]:
-    """The consecutive numbering run (1, 2, 3 …) with the highest total score, in document order."""
+def best_run(cands: list[Candidate], score, restarts: list[int] = ()) -> list[Candidate]:
+    """The consecutive numbering run (1, 2, 3 …) with the highest total score, in document order.
+
+    ``restarts`` are lines where a list starts again at 1: a run that jumps over one pays a penalty, so a
+    list nested in a section (一、二、 inside 三、) does not continue the document's own run.
+    """
     best: list[float] = []
     prev: list[int | None] = []
     for i, c in enumerate(cands):
-        options = [(best[j], j) for j in range(i) if cands[j].num == c.num - 1]
+        def step(j: int) -> float:
+            crossed = any(cands[j].line < r < c.line for r in restarts)
+            return best[j] - (5.0 if crossed else 0.0)
+
+        options = [(step(j), j) for j in range(i) if cands[j].num == c.num - 1]
         start = score(c) - (0 if c.num == 1 else 1.5)
         if options and max(options)[0] + score(c) >= start:
             b, j = max(options)
@@ -114,7 +122,7 @@ def best_run(cands: list[Candidate], score) -> list[Candidate]:
             prev.append(None)
     if not cands:
         return []
-    i: int | None = max(range(len(cands)), key=lambda k: (best[k], -k))
+    i: int | None = max(range(len(cands)), key=lambda k: (best[k], k))
     run = []
     while i is not None:
         run.append(cands[i])
@@ -139,11 +147,12 @@ def _level1(cands: list[Candidate]) -> list[Candidate]:
         return s if c.style == "cn" else s - 0.5
 
     pool = [c for c in cands if c.style == "cn" or (c.style == "digit" and _isolated_digit(c, cands))]
-    run = best_run(pool, score)
+    restarts = [c.line for c in cands if c.style == "cn" and c.num == 1]
+    run = best_run(pool, score, restarts)
     if not any(c.style == "cn" for c in run):
         # No 一、 headings: standalone 1. / 1、 lines may be the top level.
         pool = [c for c in cands if c.style == "digit" and c.standalone and len(c.heading) <= MAX_HEADING]
-        run = best_run(pool, score)
+        run = best_run(pool, score, [c.line for c in pool if c.num == 1])
         if len(run) < 2:
             run = []
     return run
@@ -157,7 +166,8 @@ def assign_levels(cands: list[Candidate]) -> list[Candidate]:
     segments = [(-1, bounds[0])] + list(zip(bounds, bounds[1:]))
     for lo, hi in segments:
         inner = [c for c in cands if lo < c.line < hi and c.style == "paren_cn" and not c.level]
-        for c in best_run(inner, lambda c: 2.0 if c.standalone else 1.0):
+        restarts = [c.line for c in inner if c.num == 1]
+        for c in best_run(inner, lambda c: 2.0 if c.standalone else 1.0, restarts):
             c.level = 2
     for c in cands:
         if not c.level:
