@@ -10,7 +10,7 @@ import csv
 import io
 
 from .markup import snippet_text
-from .pages.results import report_url
+from .pages.results import report_url, section_anchor
 
 COLUMNS = ("agency", "province", "city", "year", "heading", "snippet", "link", "title", "path", "matches", "file")
 SNIPPET_JOIN = " … "
@@ -19,8 +19,8 @@ SNIPPET_JOIN = " … "
 def rows(result: dict, q: str, mode: str) -> list[dict]:
     out = []
     for hit in result["hits"]:
-        link = report_url(hit["file"], q, mode, _external=True)
         for section in hit["sections"]:
+            link = report_url(hit["file"], q, mode, _external=True, **section_anchor(section))
             path = section.get("path") or []
             out.append({
                 "agency": hit.get("agency"), "province": hit.get("province"), "city": hit.get("city"),

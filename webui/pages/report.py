@@ -36,10 +36,11 @@ def _ui(report: dict, q: str, mode: str, spans: list[tuple[int, int]]) -> dict:
     paragraphs = _paragraphs(report, spans)
     return {
         "title": report.get("title") or report["file"],
-        "meta": [{"label": META_LABELS[k], "value": value_label(k, report[k])} for k in META_FIELDS if report.get(k)],
+        "meta": [{"label": META_LABELS[k], "value": value_label(k, report[k])}
+                 for k in META_FIELDS if report.get(k)],
         "file": report["file"],
         "source_url": _http_url(report.get("source_url")),
-        "toc": [{"heading": s["heading"], "anchor": f"s-{i}", "level": min(int(s.get("level") or 1), 3)}
+        "toc": [{"heading": s["heading"], "anchor": _anchor(s, i), "level": min(int(s.get("level") or 1), 3)}
                 for i, s in enumerate(report.get("sections", []))],
         "paragraphs": paragraphs,
         "q": q,
@@ -66,7 +67,7 @@ def _paragraphs(report: dict, spans: list[tuple[int, int]]) -> list[dict]:
         ids = [f"m-{mark_no + i + 1}" for i in range(len(here))]
         mark_no += len(here)
         first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
-        anchors = [f"s-{i}" for i in range(first, last)]
+        anchors = [_anchor(sections[i], i) for i in range(first, last)]
         indent = len(line) - len(line.lstrip())
         heading = next((sections[i] for i in range(first, last) if sections[i]["start"] <= start + indent), None)
         n = len(out) + 1
@@ -74,6 +75,11 @@ def _paragraphs(report: dict, spans: list[tuple[int, int]]) -> list[dict]:
                     "css": f"heading level-{min(int(heading.get('level') or 1), 3)}" if heading else "",
                     "html": highlighted(line, [(a, b, i) for (a, b), i in zip(here, ids)])})
     return out
+
+
+def _anchor(section: dict, position: int) -> str:
+    """The id search results link to (``s-<index>``, the section's index in the report)."""
+    return f"s-{section.get('index', position)}"
 
 
 def _http_url(url: str | None) -> str | None:

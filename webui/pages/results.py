@@ -20,7 +20,6 @@ from ..params import FACETS, ParamError, search_request
 FACET_ORDER = ("province", "city", "county", "agency", "year", "level", "sector", "kind")
 FACET_TOP = 8  # values shown before "更多"
 PAGER_WINDOW = 3
-FEW_RESULTS = 3  # below this many reports an exact search offers the words mode
 
 
 def build(engine: Engine, args) -> dict:
@@ -39,6 +38,7 @@ def _ui(result: dict, request, args: urls.Args, pages: int) -> dict:
         "mode": request.mode,
         "form_hidden": [{"name": k, "value": v} for k, v in args if k not in ("q", "page")],
         "summary": _summary(result, request, pages),
+        "empty_title": f"没有找到包含“{request.q}”的报告" if request.q else "没有符合筛选条件的报告",
         "facets": [_facet(name, result["facets"].get(name, []), path, args)
                    for name in FACET_ORDER if result["facets"].get(name)],
         "year_form": _year_form(request, args),
@@ -48,7 +48,9 @@ def _ui(result: dict, request, args: urls.Args, pages: int) -> dict:
         "sorts": _options(path, args, "sort", SORT_LABELS, request.sort),
         "hits": [_hit(hit, request) for hit in result["hits"]],
         "pager": _pager(path, args, request.page, pages),
-        "broaden": _broaden(result, request, path, args),
+        "notices": list(result.get("notices") or []),
+        "broaden": _broaden(result, path, args),
+        "words_url": urls.with_replaced(path, args, "mode", "words") if request.mode == "exact" and request.q else None,
         "json_url": urls.path_with_args(url_for("webui.search_json"), args),
         "csv_url": urls.path_with_args(url_for("webui.search_csv"), [(k, v) for k, v in args if k != "page"]),
     }
@@ -125,16 +127,23 @@ def _hit(hit: dict, request) -> dict:
         "url": report_url(hit["file"], request.q, request.mode),
         "facts": " · ".join(f for f in facts if f),
         "matches": sum(s.get("matches", 0) for s in hit["sections"]),
-        "sections": [_section(s) for s in hit["sections"]],
+        "sections": [_section(s, hit["file"], request) for s in hit["sections"]],
     }
 
 
-def _section(section: dict) -> dict:
+def _section(section: dict, report_id: str, request) -> dict:
     path = section.get("path") or [section.get("heading") or ""]
     if isinstance(path, str):
         path = [path]
     return {"path": " › ".join(p for p in path if p) or "（正文开头）", "matches": section.get("matches", 0),
+            "url": report_url(report_id, request.q, request.mode, **section_anchor(section)),
             "snippets": [snippet_html(s) for s in section.get("snippets", [])]}
+
+
+def section_anchor(section: dict) -> dict:
+    """``url_for`` arguments pointing at a section's anchor on the report page (none for the preamble)."""
+    index = section.get("index")
+    return {"_anchor": f"s-{index}"} if isinstance(index, int) and index >= 0 else {}
 
 
 def report_url(report_id: str, q: str = "", mode: str = "exact", **extra) -> str:
@@ -158,8 +167,11 @@ def _pager(path: str, args: urls.Args, page: int, pages: int) -> dict:
             "next_url": link(page + 1) if page < pages else None}
 
 
-def _broaden(result: dict, request, path: str, args: urls.Args) -> dict | None:
-    """The words-mode link (and the engine's suggestion) offered when an exact search finds little."""
-    if request.mode != "exact" or not request.q or result["total"] >= FEW_RESULTS:
+def _broaden(result: dict, path: str, args: urls.Args) -> dict | None:
+    """The engine's suggestion (the words mode finds more reports) as a link."""
+    suggestion = result.get("suggestion")
+    if not suggestion or suggestion.get("mode") != "words":
         return None
-    return {"url": urls.with_replaced(path, args, "mode", "words"), "suggestion_text": ""}
+    found = suggestion.get("total")
+    text = f"按词匹配可找到 {found} 份报告" if found else "可改用按词匹配"
+    return {"url": urls.with_replaced(path, args, "mode", "words"), "text": text}

@@ -1,0 +1,293 @@
+"""The web UI through Flask's test client, on a real index of the five seeds: every page, its JSON twin,
+the CSV export, bad parameters, escaping, security headers, and a missing or rebuilt index."""
+
+import csv
+import html
+import io
+import json
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from search.analysis import normalize_text
+from search.cli import main as search_cli
+from search_helpers import build_index, make_report
+from webui import create_app
+
+QUERY = "执法"
+
+
+@pytest.fixture(scope="module")
+def app(seed_index):
+    return create_app({"INDEX_DIR": str(seed_index), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def get_json(client, url, status=200):
+    response = client.get(url)
+    assert (status, "application/json") == (response.status_code, response.mimetype)
+    return response.get_json()
+
+
+def cli_json(index_dir, args) -> dict:
+    result = CliRunner().invoke(search_cli, [*args, "--index-dir", str(index_dir), "--json"])
+    assert 0 == result.exit_code, result.output
+    return json.loads(result.output)
+
+
+# --- /search.json is the object of `reports-search --json` ---------------------------------------------------------
+
+@pytest.mark.parametrize("query_string, cli_args", [
+    (f"q={QUERY}", [QUERY]),
+    (f"q={QUERY}&mode=words", [QUERY, "--mode", "words"]),
+    (f"q={QUERY}&sort=year&limit=2&page=2", [QUERY, "--sort", "year", "--limit", "2", "--page", "2"]),
+    (f"q={QUERY}&province=广东", [QUERY, "--province", "广东"]),
+    (f"q={QUERY}&year=2020-2021", [QUERY, "--year", "2020-2021"]),
+    ("q=执法记录仪 -执法", ["执法记录仪 -执法"]),
+    ("q=没有这个词语呀", ["没有这个词语呀"]),
+])
+def test_search_json_equals_the_cli_json(client, seed_index, query_string, cli_args):
+    assert cli_json(seed_index, cli_args) == get_json(client, f"/search.json?{query_string}")
+
+
+def test_search_html_renders_every_hit_with_its_marks(client):
+    data = get_json(client, f"/search.json?q={QUERY}")
+    page = client.get(f"/search?q={QUERY}").get_data(as_text=True)
+    snippets = [s for hit in data["hits"] for sec in hit["sections"] for s in sec["snippets"]]
+    assert data["total"] > 0
+    assert len(data["hits"]) == page.count('<li class="hit">')
+    assert sum(s.count("<mark>") for s in snippets) == page.count("<mark>")
+    assert [f"/report/{hit['file']}?q={QUERY}" for hit in data["hits"]] == [
+        _unquote(html.unescape(u)) for u in re.findall(r'<h3><a href="([^"]+)">', page)]
+
+
+def _facet_links(page: str, facet: str) -> dict[str, str]:
+    return {html.unescape(value): html.unescape(href) for href, value in re.findall(
+        rf'<a href="([^"]+)" data-facet="{facet}" data-value="([^"]+)"', page)}
+
+
+def test_facet_toggle_urls_select_and_unselect(client):
+    data = get_json(client, f"/search.json?q={QUERY}")
+    links = _facet_links(client.get(f"/search?q={QUERY}").get_data(as_text=True), "city")
+    counts = {v["value"]: v["count"] for v in data["facets"]["city"]}
+    assert sorted(counts) == sorted(links)
+    for city, href in links.items():
+        assert f"/search?q={QUERY}&city={city}" == _unquote(href)
+        selected = get_json(client, href.replace("/search?", "/search.json?"))
+        assert counts[city] == selected["total"]
+        again = _facet_links(client.get(href).get_data(as_text=True), "city")
+        assert f"/search?q={QUERY}" == _unquote(again[city])  # the selected value's link unselects it
+
+
+def _unquote(url: str) -> str:
+    from urllib.parse import unquote_plus
+
+    return unquote_plus(url)
+
+
+def test_active_filters_are_removable_chips(client):
+    page = client.get(f"/search?q={QUERY}&city=广州&year=2021&mode=words").get_data(as_text=True)
+    chips = [(html.unescape(label).strip(), _unquote(html.unescape(href))) for href, label in re.findall(
+        r'<li><a href="([^"]+)" title="移除此条件">([^<]+) <span', page)]
+    assert [("城市：广州", f"/search?q={QUERY}&year=2021&mode=words"),
+            ("年份：2021年", f"/search?q={QUERY}&city=广州&mode=words")] == chips
+
+
+def test_zero_results_page_offers_the_words_mode(client):
+    response = client.get("/search?q=没有这个词语呀")
+    page = response.get_data(as_text=True)
+    assert 200 == response.status_code
+    assert "没有找到包含“没有这个词语呀”的报告" in page
+    assert 'href="/search?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E8%AF%8D%E8%AF%AD%E5%91%80&amp;mode=words"' in page
+
+
+# --- bad parameters: 400 with a message, as HTML and as JSON --------------------------------------------------------
+
+BAD = [
+    ("mode=xyz", "参数 mode 只能是 exact 或 words，收到“xyz”"),
+    ("page=1000000000", "参数 page 应在 1 到 10000 之间，收到 1000000000"),
+    ("year=abc", "参数 year 应为四位年份（如 2021），收到“abc”"),
+    ("q=" + "警" * 10000, "查询过长（10000 个字符），最多 500 个字符"),
+    ("sort=<script>", "参数 sort 只能是 relevance 或 year，收到“<script>”"),
+    ("facet=color", "未知参数：facet。可用参数：agency、city、county、kind、level、limit、mode、page、province、q、"
+                    "sector、sort、year、year_from、year_to"),
+]
+
+
+# a page past the last one is an error for the paged views; the CSV export ignores paging
+PAST_THE_END = [("q=没有这个词语呀&page=2", "页码 2 超出范围：共 1 页"), ("page=999", "页码 999 超出范围：共 1 页")]
+
+
+@pytest.mark.parametrize("query_string, message", BAD + PAST_THE_END)
+def test_bad_parameters_are_400_json(client, query_string, message):
+    assert {"error": message} == get_json(client, f"/search.json?{query_string}", 400)
+
+
+@pytest.mark.parametrize("query_string, message", BAD)
+@pytest.mark.parametrize("path", ["/search", "/search.csv"])
+def test_bad_parameters_are_400_pages(client, path, query_string, message):
+    response = client.get(f"{path}?{query_string}")
+    assert (400, "text/html") == (response.status_code, response.mimetype)
+    assert f'<p class="message">{html.escape(message, quote=True)}</p>' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query_string, message", PAST_THE_END)
+def test_page_past_the_end_is_400_page(client, query_string, message):
+    response = client.get(f"/search?{query_string}")
+    assert (400, f'<p class="message">{message}</p>') == (
+        response.status_code, re.search(r'<p class="message">.*?</p>', response.get_data(as_text=True)).group(0))
+
+
+# --- /search.csv ---------------------------------------------------------------------------------------------------
+
+def test_csv_has_one_row_per_matching_section(client, seed_index):
+    response = client.get(f"/search.csv?q={QUERY}&page=2&limit=1")  # paging is ignored: the export takes all
+    body = response.data
+    assert ("text/csv", b"\xef\xbb\xbf") == (response.mimetype, body[:3])
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = cli_json(seed_index, [QUERY, "--limit", "10000"])
+    expected = [[hit["agency"] or "", hit["province"] or "", hit["city"] or "", str(hit["year"] or ""),
+                 sec["heading"] or "", " … ".join(html.unescape(re.sub("</?mark>", "", s)) for s in sec["snippets"]),
+                 f"http://localhost/report/{hit['file']}?q={QUERY}" + (f"#s-{sec['index']}" if sec["index"] >= 0 else "")]
+                for hit in data["hits"] for sec in hit["sections"]]
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    assert ["agency", "province", "city", "year", "heading", "snippet", "link"] == rows[0][:7]
+    assert expected == [row[:6] + [_unquote(row[6])] for row in rows[1:]]
+    assert body.count(b"\r\n") == len(rows)
+
+
+# --- /report/<id> --------------------------------------------------------------------------------------------------
+
+def test_report_page_has_toc_marks_and_permalinks(client, truth):
+    seed = truth[0]
+    data = get_json(client, f"/report.json?id={seed['file']}&q={QUERY}")
+    page = client.get(f"/report/{seed['file']}?q={QUERY}").get_data(as_text=True)
+    text = data["report"]["text"]
+    assert normalize_text(text).count(QUERY) == len(data["matches"])
+    assert [QUERY] * len(data["matches"]) == [text[m["start"]:m["end"]] for m in data["matches"]]
+    assert [f"m-{i}" for i in range(1, len(data["matches"]) + 1)] == re.findall(r'<mark id="([^"]+)">', page)
+    toc = [html.unescape(h) for h in re.findall(r'<li class="level-\d"><a href="#s-\d+">([^<]+)</a>', page)]
+    assert [s["heading"] for s in data["report"]["sections"]] == toc
+    paragraphs = re.findall(r'<p id="(p-\d+)"[^>]*>(?:<span class="anchor" id="s-\d+"></span>)*<a class="pl" href="#(p-\d+)"',
+                            page)
+    assert paragraphs and all(a == b for a, b in paragraphs)
+
+
+def test_report_without_query_has_no_marks(client, truth):
+    data = get_json(client, f"/report.json?id={truth[0]['file']}")
+    page = client.get(f"/report/{truth[0]['file']}").get_data(as_text=True)
+    assert ([], 0) == (data["matches"], page.count("<mark"))
+
+
+@pytest.mark.parametrize("path", [
+    "/report/nothing-here.txt",
+    "/report/../corpus/000_27c9d69931be37ee.txt",
+    "/report/%2e%2e/corpus/000_27c9d69931be37ee.txt",
+    "/report//etc/passwd",
+    "/report/corpus%2F000_27c9d69931be37ee.txt",
+    "/report/./000_27c9d69931be37ee.txt",
+    "/report/..%5C000_27c9d69931be37ee.txt",
+])
+def test_unknown_or_path_like_report_ids_are_404(client, path):
+    response = client.get(path, follow_redirects=True)  # werkzeug first merges "//" with a redirect
+    assert (404, "text/html") == (response.status_code, response.mimetype)
+
+
+@pytest.mark.parametrize("report_id", ["nothing-here.txt", "../000_27c9d69931be37ee.txt", "/etc/passwd", ""])
+def test_report_json_404(client, report_id):
+    assert "error" in get_json(client, f"/report.json?id={report_id}", 404)
+
+
+def test_report_json_rejects_unknown_parameters(client, truth):
+    assert {"error": "未知参数：city。可用参数：id、mode、q"} == get_json(
+        client, f"/report.json?id={truth[0]['file']}&city=广州", 400)
+
+
+# --- / --------------------------------------------------------------------------------------------------------------
+
+def test_overview_counts_come_from_the_empty_search(client, seed_index, truth):
+    everything = get_json(client, "/search.json?limit=10000")
+    overview = get_json(client, "/overview.json")
+    facet = {name: {v["value"]: v["count"] for v in everything["facets"][name]} for name in ("year", "province", "agency")}
+    assert len(truth) == overview["total"] == everything["total"]
+    assert facet["year"] == {v["value"]: v["count"] for v in overview["by_year"]}
+    assert facet["province"] == {v["value"]: v["count"] for v in overview["by_province"]}
+    assert facet["agency"] == {v["value"]: v["count"] for v in overview["agencies"]}
+    page = client.get("/").get_data(as_text=True)
+    for hit in overview["newest"]:
+        assert f'href="/report/{hit["file"]}"' in page
+
+
+# --- safety ----------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["/", f"/search?q={QUERY}", "/search?q=没有这个词语呀", "/report/000_27c9d69931be37ee.txt",
+                                 "/search?mode=xyz", "/report/none", "/nowhere"])
+def test_every_page_has_csp_and_no_inline_script(client, url):
+    response = client.get(url)
+    page = response.get_data(as_text=True)
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "nosniff" == response.headers["X-Content-Type-Options"]
+    assert [] == re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page)
+    assert [] == re.findall(r"\son\w+=", page)
+
+
+EVIL = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def evil_client(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("evil-index")
+    text = f"关于执法的报告{EVIL}\n一、执法检查\n开展执法检查<img src=x onerror=alert(2)>，{EVIL}执法记录仪全覆盖。\n"
+    build_index(index_dir, [make_report("evil/report.txt", text, title=f"{EVIL}报告", agency="某市公安局",
+                                        province="广东", city="广州", year=2021,
+                                        source_url="javascript:alert(3)")])
+    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+
+
+@pytest.mark.parametrize("url", ["/", "/search?q=执法", "/search?q=<script>", "/search?q=script",
+                                 "/report/evil/report.txt?q=执法", "/report/evil/report.txt?q=<script>"])
+def test_report_text_and_query_are_escaped(evil_client, url):
+    page = evil_client.get(url).get_data(as_text=True)
+    assert 200 == evil_client.get(url).status_code
+    assert "<script>alert" not in page and "<img" not in page and "javascript:" not in page
+    assert "&lt;script&gt;" in page or "&lt;/script&gt;" in page
+
+
+def test_evil_report_text_is_shown_as_text(evil_client):
+    page = evil_client.get("/report/evil/report.txt").get_data(as_text=True)
+    assert "开展执法检查&lt;img src=x onerror=alert(2)&gt;，&lt;script&gt;alert(1)&lt;/script&gt;执法记录仪全覆盖。" in page
+
+
+# --- the index: missing, then built, then rebuilt, without a restart ------------------------------------------------
+
+def test_missing_index_is_503_until_it_is_built(tmp_path):
+    index_dir = tmp_path / "index"
+    client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+    response = client.get("/search?q=执法")
+    assert (503, "text/html") == (response.status_code, response.mimetype)
+    assert "reports-index build" in response.get_data(as_text=True)
+    assert "reports-index build" in get_json(client, "/search.json?q=执法", 503)["error"]
+    build_index(index_dir, [make_report("a.txt", "一、执法检查\n执法记录仪\n", year=2021)])
+    assert ["a.txt"] == [h["file"] for h in get_json(client, "/search.json?q=执法")["hits"]]
+
+
+def test_rebuilt_index_is_served_without_restart(tmp_path, corpus_dir, truth):
+    from indexer.build import build
+
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    for seed in truth[:2]:
+        shutil.copy(corpus_dir / seed["file"], corpus / seed["file"])
+    build(corpus, index_dir, workers=1)
+    client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+    assert 2 == get_json(client, "/search.json")["total"]
+    shutil.copy(corpus_dir / truth[2]["file"], corpus / truth[2]["file"])
+    build(corpus, index_dir, workers=1)
+    assert 3 == get_json(client, "/search.json")["total"]
+    assert 200 == client.get(f"/report/{truth[2]['file']}").status_code
