@@ -43,11 +43,13 @@ class Candidate:
     heading: str
     body_start: int
     standalone: bool  # the heading is the whole line
+    sentence: bool = False  # the line reads as a sentence (ends in 。): a list item rather than a heading
+    mark: str = ""  # the numbering's punctuation: 、 ． . （） …
     level: int = 0
 
 
 def cn_number(s: str) -> int:
-    if s.isdigit():
+    if s.isascii() and s.isdigit():
         return int(s)
     if s in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
         return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(s) + 1
@@ -93,28 +95,36 @@ def find_candidates(text: str, shadow: str) -> list[Candidate]:
                 heading = line.strip() + lines[i + 1].strip()  # "一、" alone, its words on the next line
                 body = offset + len(line) + 1 + len(lines[i + 1])
             if num > 0:
-                cands.append(Candidate(i, style, num, offset, heading, body, cut >= len(line)))
+                mark = re.sub(rf"[{CN_DIGITS}\d①-⑳\s第]", "", m.group(0))
+                cands.append(
+                    Candidate(i, style, num, offset, heading, body, cut >= len(line), line.endswith("。"), mark)
+                )
         offset += len(line) + 1
     return cands
 
 
-def best_run(cands: list[Candidate], score, restarts: list[int] = ()) -> list[Candidate]:
+def best_run(cands: list[Candidate], score, restarts: list[Candidate] = ()) -> list[Candidate]:
     """The consecutive numbering run (1, 2, 3 …) with the highest total score, in document order.
 
-    ``restarts`` are lines where a list starts again at 1: a run that jumps over one pays a penalty, so a
-    list nested in a section (一、二、 inside 三、) does not continue the document's own run.
+    ``restarts`` are the headings numbered 1: a run that jumps over one that looks like its next member pays
+    a penalty, and so does a run starting at a later 1, so a list nested in a section (一、二、 inside 三、)
+    does not continue the document's own run.
     """
     best: list[float] = []
     prev: list[int | None] = []
+    first_one = min((r.line for r in restarts), default=None)
     for i, c in enumerate(cands):
-        def step(j: int) -> float:
-            crossed = any(cands[j].line < r < c.line for r in restarts)
-            return best[j] - (5.0 if crossed else 0.0)
+        def step(j: int) -> tuple[float, bool, int]:
+            crossed = any(cands[j].line < r.line < c.line and _form(r) == _form(c) for r in restarts)
+            return best[j] - (5.0 if crossed else 0.0), _form(cands[j]) == _form(c), j
 
-        options = [(step(j), j) for j in range(i) if cands[j].num == c.num - 1]
-        start = score(c) - (0 if c.num == 1 else 1.5)
+        options = [step(j) for j in range(i) if cands[j].num == c.num - 1]
+        if c.num == 1:
+            start = score(c) - (5.0 if first_one is not None and c.line != first_one else 0.0)
+        else:
+            start = score(c) - 1.5
         if options and max(options)[0] + score(c) >= start:
-            b, j = max(options)
+            b, _same, j = max(options)
             best.append(b + score(c))
             prev.append(j)
         else:
@@ -130,6 +140,11 @@ def best_run(cands: list[Candidate], score, restarts: list[int] = ()) -> list[Ca
     return run[::-1]
 
 
+def _form(c: Candidate) -> tuple:
+    """How a heading looks: its numbering style and delimiter, whether it stands alone, whether it ends in 。."""
+    return c.style, c.mark, c.standalone, c.sentence
+
+
 def _isolated_digit(c: Candidate, cands: list[Candidate]) -> bool:
     """A standalone ``1、`` with no ``2、`` (or ``0、``) in the same stretch between 一、-style headings."""
     if not c.standalone or len(c.heading) > MAX_HEADING:
@@ -143,16 +158,16 @@ def _isolated_digit(c: Candidate, cands: list[Candidate]) -> bool:
 
 def _level1(cands: list[Candidate]) -> list[Candidate]:
     def score(c: Candidate) -> float:
-        s = 2.0 if c.standalone else 1.0
+        s = 2.0 if c.standalone and not c.sentence else 1.0
         return s if c.style == "cn" else s - 0.5
 
     pool = [c for c in cands if c.style == "cn" or (c.style == "digit" and _isolated_digit(c, cands))]
-    restarts = [c.line for c in cands if c.style == "cn" and c.num == 1]
+    restarts = [c for c in cands if c.style == "cn" and c.num == 1]
     run = best_run(pool, score, restarts)
     if not any(c.style == "cn" for c in run):
         # No 一、 headings: standalone 1. / 1、 lines may be the top level.
         pool = [c for c in cands if c.style == "digit" and c.standalone and len(c.heading) <= MAX_HEADING]
-        run = best_run(pool, score, [c.line for c in pool if c.num == 1])
+        run = best_run(pool, score, [c for c in pool if c.num == 1])
         if len(run) < 2:
             run = []
     return run
@@ -166,7 +181,7 @@ def assign_levels(cands: list[Candidate]) -> list[Candidate]:
     segments = [(-1, bounds[0])] + list(zip(bounds, bounds[1:]))
     for lo, hi in segments:
         inner = [c for c in cands if lo < c.line < hi and c.style == "paren_cn" and not c.level]
-        restarts = [c.line for c in inner if c.num == 1]
+        restarts = [c for c in inner if c.num == 1]
         for c in best_run(inner, lambda c: 2.0 if c.standalone else 1.0, restarts):
             c.level = 2
     for c in cands:

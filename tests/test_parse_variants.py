@@ -1,0 +1,220 @@
+"""indexer.parse on small hand-written reports, one per messy pattern real pages show.
+
+Each case is a whole (short) report and the fields a labeller would give it (tests/fixtures/LABELS.md).
+"""
+
+import opencc
+import pytest
+
+from conftest import CORPUS, load_truth
+from indexer.parse import parse_text
+
+BODY = """一、{y}年主要举措和成效
+（一）加强组织领导。全年召开专题会议6次，研究解决问题12个。
+（二）严格规范执法。开展案件评查，评查案件300宗。
+二、存在的问题和不足
+一是执法能力有待提升。二是监督合力不够。
+三、党政主要负责人履行推进法治建设第一责任人职责情况
+主要负责人带头学法，亲自部署重要工作。
+四、{n}年工作安排
+（一）深化执法规范化建设。
+（二）加强法治宣传教育。
+"""
+KINDS = [["举措成效"], ["问题不足"], ["第一责任人"], ["下年安排"]]
+
+
+def body(year: int) -> str:
+    return BODY.format(y=year, n=year + 1)
+
+
+CASES = {
+    "page-clutter-pipe-table": (
+        "当前位置：首页 > 政务公开 > 法治政府建设\n首页 | 信息公开 | 政务服务 | 互动交流\n手机版\n"
+        "扫一扫·打开手机版\n登录 | 注册\n"
+        "索 引 号 | 330282/2022-00012 | 主题分类 | 公安 |\n发布机构 | 慈溪市公安局 | 发布日期 | 2022-03-10 |\n"
+        "【字体：大 中 小】【打印】【关闭】\n\n"
+        "慈溪市公安局2021年度法治政府建设工作报告\n\n"
+        "2021年，我局坚持以习近平法治思想为指导，现将有关情况报告如下：\n" + body(2021)
+        + "\n分享到：\n回到顶部\n相关文件：\n宁波市公安局2021年法治政府建设年度报告\n慈溪市人民政府2021年法治政府建设年度报告\n"
+        "版权所有：慈溪市公安局 浙ICP备12345678号\n",
+        {"agency": "慈溪市公安局", "province": "浙江", "city": "宁波", "county": "慈溪市", "level": "county",
+         "sector": "police", "year": 2021, "publish_date": "2022-03-10", "doc_date": None,
+         "title": "慈溪市公安局2021年度法治政府建设工作报告"},
+    ),
+    "one-field-per-line-metadata": (
+        "返回顶部\n• 索引号：\n\n  11530000/2023-00031\n• 发布机构：\n\n  云南省公安厅\n• 成文日期：\n\n  2023-02-20\n"
+        "• 发布日期：\n\n  2023年02月24日 10:12\n• 主题分类：\n\n"
+        "云南省公安厅2022年法治政府建设年度报告\n"
+        "2022年，省公安厅认真贯彻落实党中央、国务院决策部署，现将有关情况报告如下：\n" + body(2022),
+        {"agency": "云南省公安厅", "province": "云南", "city": None, "county": None, "level": "provincial",
+         "sector": "police", "year": 2022, "publish_date": "2023-02-24", "doc_date": "2023-02-20"},
+    ),
+    "colon-fields-on-one-line": (
+        "重庆市公安局渝北区分局2020年法治政府建设情况报告\n"
+        "发布时间：2021-01-28 16:30    来源：重庆市公安局渝北区分局    浏览次数：1024\n"
+        "2020年，区公安分局在区委、区政府和市公安局的坚强领导下，全面推进法治公安建设。\n" + body(2020),
+        {"agency": "重庆市公安局渝北区分局", "province": "重庆", "city": "重庆", "county": "渝北区",
+         "level": "district", "sector": "police", "year": 2020, "publish_date": "2021-01-28", "doc_date": None},
+    ),
+    "agency-only-in-signature-chinese-date": (
+        "2021年以来，我局在县委、县政府的坚强领导下，扎实推进法治政府建设。现将有关情况报告如下：\n" + body(2021)
+        + "\n宁海县公安局\n二〇二二年一月二十日\n",
+        {"agency": "宁海县公安局", "province": "浙江", "city": "宁波", "county": "宁海县", "level": "county",
+         "sector": "police", "year": 2021, "publish_date": None, "doc_date": "2022-01-20", "title": None},
+    ),
+    "agency-only-in-first-sentence": (
+        "2019年，德阳市公安局以习近平新时代中国特色社会主义思想为指导，全面推进依法行政。\n" + body(2019),
+        {"agency": "德阳市公安局", "province": "四川", "city": "德阳", "county": None, "level": "city",
+         "sector": "police", "year": 2019, "publish_date": None, "doc_date": None, "title": None},
+    ),
+    "municipality-own-bureau": (
+        "上海市公安局2022年法治政府建设情况报告\n"
+        "2022年，市公安局坚持以习近平法治思想为指导，现将有关情况报告如下：\n" + body(2022)
+        + "\n上海市公安局\n2023年3月15日\n",
+        {"agency": "上海市公安局", "province": "上海", "city": None, "county": None, "level": "provincial",
+         "sector": "police", "year": 2022, "publish_date": None, "doc_date": "2023-03-15"},
+    ),
+    "municipality-district-short-branch": (
+        "北京市公安局朝阳分局关于2021年度法治政府建设情况的报告\n"
+        "2021年，朝阳分局坚持以习近平法治思想为指导。\n" + body(2021),
+        {"agency": "北京市公安局朝阳分局", "province": "北京", "city": "北京", "county": "朝阳区",
+         "level": "district", "sector": "police", "year": 2021},
+    ),
+    "district-bureau-dropped-city": (
+        "发布机构：市公安局余杭区分局\n发布日期：2023-02-01\n"
+        "2022年，区公安分局坚持以习近平法治思想为指导，现将有关情况报告如下：\n" + body(2022),
+        {"agency": "杭州市公安局余杭区分局", "province": "浙江", "city": "杭州", "county": "余杭区",
+         "level": "district", "sector": "police", "year": 2022, "publish_date": "2023-02-01"},
+    ),
+    "title-without-city-signature-has-it": (
+        "市公安局2021年法治政府建设年度报告\n"
+        "2021年，我局在市委、市政府的正确领导下，推进法治公安建设。\n" + body(2021)
+        + "\n韶关市公安局\n2022年2月8日\n",
+        {"agency": "韶关市公安局", "province": "广东", "city": "韶关", "county": None, "level": "city",
+         "sector": "police", "year": 2021, "doc_date": "2022-02-08"},
+    ),
+    "justice-bureau": (
+        "长沙市司法局2020年法治政府建设年度报告\n发布日期：2021-03-02\n"
+        "2020年，市司法局在市委、市政府的坚强领导下，统筹推进法治政府建设。\n" + body(2020),
+        {"agency": "长沙市司法局", "province": "湖南", "city": "长沙", "county": None, "level": "city",
+         "sector": "justice", "year": 2020, "publish_date": "2021-03-02"},
+    ),
+    "county-government": (
+        "南昌县人民政府关于2019年法治政府建设情况的报告\n"
+        "2019年，在省委、省政府和市委、市政府的正确领导下，南昌县全面推进依法行政。\n" + body(2019),
+        {"agency": "南昌县人民政府", "province": "江西", "city": "南昌", "county": "南昌县", "level": "county",
+         "sector": "government", "year": 2019},
+    ),
+    "market-regulation-provincial": (
+        "广西壮族自治区市场监督管理局2021年法治政府建设年度报告\n" + body(2021),
+        {"agency": "广西壮族自治区市场监督管理局", "province": "广西", "city": None, "county": None,
+         "level": "provincial", "sector": "market_regulation", "year": 2021},
+    ),
+    "ecology-environment-city": (
+        "延边朝鲜族自治州生态环境局2022年度法治政府建设情况报告\n" + body(2022),
+        {"agency": "延边朝鲜族自治州生态环境局", "province": "吉林", "city": "延边", "county": None,
+         "level": "city", "sector": "ecology_environment", "year": 2022},
+    ),
+    "year-from-publish-date": (
+        "发布日期：2022-04-01\n我局始终坚持以习近平法治思想为指导，现将法治政府建设情况报告如下：\n"
+        + BODY.format(y="本", n="下一")
+        + "\n铁岭市公安局\n",
+        {"agency": "铁岭市公安局", "province": "辽宁", "city": "铁岭", "year": 2021, "publish_date": "2022-04-01",
+         "doc_date": None},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_variant_metadata(name):
+    text, expected = CASES[name]
+    report = parse_text(text)
+    assert expected == {k: getattr(report, k) for k in expected}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_variant_sections(name):
+    report = parse_text(CASES[name][0])
+    level1 = [s for s in report.sections if s.level == 1]
+    assert (KINDS, 4) == ([s.kinds for s in level1], sum(s.level == 2 for s in report.sections))
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_variant_clutter_gone(name):
+    text = parse_text(CASES[name][0]).text
+    clutter = ("首页", "手机版", "扫一扫", "注册", "字体", "打印", "索引号", "索 引 号", "发布机构", "浏览次数",
+               "相关文件", "ICP", "回到顶部", "返回顶部", "分享到", "11530000/2023")
+    assert [] == [c for c in clutter if c in text]
+
+
+SECTION_CASES = {
+    "headings-run-into-text": (
+        "一、主要工作。全年共办理案件1200宗，同比上升5%。\n（一）加强领导：成立领导小组。\n"
+        "1.健全制度。制定制度12项。\n2.强化考核。\n（二）规范执法。开展执法检查。\n"
+        "二、问题和不足。执法能力有待提升。\n三、下一步打算。继续推进法治建设。\n",
+        [("一、主要工作", 1, None), ("（一）加强领导", 2, 0), ("1.健全制度", 3, 1), ("2.强化考核", 3, 1),
+         ("（二）规范执法", 2, 0), ("二、问题和不足", 1, None), ("三、下一步打算", 1, None)],
+        [["举措成效"], ["问题不足"], ["下年安排"]],
+    ),
+    "digit-one-mixed-with-chinese-two": (
+        "1、工作情况及成效\n（一）推进依法行政。一是完善制度。\n（二）规范执法行为。\n"
+        "二、存在不足及下一步工作对策\n（一）加强培训。\n",
+        [("1、工作情况及成效", 1, None), ("（一）推进依法行政", 2, 0), ("（二）规范执法行为", 2, 0),
+         ("二、存在不足及下一步工作对策", 1, None), ("（一）加强培训", 2, 3)],
+        [["举措成效"], ["问题不足", "下年安排"]],
+    ),
+    "nested-list-does-not-break-level-one": (
+        "一、主要举措和成效\n（一）强化学习。\n二、存在问题\n问题主要有：\n一、培训不足。\n二、监督不够。\n"
+        "三、2023年工作计划\n（一）深化改革。\n",
+        [("一、主要举措和成效", 1, None), ("（一）强化学习", 2, 0), ("二、存在问题", 1, None),
+         ("一、培训不足", 3, 2), ("二、监督不够", 3, 2), ("三、2023年工作计划", 1, None), ("（一）深化改革", 2, 5)],
+        [["举措成效"], ["问题不足"], ["下年安排"]],
+    ),
+    "list-inside-last-section": (
+        "一、2022年工作开展情况\n（一）强化学习。\n二、存在的不足\n三、2023年工作打算\n主要做好以下工作：\n"
+        "一、深化改革。\n二、强化监督。\n三、加强培训。\n四、提升能力。\n",
+        [("一、2022年工作开展情况", 1, None), ("（一）强化学习", 2, 0), ("二、存在的不足", 1, None),
+         ("三、2023年工作打算", 1, None), ("一、深化改革", 3, 3), ("二、强化监督", 3, 3), ("三、加强培训", 3, 3),
+         ("四、提升能力", 3, 3)],
+        [["举措成效"], ["问题不足"], ["下年安排"]],
+    ),
+    "heading-cut-off-on-its-own-line": (
+        "一、\n主要举措和成效\n全年开展培训10次。\n二、存在的问题。\n三、其他需要报告的情况\n无。\n",
+        [("一、主要举措和成效", 1, None), ("二、存在的问题", 1, None), ("三、其他需要报告的情况", 1, None)],
+        [["举措成效"], ["问题不足"], ["其他"]],
+    ),
+    "circled-and-shi-items": (
+        "一、主要举措\n（一）规范执法\n一是加强审核。全年审核案件200宗。\n二是强化监督。\n①案件评查；\n②专项检查。\n",
+        [("一、主要举措", 1, None), ("（一）规范执法", 2, 0), ("一是加强审核", 3, 1), ("二是强化监督", 3, 1),
+         ("①案件评查", 3, 1), ("②专项检查", 3, 1)],
+        [["举措成效"]],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(SECTION_CASES))
+def test_section_tree(name):
+    text, expected, kinds = SECTION_CASES[name]
+    report = parse_text(text)
+    assert expected == [(s.heading, s.level, s.parent) for s in report.sections]
+    assert kinds == [s.kinds for s in report.sections if s.level == 1]
+    assert [] == [s.heading for s in report.sections if not report.text[s.start : s.end].startswith(s.heading[:2])]
+
+
+TRUTH = load_truth()
+FIELDS = ("agency", "province", "city", "county", "level", "sector", "year", "publish_date", "doc_date")
+
+
+@pytest.mark.parametrize("label", TRUTH, ids=[t["file"][:3] for t in TRUTH])
+def test_traditional_script_seed_gives_simplified_places(label):
+    text = opencc.OpenCC("s2t").convert((CORPUS / label["file"]).read_text(encoding="utf-8"))
+    report = parse_text(text)
+    assert [label[f] for f in FIELDS] == [getattr(report, f) for f in FIELDS]
+    assert label["level1_kinds"] == [s.kinds for s in report.sections if s.level == 1]
+    assert label["level2_count"] == sum(s.level == 2 for s in report.sections)
+
+
+def test_spaces_normalized_one_for_one():
+    report = parse_text("标题\u3000行\n一、主要\u00a0举措\n（一）加强\t领导。内容。\n")
+    assert "标题 行\n一、主要 举措\n（一）加强 领导。内容。" == report.text
+    assert ["一、主要 举措", "（一）加强 领导"] == [s.heading for s in report.sections]
