@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.docx_numbering import ListNumbers
 from indexer.readers import Document, ReadError, normalize_newlines
 
 # pdfminer logs every odd font or object at WARNING; a report reader has nothing to do with those.
@@ -24,12 +25,13 @@ def read_docx(path: Path) -> Document:
 
     try:
         document = docx.Document(str(path))
+        numbers = ListNumbers(document)
         lines = []
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 lines.extend(_docx_table_lines(block))
             else:
-                lines.append(block.text)
+                lines.append(numbers.label(block) + block.text)
         props = document.core_properties
         title = props.title
     except Exception as e:  # python-docx raises many kinds (BadZipFile, KeyError, XML errors...)

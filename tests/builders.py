@@ -85,17 +85,33 @@ def write_html(src, dst, title: str = "", pub_date: str = "", agency: str = "", 
     return text
 
 
-def write_docx(src, dst, title: str = "", table_rows: tuple[tuple[str, ...], ...] = ()) -> str:
+def write_docx(src, dst, title: str = "", table_rows: tuple[tuple[str, ...], ...] = (),
+               auto_numbering: bool = False) -> str:
     """The seed as a Word document: one paragraph per line (blank lines kept as empty paragraphs), and
-    ``table_rows`` as a table after the first paragraph."""
+    ``table_rows`` as a table after the first paragraph. ``auto_numbering``: headings "一、…" and "（一）…"
+    lose their typed number and get Word's automatic Chinese numbering instead (as templates do)."""
+    import re
+
     import docx
 
     text = seed_text(src)
     document = docx.Document()
     if title:
         document.core_properties.title = title
+    num_id = _add_chinese_numbering(document) if auto_numbering else None
+    counts = [0, 0]  # Word's counters per level: a heading is auto-numbered only where Word gives its number
     for i, line in enumerate(text.split("\n")):
-        document.add_paragraph(line)
+        m = re.match(r"^\s*(?:([一二三四五六七八九十]+)、|（([一二三四五六七八九十]+)）)", line) if num_id else None
+        level = 0 if m and m.group(1) else 1
+        if m and m.group(level + 1) == "一二三四五六七八九十"[counts[level] : counts[level] + 1]:
+            counts[level] += 1
+            counts[1] = 0 if level == 0 else counts[1]
+            paragraph = document.add_paragraph(line[m.end() :])
+            ppr = paragraph._p.get_or_add_pPr()
+            ppr.get_or_add_numPr().get_or_add_numId().val = num_id
+            ppr.get_or_add_numPr().get_or_add_ilvl().val = level
+        else:
+            paragraph = document.add_paragraph(line)
         if i == 0 and table_rows:
             table = document.add_table(rows=len(table_rows), cols=len(table_rows[0]))
             for row, values in zip(table.rows, table_rows):
@@ -103,6 +119,22 @@ def write_docx(src, dst, title: str = "", table_rows: tuple[tuple[str, ...], ...
                     cell.text = value
     document.save(str(dst))
     return text
+
+
+def _add_chinese_numbering(document) -> int:
+    """A two-level Chinese list (一、 / （一）) in the document's numbering part; returns its numId."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    numbering = document.part.numbering_part.element
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for i, text in enumerate(["%1、", "（%2）"])
+    )
+    numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{levels}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return 90
 
 
 def write_pdf(src, dst, chars_per_line: int = 30, font_size: int = 12, paragraph_gap: bool = False) -> str:

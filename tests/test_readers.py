@@ -160,6 +160,22 @@ def test_docx(tmp_path, n):
     assert ("docx", None, {"title": "法治政府建设年度报告"}) == (doc.format, doc.encoding, doc.meta)
 
 
+@pytest.mark.parametrize("n", [0, 2, 3])
+def test_docx_automatic_numbering(tmp_path, n):
+    """Headings numbered by Word (not typed) come back with their numbers: the parser needs them."""
+    path = tmp_path / "numbered.docx"
+    text = write_docx(SEEDS[n], path, auto_numbering=True)
+    assert 2 <= len(re.findall(r"<w:numPr>", _document_xml(path)))
+    assert [line.strip() for line in nonempty(text)] == [line.strip() for line in nonempty(read_file(path).text)]
+
+
+def _document_xml(path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return z.read("word/document.xml").decode("utf-8")
+
+
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+、)")
 
 
