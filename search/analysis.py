@@ -240,12 +240,16 @@ class ExactTokenizer(Tokenizer):
 
 
 class ExactField(FieldType):
-    """Unscored positional field of exact grams; indexes through ``gram_positions`` (no Token objects)."""
+    """Positional field of exact grams, never scored; indexes through ``gram_positions`` (no Tokens).
+
+    ``scorable`` only so that Whoosh keeps a field-length column: without one its writer probes the
+    file system for that column once per posting block.
+    """
 
     def __init__(self, stored=False):
         self.analyzer = ExactTokenizer()
         self.format = Positions(field_boost=1.0)
-        self.scorable = False
+        self.scorable = True
         self.stored = stored
         self.unique = False
         self.vector = None

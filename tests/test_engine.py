@@ -1,0 +1,262 @@
+"""search.engine on a real index of the seeds: exactness against a grep, boolean logic, facets, pages."""
+
+import random
+import re
+from collections import Counter
+
+import pytest
+
+from search.analysis import normalize_text
+from search.engine import Engine, QueryError, SearchRequest
+from search_helpers import build_index, make_report
+
+SEED = 20261122
+RUN = re.compile(r"[^\W_]+")
+OPERATOR_WORDS = {"OR", "AND", "NOT", "或", "与", "非"}
+
+
+@pytest.fixture(scope="module")
+def engine(seed_index):
+    return Engine(seed_index)
+
+
+@pytest.fixture(scope="module")
+def grep(corpus_dir):
+    """report id → normalized title + agency + text: what a user's Ctrl+F would search."""
+    from indexer.parse import parse_file
+
+    out = {}
+    for path in sorted(corpus_dir.iterdir()):
+        r = parse_file(path, root=corpus_dir)
+        out[r.file] = normalize_text("\n".join([r.title or "", r.agency or "", r.text]))
+    return out
+
+
+def found(engine, q, **kw):
+    result = engine.search(SearchRequest(q=q, limit=10000, **kw))
+    return {h["file"] for h in result.hits}, result
+
+
+def containing(grep, s):
+    s = normalize_text(s)
+    return {rid for rid, text in grep.items() if s in text}
+
+
+def _full_width(s):
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in s)
+
+
+def sample_strings(grep, n_per_report):
+    """Deterministic substrings of separator-free runs, 1–8 chars, with numbers, full-width, traditional."""
+    import opencc
+
+    rng = random.Random(SEED)
+    strings = []
+    for rid in sorted(grep):
+        runs = RUN.findall(grep[rid])
+        weights = [len(r) for r in runs]
+        for _ in range(n_per_report):
+            run = rng.choices(runs, weights)[0]
+            size = rng.randint(1, min(8, len(run)))
+            start = rng.randrange(len(run) - size + 1)
+            strings.append(run[start:start + size])
+        numbers = sorted({m for m in re.findall(r"\d+", grep[rid])})
+        strings += rng.sample(numbers, min(4, len(numbers)))
+    t2 = opencc.OpenCC("s2t")
+    strings += [_full_width(s) for s in strings if re.search(r"[0-9a-z]", s)][: n_per_report]
+    strings += [t2.convert(s) for s in strings[: n_per_report * 2] if t2.convert(s) != s]
+    strings += ["警", "局长信", "局长信箱", "12345", "２０２１", "執法記錄儀", "执法记录仪", "不存在的词语组合"]
+    return [s for s in dict.fromkeys(strings) if s not in OPERATOR_WORDS]
+
+
+def check_exact(engine, grep, strings):
+    wrong = {}
+    for s in strings:
+        got, _ = found(engine, s)
+        expected = containing(grep, s)
+        if got != expected:
+            wrong[s] = (sorted(expected), sorted(got))
+    return wrong
+
+
+def test_exact_equals_grep_on_sampled_strings(engine, grep):
+    strings = sample_strings(grep, 24)
+    assert len(strings) > 100
+    assert {} == check_exact(engine, grep, strings)
+
+
+@pytest.mark.slow
+def test_exact_equals_grep_on_many_sampled_strings(engine, grep):
+    strings = sample_strings(grep, 120)
+    assert len(strings) > 500
+    assert {} == check_exact(engine, grep, strings)
+
+
+def test_boolean_combinations_equal_set_algebra(engine, grep):
+    rng = random.Random(SEED + 1)
+    strings = sample_strings(grep, 6)
+    universe = set(grep)
+    wrong = {}
+    for _ in range(40):
+        a, b = rng.sample(strings, 2)
+        sa, sb = containing(grep, a), containing(grep, b)
+        for q, expected in [(f'"{a}" "{b}"', sa & sb), (f'"{a}" -"{b}"', sa - sb),
+                            (f'"{a}" OR "{b}"', sa | sb), (f'NOT "{a}"', universe - sa),
+                            (f'"{a}" 非 "{b}"', sa - sb), (f'("{a}" 或 "{b}") -"{a}"', sb - sa)]:
+            got, _ = found(engine, q)
+            if got != expected:
+                wrong[q] = (sorted(expected), sorted(got))
+    assert {} == wrong
+
+
+@pytest.mark.parametrize("q", ["执法 记录仪", "公安", "法治 -执法记录仪", ""])
+def test_facet_counts_equal_counts_from_the_hit_list(engine, q):
+    _, result = found(engine, q)
+    for name in ("province", "city", "county", "agency", "level", "sector", "year"):
+        from_hits = Counter(h[name] for h in result.hits if h[name] is not None)
+        from_facet = {f["value"]: f["count"] for f in result.facets[name]}
+        assert dict(from_hits) == from_facet, name
+    assert len(result.hits) == result.total
+
+
+def test_selecting_a_facet_value_keeps_the_others_and_matches_its_count(engine):
+    _, unfiltered = found(engine, "公安")
+    cities = {f["value"]: f["count"] for f in unfiltered.facets["city"]}
+    assert len(cities) > 1
+    for city, count in cities.items():
+        got, result = found(engine, "公安", city=[city])
+        assert count == result.total
+        assert cities == {f["value"]: f["count"] for f in result.facets["city"]}
+        assert [city] == [f["value"] for f in result.facets["city"] if f["selected"]]
+
+
+def test_kind_facet_counts_equal_kind_filtered_totals(engine):
+    _, result = found(engine, "执法")
+    assert result.facets["kind"]
+    for f in result.facets["kind"]:
+        _, filtered = found(engine, "执法", kind=[f["value"]])
+        assert f["count"] == filtered.total
+        for hit in filtered.hits:
+            assert all(f["value"] in s["kinds"] for s in hit["sections"])
+
+
+def test_year_filter_one_year_and_range(engine, grep):
+    _, all_years = found(engine, "")
+    years = Counter(h["year"] for h in all_years.hits)
+    y = min(years)
+    _, one = found(engine, "", year_from=y, year_to=y)
+    _, span = found(engine, "", year_from=y, year_to=max(years))
+    assert (years[y], len(grep)) == (one.total, span.total)
+
+
+def test_sections_snippets_and_heading_paths(engine):
+    result = engine.search(SearchRequest(q="执法记录仪"))
+    sections = [s for h in result.hits for s in h["sections"]]
+    assert sections
+    for s in sections:
+        assert s["matches"] == sum(x.count("<mark>") for x in s["snippets"]) or len(s["snippets"]) == 3
+        assert all("<mark>执法记录仪</mark>" in x for x in s["snippets"])
+        assert s["path"][-1] == s["heading"]
+
+
+def test_hits_ranked_and_sections_ordered_by_score(engine):
+    result = engine.search(SearchRequest(q="法治 公安", limit=50))
+    scores = [h["score"] for h in result.hits]
+    assert scores == sorted(scores, reverse=True)
+    for h in result.hits:
+        sec = [s["score"] for s in h["sections"]]
+        assert sec == sorted(sec, reverse=True)
+
+
+def test_paging_partitions_the_list(engine):
+    whole = [h["file"] for h in engine.search(SearchRequest(q="公安", limit=100)).hits]
+    pages = [h["file"] for p in (1, 2, 3) for h in engine.search(SearchRequest(q="公安", limit=2, page=p)).hits]
+    assert whole == pages
+
+
+def test_sort_by_year(engine):
+    years = [h["year"] for h in engine.search(SearchRequest(q="公安", sort="year", limit=100)).hits]
+    assert years == sorted(years, reverse=True)
+
+
+@pytest.mark.parametrize("request_kw, message", [
+    ({"mode": "fuzzy"}, "mode must be one of exact, words, not 'fuzzy'"),
+    ({"sort": "date"}, "sort must be one of relevance, year, not 'date'"),
+    ({"page": 0}, "page must be a whole number ≥ 1, not 0"),
+    ({"limit": 0}, "limit must be between 1 and 10000, not 0"),
+    ({"year_from": 2022, "year_to": 2020}, "year range 2022-2020 is empty: the first year is later"),
+])
+def test_bad_parameters_raise_query_error(engine, request_kw, message):
+    with pytest.raises(QueryError) as e:
+        engine.search(SearchRequest(q="公安", **request_kw))
+    assert message == str(e.value)
+
+
+def test_words_mode_and_suggestion(engine, grep):
+    # jieba words of the query in any order: 记录仪 … 执法 anywhere in the same report
+    q = "记录仪执法"
+    exact, result = found(engine, q)
+    words, _ = found(engine, q, mode="words")
+    assert containing(grep, q) == exact
+    assert {r for r in grep if "记录仪" in grep[r] and "执法" in grep[r]} == words
+    if len(words) > len(exact):
+        assert {"mode": "words", "q": q, "total": len(words)} == result.suggestion
+
+
+def test_near_sentence_and_paragraph(engine, grep):
+    from search.analysis import paragraph_spans, sentence_spans
+
+    def expected(units, a, b):
+        return {r for r, t in grep.items() if any(a in t[s:e] and b in t[s:e] for s, e in units(t))}
+
+    for a, b in [("执法", "记录仪"), ("法治", "建设"), ("公安", "信访")]:
+        assert expected(sentence_spans, a, b) == found(engine, f"同句({a} {b})")[0]
+        assert expected(paragraph_spans, a, b) == found(engine, f"同段({a} {b})")[0]
+
+
+def test_title_scope(engine, grep, corpus_dir):
+    got, result = found(engine, "标题:公安局")
+    assert {h["file"] for h in result.hits if "公安局" in normalize_text(h["title"] or "")} == got
+
+
+def test_report_page(engine, grep):
+    rid = sorted(grep)[0]
+    report = engine.report(rid)
+    assert rid == report["file"]
+    for s in report["sections"]:
+        assert report["text"][s["start"]:s["end"]] == s["text"]
+        assert s["text"].startswith(s["heading"])
+    assert engine.report("no/such.txt") is None
+
+
+# ---------------------------------------------------------------- hand-made indexes
+
+
+def test_snippets_escape_report_text(tmp_path):
+    text = "一、总体情况\n页面出现<script>alert('x')</script>执法记录仪&更多。\n"
+    build_index(tmp_path, [make_report("x.txt", text, title="测试报告")])
+    result = Engine(tmp_path).search(SearchRequest(q="执法记录仪"))
+    [snippet] = result.hits[0]["sections"][0]["snippets"]
+    assert "页面出现&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;<mark>执法记录仪</mark>&amp;更多。" == snippet
+
+
+def test_terms_never_match_across_separators(tmp_path):
+    build_index(tmp_path, [make_report("a.txt", "一、情况\n局长，信箱\n执法 记录仪\n"),
+                           make_report("b.txt", "一、情况\n局长信箱\n执法记录仪\n")])
+    engine = Engine(tmp_path)
+    assert {"b.txt"} == found(engine, "局长信箱")[0]
+    assert {"b.txt"} == found(engine, "执法记录仪")[0]
+    assert {"a.txt"} == found(engine, '"执法 记录仪"')[0]
+    assert {"a.txt", "b.txt"} == found(engine, "局长 信箱")[0]
+
+
+def test_engine_reopens_when_current_changes(tmp_path):
+    build_index(tmp_path / "gen-000001", [make_report("a.txt", "一、情况\n执法\n")])
+    build_index(tmp_path / "gen-000002", [make_report("a.txt", "一、情况\n执法\n"),
+                                          make_report("b.txt", "一、情况\n执法\n")])
+    (tmp_path / "CURRENT").write_text("gen-000001")
+    engine = Engine(tmp_path)
+    assert 1 == engine.search(SearchRequest(q="执法")).total
+    (tmp_path / "CURRENT").write_text("gen-000002")
+    engine.refresh()
+    assert 2 == engine.search(SearchRequest(q="执法")).total
