@@ -7,10 +7,10 @@ has no spaces between words, so they are joined without one); headings stay on t
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from indexer.docx_numbering import ListNumbers
 from indexer.readers import Document, ReadError, normalize_newlines
@@ -19,12 +19,12 @@ from indexer.readers import Document, ReadError, normalize_newlines
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
-def read_docx(path: Path) -> Document:
+def read_docx(data: bytes, path) -> Document:
     import docx
     from docx.table import Table
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
         numbers = ListNumbers(document)
         lines = []
         for block in document.iter_inner_content():
@@ -34,8 +34,8 @@ def read_docx(path: Path) -> Document:
                 lines.append(numbers.label(block) + block.text)
         props = document.core_properties
         title = props.title
-    except Exception as e:  # python-docx raises many kinds (BadZipFile, KeyError, XML errors...)
-        raise ReadError(path, f"not a valid .docx file ({type(e).__name__})") from None
+    except Exception as e:  # python-docx raises many kinds (BadZipFile, PackageNotFoundError, KeyError, XML...)
+        raise ReadError(path, "not a valid .docx file (damaged, or an old .doc renamed?)") from e
     meta = {}  # core "created" is left out: it is the template's or the author's date, not publication
     if title and title.strip():
         meta["title"] = title.strip()
@@ -55,13 +55,13 @@ def _docx_table_lines(table) -> list[str]:
     return lines
 
 
-def read_pdf(path: Path) -> Document:
+def read_pdf(data: bytes, path) -> Document:
     try:
-        lines = _pdf_lines(path)
+        lines = _pdf_lines(data)
     except Exception as e:  # PDFSyntaxError, PSEOF, encrypted documents, ...
         if "Password" in type(e).__name__ or "Encrypt" in type(e).__name__:
             raise ReadError(path, "pdf is encrypted (password required)") from None
-        raise ReadError(path, f"not a valid .pdf file ({type(e).__name__})") from None
+        raise ReadError(path, "not a valid .pdf file (damaged?)") from e
     text = normalize_newlines(join_pdf_lines(lines))
     if not text.strip():
         raise ReadError(path, "pdf has no text layer (scanned?)")
@@ -77,13 +77,13 @@ class PdfLine:
     box: int  # the text box (pdfminer's paragraph guess) it belongs to
 
 
-def _pdf_lines(path: Path) -> list[PdfLine]:
+def _pdf_lines(data: bytes) -> list[PdfLine]:
     """Text lines in reading order, with their horizontal extent; page-number lines left out."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTTextBox, LTTextLine
 
     lines, box = [], 0
-    for page in extract_pages(str(path), laparams=LAParams()):
+    for page in extract_pages(io.BytesIO(data), laparams=LAParams()):
         for element in page:
             if not isinstance(element, LTTextBox):
                 continue

@@ -31,8 +31,8 @@ _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# C0 controls other than \t \n \v \f \r (and ESC, seen in some old files): their presence means binary.
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+# C0 controls other than \t \n \v \f \r (and ESC, seen in some old files): their presence means binary.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
 
@@ -55,43 +55,45 @@ class Document:
 
 def read_file(path: str | os.PathLike) -> Document:
     """Read one report file into a Document, or raise ReadError saying why it cannot be read."""
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if not p.exists():
-        raise ReadError(path, "broken symbolic link" if p.is_symlink() else "no such file")
-    if p.is_dir():
-        raise ReadError(path, "is a directory")
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise ReadError(path, f"unsupported file type {suffix or '(no suffix)'}")
-    data = _read_bytes(p)
-    if not data.strip():
-        raise ReadError(path, "empty file")
+    suffix = Path(path).suffix.lower()
+    data = _read_bytes(path, suffix)
     if suffix == ".txt":
         text, encoding = decode_text(data, path)
         doc = Document(normalize_newlines(text), "txt", encoding)
-    elif suffix in (".html", ".htm"):
-        from indexer.html_text import read_html  # lazy: bs4/lxml only when needed
+    elif suffix in (".html", ".htm"):  # the format modules are imported lazily: bs4/lxml/pdfminer are slow
+        from indexer.html_text import read_html
 
         doc = read_html(data, path)
     elif suffix == ".docx":
-        doc = _read_docx(p)
+        from indexer.office_text import read_docx
+
+        doc = read_docx(data, path)
     else:
-        doc = _read_pdf(p)
+        from indexer.office_text import read_pdf
+
+        doc = read_pdf(data, path)
     if not doc.text.strip():
         raise ReadError(path, "no text found")
     return doc
 
 
-def _read_bytes(p: Path) -> bytes:
+def _read_bytes(path: str | os.PathLike, suffix: str) -> bytes:
+    p = Path(path)
     try:
-        return p.read_bytes()
-    except FileNotFoundError:
-        reason = "broken symbolic link" if p.is_symlink() else "no such file"
-        raise ReadError(p, reason) from None
+        if not p.exists():
+            raise ReadError(path, "broken symbolic link" if p.is_symlink() else "no such file")
+        if p.is_dir():
+            raise ReadError(path, "is a directory")
+        if suffix not in SUPPORTED_SUFFIXES:
+            raise ReadError(path, f"unsupported file type {suffix or '(no suffix)'}")
+        data = p.read_bytes()
     except PermissionError:
-        raise ReadError(p, "permission denied") from None
+        raise ReadError(path, "permission denied") from None
     except OSError as e:
-        raise ReadError(p, f"cannot read file ({e.strerror or e})") from None
+        raise ReadError(path, f"cannot read file ({e.strerror or e})") from None
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    return data
 
 
 def normalize_newlines(text: str) -> str:
@@ -180,15 +182,3 @@ def _lenient(data: bytes, encoding: str) -> str | None:
 
 def _python_name(encoding: str) -> str:
     return codecs.lookup(encoding).name
-
-
-def _read_docx(p: Path) -> Document:
-    from indexer.office_text import read_docx
-
-    return read_docx(p)
-
-
-def _read_pdf(p: Path) -> Document:
-    from indexer.office_text import read_pdf
-
-    return read_pdf(p)

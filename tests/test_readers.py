@@ -229,6 +229,13 @@ def _blank_pdf(path):
     c.save()
 
 
+def _cut_pdf(path) -> bytes:
+    """A real report pdf cut off halfway (an interrupted download)."""
+    write_pdf(excerpt(3, 8), path)
+    data = path.read_bytes()
+    return data[: len(data) // 2]
+
+
 def _empty_docx(path):
     import docx
 
@@ -246,9 +253,12 @@ ERROR_CASES = [
     ("garbled.txt", lambda p: p.write_bytes(b"\x80\xff" * 400),
      "undecodable text (tried utf-8, gb18030, utf-16, big5)"),
     ("bad-bom.txt", lambda p: p.write_bytes(b"\xef\xbb\xbf" + "报告".encode("gbk")), "undecodable text (not valid utf-8)"),
-    ("fake.docx", lambda p: p.write_text("not a zip", encoding="utf-8"), "not a valid .docx file (PackageNotFoundError)"),
+    ("fake.docx", lambda p: p.write_text("not a zip", encoding="utf-8"), "not a valid .docx file (damaged, or an old .doc renamed?)"),
     ("empty.docx", _empty_docx, "no text found"),
-    ("fake.pdf", lambda p: p.write_bytes(b"%PDF-1.4\n garbage"), "not a valid .pdf file (PDFSyntaxError)"),
+    ("fake.pdf", lambda p: p.write_bytes(b"%PDF-1.4\n garbage"), "not a valid .pdf file (damaged?)"),
+    ("cut.pdf", lambda p: p.write_bytes(_cut_pdf(p)), "not a valid .pdf file (damaged?)"),
+    ("ole.docx", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)),
+     "not a valid .docx file (damaged, or an old .doc renamed?)"),
     ("scanned.pdf", _blank_pdf, "pdf has no text layer (scanned?)"),
     ("menu.html", lambda p: p.write_text("<html><body><nav><a href='/'>首页</a></nav><script>x=1</script></body></html>",
                                          encoding="utf-8"), "no text found"),
