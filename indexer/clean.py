@@ -85,6 +85,22 @@ def normalize_spaces(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
+def _next_text(shadow: list[str], i: int) -> int | None:
+    """The next line after ``i`` (within five) that holds more than separators."""
+    for j in range(i + 1, min(i + 6, len(shadow))):
+        if shadow[j] and not _SEPARATORS.fullmatch(shadow[j]):
+            return j
+    return None
+
+
+def _split_key(head: str, nxt: str) -> bool:
+    """Is ``head`` the start of a metadata key that ``nxt`` completes?"""
+    head = _key(head)
+    return 2 <= len(head) and any(
+        k.startswith(head) and k != head and _key(nxt).startswith(k[len(head) :]) for k in META_KEYS
+    )
+
+
 def _is_value(line: str) -> bool:
     """Could ``line`` be a metadata value on its own line (not a key, not the report's title or text)?"""
     bare = _BULLET.sub("", line)
@@ -144,16 +160,22 @@ def _classify(lines: list[str], shadow: list[str], fields: dict[str, str]) -> li
     i = 0
     while i < len(shadow):
         s = shadow[i]
-        if not s:
+        if not s or not keep[i]:
             i += 1
             continue
         bare = _BULLET.sub("", s)
         found = _table_fields(bare) or _colon_fields(bare)
         if found is None and _KEY_ONLY.match(bare) and len(bare) <= 12:
             found = {_key(_KEY_ONLY.match(bare).group(1)): ""}
+        j = _next_text(shadow, i)
+        if found is None and j is not None and _split_key(bare, shadow[j]):
+            # A key broken over two lines (PDF table cells): 成 文 / 日期 | 2024-02-22 |
+            found = _table_fields(bare + shadow[j]) or _colon_fields(bare + shadow[j])
+            if found is not None:
+                keep[j] = False
+                j = _next_text(shadow, j)
         if found is not None:
             last = list(found)[-1]
-            j = next((j for j in range(i + 1, min(i + 3, len(shadow))) if shadow[j]), None)
             if not found[last] and j is not None and _is_value(shadow[j]):
                 found[last] = lines[j].strip()  # one field per line: the value on the next line
                 keep[j] = False
