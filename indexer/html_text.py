@@ -25,6 +25,7 @@ _NAV_NAME = re.compile(r"(?:^|[-_ ])(?:nav|navbar|menu|topbar|top-bar|sitemap|sh
 # Site header/footer boxes; some pages put the report title or the metadata table in a box so named.
 _FRAME_NAME = re.compile(r"(?:^|[-_ ])(?:header|head|top|footer|foot|bottom|copyright)(?:$|[-_ \d])", re.IGNORECASE)
 _REPORT_PARTS = re.compile(r"索\s*引\s*号|发布机构|发布日期|成文日期|发文机关|报告")
+_INSTITUTION = re.compile(r"(?:局|厅|委|办|院|政府|部|中心|所|队|处|署|会|室)$")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 _CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
@@ -83,7 +84,7 @@ def _page_meta(soup: BeautifulSoup) -> dict[str, str]:
     if m:
         meta["publish_date"] = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
     agency = _meta_content(soup, "ContentSource", "author")
-    if agency:
+    if _INSTITUTION.search(agency):  # not "本网", "原创", "admin": sites fill these fields with anything
         meta["agency"] = agency
     canonical = soup.find("link", rel="canonical", href=True)
     url = (canonical["href"].strip() if canonical else "") or _meta_content(soup, "url", "og:url")
