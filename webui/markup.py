@@ -37,12 +37,13 @@ def snippet_text(snippet: str) -> str:
     return html.unescape(_MARK_TAG.sub("", snippet))
 
 
-def highlighted(text: str, spans: list[tuple[int, int, str]]) -> Markup:
-    """``text`` escaped, with each ``(start, end, id)`` span (sorted, not overlapping) wrapped in ``<mark id>``."""
+def highlighted(text: str, spans: list[tuple[int, int, str | None]]) -> Markup:
+    """``text`` escaped, each ``(start, end, id)`` span (sorted, not overlapping) in ``<mark id>`` (no id: None)."""
     out, pos = [], 0
     for start, end, mark_id in spans:
         out.append(str(escape(text[pos:start])))
-        out.append(f'<mark id="{escape(mark_id)}">{escape(text[start:end])}</mark>')
+        attr = f' id="{escape(mark_id)}"' if mark_id else ""
+        out.append(f"<mark{attr}>{escape(text[start:end])}</mark>")
         pos = end
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))

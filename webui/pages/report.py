@@ -18,6 +18,7 @@ from ..labels import FACET_LABELS, MODE_LABELS, value_label
 from ..markup import highlighted
 from .results import report_url
 
+TOC_LEVELS = 2  # 一、 and （一）: deeper items (1. / 一是) are often whole sentences
 META_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year", "publish_date", "doc_date")
 META_LABELS = {**FACET_LABELS, "publish_date": "发布日期", "doc_date": "成文日期"}
 
@@ -40,8 +41,8 @@ def _ui(report: dict, q: str, mode: str, spans: list[tuple[int, int]]) -> dict:
                  for k in META_FIELDS if report.get(k)],
         "file": report["file"],
         "source_url": _http_url(report.get("source_url")),
-        "toc": [{"heading": s["heading"], "anchor": _anchor(s, i), "level": min(int(s.get("level") or 1), 3)}
-                for i, s in enumerate(report.get("sections", []))],
+        "toc": [{"heading": s["heading"], "anchor": _anchor(s, i), "level": int(s.get("level") or 1)}
+                for i, s in enumerate(report.get("sections", [])) if int(s.get("level") or 1) <= TOC_LEVELS],
         "paragraphs": paragraphs,
         "q": q,
         "form_hidden": [{"name": "mode", "value": mode}] if mode != "exact" else [],
@@ -54,27 +55,43 @@ def _ui(report: dict, q: str, mode: str, spans: list[tuple[int, int]]) -> dict:
 
 
 def _paragraphs(report: dict, spans: list[tuple[int, int]]) -> list[dict]:
-    text = report["text"]
+    """The text's non-empty lines, each with its marks, section anchors and (bold) heading part."""
     sections = report.get("sections", [])
     starts = [s["start"] for s in sections]
     out, pos, mark_no = [], 0, 0
-    for line in text.split("\n"):
+    for line in report["text"].split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
         if not line.strip():
             continue
         here = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
-        ids = [f"m-{mark_no + i + 1}" for i in range(len(here))]
-        mark_no += len(here)
+        marks = [(a, b, f"m-{mark_no + i + 1}") for i, (a, b) in enumerate(here)]
+        mark_no += len(marks)
         first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
-        anchors = [_anchor(sections[i], i) for i in range(first, last)]
         indent = len(line) - len(line.lstrip())
         heading = next((sections[i] for i in range(first, last) if sections[i]["start"] <= start + indent), None)
+        cut = min(max(heading["body_start"] - start, 0), len(line)) if heading else 0
+        head, body = _split(marks, cut)
         n = len(out) + 1
-        out.append({"id": f"p-{n}", "href": f"#p-{n}", "anchors": anchors,
+        out.append({"id": f"p-{n}", "href": f"#p-{n}",
+                    "anchors": [_anchor(sections[i], i) for i in range(first, last)],
                     "css": f"heading level-{min(int(heading.get('level') or 1), 3)}" if heading else "",
-                    "html": highlighted(line, [(a, b, i) for (a, b), i in zip(here, ids)])})
+                    "head": highlighted(line[:cut], head), "html": highlighted(line[cut:], body)})
     return out
+
+
+def _split(marks: list[tuple[int, int, str]], cut: int) -> tuple[list, list]:
+    """Marks before / after offset ``cut`` (the heading's end); a mark across it continues without an id."""
+    head, body = [], []
+    for a, b, mark_id in marks:
+        if b <= cut:
+            head.append((a, b, mark_id))
+        elif a >= cut:
+            body.append((a - cut, b - cut, mark_id))
+        else:
+            head.append((a, cut, mark_id))
+            body.append((0, b - cut, None))
+    return head, body
 
 
 def _anchor(section: dict, position: int) -> str:
