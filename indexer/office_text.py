@@ -122,11 +122,12 @@ def join_pdf_lines(lines: list[PdfLine]) -> str:
         return ""
     left = _percentile([ln.x0 for ln in lines], 0.1)
     right = _percentile([ln.x1 for ln in lines], 0.9)
-    indented = [ln.x0 > left + ln.size and ln.x0 < left + 4 * ln.size for ln in lines]
-    uses_indents = sum(indented) >= max(2, len(lines) // 30)
+    # a first-line indent is one to four characters; centred and right-aligned lines start further in
+    indents = sum(ln.size < ln.x0 - left < 4 * ln.size for ln in lines)
+    uses_indents = indents >= max(2, len(lines) // 30)
     out: list[str] = []
     previous = None
-    for line, indent in zip(lines, indented):
+    for line in lines:
         new_paragraph = _HEADING.match(line.text) or line.x0 > left + line.size or line.text[:1].isspace()
         ended = not uses_indents and previous and previous.text.rstrip().endswith(_END)
         if previous and _is_full(previous, left, right) and not new_paragraph and not ended:
