@@ -327,3 +327,24 @@ def test_permission_denied(tmp_path):
     with pytest.raises(ReadError) as info:
         read_file(path)
     assert "permission denied" == info.value.reason
+
+
+@pytest.mark.parametrize("suffix", SUPPORTED_SUFFIXES)
+def test_any_bytes_give_a_document_or_a_read_error(tmp_path, suffix):
+    """Never a traceback, never a blank Document: whatever the bytes, a Document with text or a ReadError."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.binary(max_size=2000) | st.text(max_size=300).map(lambda s: s.encode("utf-8")))
+    def check(data):
+        path = tmp_path / f"fuzz{suffix}"
+        path.write_bytes(data)
+        try:
+            doc = read_file(path)
+        except ReadError as e:
+            assert (str(path), True) == (e.path, bool(e.reason))
+        else:
+            assert (True, suffix.lstrip(".")[:3]) == (bool(doc.text.strip()), doc.format[:3])
+
+    check()
