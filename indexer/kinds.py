@@ -12,14 +12,16 @@ import re
 
 from indexer.model import KINDS
 
-FIRST = re.compile(r"第一责任|主要负责(?:人|同志)|主要领导|一把手|述法|党政.{0,4}负责人")
-PROBLEM = re.compile(r"存在|不足|差距|短板|弱项|薄弱|困难|瓶颈|(?<!突出)问题(?!导向)")
+FIRST = re.compile(r"第一责任|主要负责(?:人|同志)|主要领导(?!干部)|一把手|述法|党政.{0,4}负责人")
+PROBLEM = re.compile(
+    r"存在|不足|差距|短板|弱项|薄弱|瓶颈|困难和问题|问题(?:和|与|及|、)|(?:主要|存在的?|面临的?|工作中的?)问题|问题$|原因$"
+)
 STRONG_PLAN = re.compile(r"下一步|下步|下阶段|下一阶段|下一年|下年度|明年|今后|来年|新的一年|努力方向|展望")
 PLAN = re.compile(r"计划|安排|打算|思路|设想|对策|工作(?:重点|要点|目标)|重点工作")
 PLAN_NEGATED = re.compile(r"(?:落实|贯彻|执行|完成|按照|围绕)[^，,。]{0,12}$")
 MEASURE = re.compile(
     r"举措|成效|成绩|成果|做法|经验|亮点|工作情况|开展情况|基本情况|总体情况|进展|落实情况|完成情况|推进情况|"
-    r"建设情况|主要工作(?!安排|计划|打算|思路|设想|重点|要点|目标)|工作回顾|取得"
+    r"建设情况|主要工作(?!安排|计划|打算|思路|设想|重点|要点|目标)|回顾|总结|取得"
 )
 OTHER = re.compile(r"其他|其它|附件|附表")
 YEAR = re.compile(r"(20\d\d)\s*年")
@@ -58,7 +60,7 @@ def classify(headings: list[str], bodies: list[str], year: int | None) -> list[l
         kinds = keyword_kinds(heading, year)
         if not kinds:
             seen = {k for ks in out for k in ks}
-            if not seen & {"问题不足", "下年安排", "第一责任人"}:
+            if not seen & {"问题不足", "下年安排"}:
                 kinds = ["举措成效"]  # work areas come first in every report of the genre
             elif "下年安排" in seen:
                 kinds = ["下年安排"]

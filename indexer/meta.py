@@ -26,7 +26,7 @@ _KIND_SECTORS = (
 )
 _BRANCH = r"(?:[^\s，,。、；;：:和与及各的等在对“”《》（）()]{1,8}?分局)"
 AGENCY = re.compile(
-    rf"(?:公安厅|公安局{_BRANCH}?|公安分局|司法厅|司法局|市场监督管理局{_BRANCH}?|市场监管局|"
+    rf"(?:公安厅|公安局{_BRANCH}?|公安分局|公安处|司法厅|司法局|市场监督管理局{_BRANCH}?|市场监管局|"
     rf"生态环境厅|生态环境局{_BRANCH}?|人民政府(?:办公厅|办公室)?|政府办公室|政府办)"
 )
 # Any government office, for strings already known to name one (a signature, a title's prefix).
@@ -100,18 +100,29 @@ def _office(s: str | None) -> str | None:
     return s if 3 <= len(s) <= 30 and _ANY_OFFICE.search(s) and not re.search(r"[，,。：:]", s) else None
 
 
+def _title_score(line: str) -> int:
+    """How much ``line`` reads like a report's title (0 when it cannot be one)."""
+    if len(line) > 80 or _NUMBERED.match(line) or re.search(r"[。；;]|[：:]$", line):
+        return 0
+    score = 2 * bool(re.search(r"报告|总结", line)) + 2 * bool(re.search(r"法治政府|依法行政|法治建设", line))
+    return score + bool(YEAR.search(line)) + (len(line) >= 10)
+
+
 def find_title(lines: list[str], fields: dict, hint: str | None) -> str | None:
     for key in ("标题", "名称"):
         if fields.get(key) and _TITLE_WORDS.search(fields[key]):
             return fields[key].strip()
     top = [ln for ln in lines[:40] if ln][:8]
-    for i, line in enumerate(top):
-        if _NUMBERED.match(line):
-            break  # the report's body has begun
-        if len(line) <= 80 and _TITLE_WORDS.search(line) and not re.search(r"[。：:]$", line) and "，" not in line:
-            if i > 0 and len(top[i - 1]) <= 30 and not re.search(r"[。，,：:]", top[i - 1]) and not YEAR.search(line):
-                return top[i - 1] + line  # a title broken over two lines
-            return line
+    body = next((i for i, ln in enumerate(top) if _NUMBERED.match(ln)), len(top))  # the body has begun
+    scores = [_title_score(ln) for ln in top[:body]]
+    if scores and max(scores) >= 4:
+        i = scores.index(max(scores))
+        line, prev = top[i], top[i - 1] if i > 0 else ""
+        if prev and len(prev) <= 30 and not re.search(r"[。，,：:；;|]", prev) and (
+            _ANY_OFFICE.search(prev) or (YEAR.search(prev) and not YEAR.search(line))
+        ):
+            return prev + line  # a title broken over two lines
+        return line
     if hint:
         hint = _SITE_SUFFIX.sub("", hint.strip()) or hint.strip()
         if _TITLE_WORDS.search(hint):
@@ -145,12 +156,36 @@ def find_signature(lines: list[str]) -> tuple[str | None, str | None]:
     return agency, date
 
 
-def _title_prefix(title: str | None) -> str | None:
+def _title_agency(title: str | None) -> str | None:
+    """The agency a title names: 广州市公安局2021年… → 广州市公安局; 2020年静海区法治… → 静海区人民政府."""
     if not title:
         return None
-    title = re.sub(r"^关于", "", title)
-    m = re.search(r"关于|20\d\d|[二〇○零]{2}[〇○零一二三四五六七八九]{2}年|法治|依法|年度", title)
-    return _office(title[: m.start()]) if m and m.start() > 0 else None
+    t = re.sub(r"^关于", "", re.sub(r"\s+", "", title))
+    t = re.sub(r"(?:20\d\d|[二〇○零][〇○零一二三四五六七八九]{3})年度?|（[^）]*）|\([^)]*\)", "", t)
+    m = re.search(r"关于|法治|依法|年度|工作|推进", t)
+    head = t[: m.start()] if m else ""
+    if not head:
+        return None
+    return _office(head) or (head + "人民政府" if _is_place(head) else None)
+
+
+def _is_place(text: str) -> bool:
+    """``text`` is made of place names only (静海区, 天津市静海区)."""
+    return bool(text) and _with_places(text, len(text)) == 0 and places.gazetteer().mentions(text) != []
+
+
+_SUBJECT = re.compile(r"(?:坚持|全面|深入|认真|始终|紧紧|紧扣|围绕|扎实|持续|按照|高度|积极|着力|聚焦|立足|全力|以习近平|在)")
+_GUIDED_BY = re.compile(r"在[^，,。；;]{0,60}?(?:领导|指导|监督|支持|关心|帮助|部署)下")
+
+
+def _place_subject(sentence: str) -> str | None:
+    """A place that is the sentence's subject (…领导下,南昌县全面贯彻…): the report of its government."""
+    for m in places.gazetteer().mentions(sentence):
+        full = any(q == 2 for _, q in m.candidates)
+        before = sentence[m.start - 1] if m.start else "，"
+        if full and before in "，,、 ：:" and _SUBJECT.match(sentence, m.end):
+            return m.text + "人民政府"
+    return None
 
 
 def _bare(agency: str) -> bool:
@@ -205,12 +240,14 @@ def most_named(text: str) -> str | None:
 def find_agency(title, fields: dict, signature: str | None, preamble: str, hint: str | None, weights,
                 text: str = "") -> str | None:
     first_sentence = re.split(r"[。]", preamble, maxsplit=1)[0][:200]
-    in_text = agencies_in(first_sentence)
+    # Agencies the report is "guided by" (在市委…和省公安厅的领导下) are not the report's own.
+    in_text = agencies_in(_GUIDED_BY.sub(lambda m: "＿" * len(m.group(0)), first_sentence))
     candidates = [
-        _title_prefix(title),
+        _title_agency(title),
         *(_office(fields.get(k)) for k in ("发布机构", "发文机关", "发文机构", "发布机关", "发布单位", "发文单位", "公开主体", "所属机构")),
         signature,
         in_text[0] if in_text else None,
+        _place_subject(first_sentence),
         _office(hint),
         _office(fields.get("信息来源")),
         _office(fields.get("文章来源")),

@@ -22,7 +22,7 @@ from indexer.model import Section
 CN_DIGITS = "一二三四五六七八九十"
 _CN = f"[{CN_DIGITS}]{{1,3}}"
 STYLES = (
-    ("cn", re.compile(rf"^第?({_CN})(?:部分)?\s*[、．.，,]\s*")),
+    ("cn", re.compile(rf"^(?:第({_CN})部分\s*[、．.，,：:]?|({_CN})\s*[、．.，,])\s*")),
     ("paren_cn", re.compile(rf"^[（(]\s*({_CN})\s*[）)]\s*[、．.]?\s*")),
     ("shi", re.compile(rf"^({_CN})是\s*[，,、：:]?\s*")),
     ("digit", re.compile(r"^(\d{1,2})\s*[、．.](?!\d)\s*")),
@@ -85,7 +85,7 @@ def find_candidates(text: str, shadow: str) -> list[Candidate]:
             m = _SPACED_CN.match(sline) if len(sline) <= 30 else None
             style = "cn"
         if m:
-            num = cn_number(m.group(1))
+            num = cn_number(next(g for g in m.groups() if g))
             cut = _heading_span(line, m.end())
             body = offset + cut
             if cut < len(line):

@@ -7,6 +7,7 @@ import opencc
 import pytest
 
 from conftest import CORPUS, load_truth
+from indexer.kinds import classify, keyword_kinds
 from indexer.parse import parse_text
 
 BODY = """一、{y}年主要举措和成效
@@ -115,6 +116,30 @@ CASES = {
         {"agency": "延边朝鲜族自治州生态环境局", "province": "吉林", "city": "延边", "county": None,
          "level": "city", "sector": "ecology_environment", "year": 2022},
     ),
+    "title-names-a-place-only": (
+        "今天是：2021年4月1日 星期四\n您所在的位置：政务公开 > 工作报告\n"
+        "2020年静海区法治政府建设情况报告\n文章来源：司法局 更新时间：2021/03/29 11:30:01\n"
+        "2020年，静海区坚持以习近平新时代中国特色社会主义思想为指导，全面推进依法行政。\n" + body(2020),
+        {"agency": "静海区人民政府", "province": "天津", "city": "天津", "county": "静海区", "level": "district",
+         "sector": "government", "year": 2020, "publish_date": "2021-03-29",
+         "title": "2020年静海区法治政府建设情况报告"},
+    ),
+    "place-is-the-first-sentence-subject": (
+        "2019年，在省委、省政府和市委、市政府的正确领导下，南昌县全面贯彻党的十九大精神。\n" + body(2019),
+        {"agency": "南昌县人民政府", "province": "江西", "city": "南昌", "county": "南昌县", "level": "county",
+         "sector": "government", "year": 2019},
+    ),
+    "guiding-agency-is-not-the-author": (
+        "2022年，在市委、市政府和省公安厅的坚强领导下，市公安局全面推进法治公安建设。\n" + body(2022)
+        + "\n赣州市公安局\n2023年1月31日\n",
+        {"agency": "赣州市公安局", "province": "江西", "city": "赣州", "county": None, "level": "city",
+         "sector": "police", "year": 2022, "doc_date": "2023-01-31"},
+    ),
+    "title-over-two-lines": (
+        "黔东南州公安局\n2021年法治政府建设年度报告\n2021年，州公安局坚持以习近平法治思想为指导。\n" + body(2021),
+        {"agency": "黔东南州公安局", "province": "贵州", "city": "黔东南", "county": None, "level": "city",
+         "sector": "police", "year": 2021, "title": "黔东南州公安局2021年法治政府建设年度报告"},
+    ),
     "year-from-publish-date": (
         "发布日期：2022-04-01\n我局始终坚持以习近平法治思想为指导，现将法治政府建设情况报告如下：\n"
         + BODY.format(y="本", n="下一")
@@ -199,6 +224,34 @@ def test_section_tree(name):
     assert expected == [(s.heading, s.level, s.parent) for s in report.sections]
     assert kinds == [s.kinds for s in report.sections if s.level == 1]
     assert [] == [s.heading for s in report.sections if not report.text[s.start : s.end].startswith(s.heading[:2])]
+
+
+@pytest.mark.parametrize(
+    "heading, year, expected",
+    [
+        ("2021年度推进法治政府建设的主要举措和成效", 2021, ["举措成效"]),
+        ("2021年度推进法治政府建设存在的不足和原因", 2021, ["问题不足"]),
+        ("2021年度党政主要负责人履行推进法治建设第一责任人职责，加强法治政府建设的有关情况", 2021, ["第一责任人"]),
+        ("2022年度推进法治政府建设的主要安排", 2021, ["下年安排"]),
+        ("其他需要报告的情况", 2021, ["其他"]),
+        ("工作开展情况及存在的问题", 2021, ["举措成效", "问题不足"]),
+        ("存在问题及下步打算", 2021, ["问题不足", "下年安排"]),
+        ("聚焦群众急难愁盼问题，提升服务水平", 2021, []),
+        ("坚持问题导向，深化执法监督", 2021, []),
+        ("加强主要领导干部学法用法", 2021, []),
+        ("积极落实全市2021年全面依法治市工作要点", 2021, []),
+        ("主要工作安排", 2021, ["下年安排"]),
+        ("2021年工作总结和2022年工作计划", 2021, ["举措成效", "下年安排"]),
+    ],
+)
+def test_keyword_kinds(heading, year, expected):
+    assert expected == keyword_kinds(heading, year)
+
+
+def test_unkeyworded_headings_take_their_place_in_the_template():
+    headings = ["强化组织领导", "落实第一责任人职责", "深化执法监督", "存在的问题", "强化队伍建设"]
+    bodies = ["", "", "", "", "下一步，我局将继续加强队伍建设。"]
+    assert [["举措成效"], ["第一责任人"], ["举措成效"], ["问题不足"], ["下年安排"]] == classify(headings, bodies, 2021)
 
 
 TRUTH = load_truth()
