@@ -11,7 +11,7 @@ from flask import url_for
 from search.engine import Engine, SearchRequest
 
 from .. import urls
-from ..labels import value_label
+from ..labels import display_title, value_label
 from .results import report_url
 
 NEWEST = 10
@@ -49,7 +49,7 @@ def _ui(overview: dict) -> dict:
         "by_year": listing("by_year", "year"),
         "by_province": listing("by_province", "province"),
         "agencies": listing("agencies", "agency"),
-        "newest": [{"title": r["title"] or r["file"], "url": report_url(r["file"]),
+        "newest": [{"title": display_title(r), "url": report_url(r["file"]),
                     "facts": " · ".join(str(x) for x in (r["agency"], r["publish_date"] or r["year"]) if x)}
                    for r in overview["newest"]],
     }

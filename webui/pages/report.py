@@ -14,7 +14,7 @@ from flask import url_for
 from search.engine import Engine
 
 from ..highlight import match_spans
-from ..labels import FACET_LABELS, MODE_LABELS, value_label
+from ..labels import FACET_LABELS, MODE_LABELS, display_title, value_label
 from ..markup import highlighted
 from .results import report_url
 
@@ -36,7 +36,7 @@ def build(engine: Engine, report_id: str, q: str = "", mode: str = "exact") -> d
 def _ui(report: dict, q: str, mode: str, spans: list[tuple[int, int]]) -> dict:
     paragraphs = _paragraphs(report, spans)
     return {
-        "title": report.get("title") or report["file"],
+        "title": display_title(report),
         "meta": [{"label": META_LABELS[k], "value": value_label(k, report[k])}
                  for k in META_FIELDS if report.get(k)],
         "file": report["file"],

@@ -13,7 +13,7 @@ from flask import url_for
 from search.engine import Engine
 
 from .. import urls
-from ..labels import FACET_LABELS, MODE_LABELS, SORT_LABELS, value_label
+from ..labels import FACET_LABELS, MODE_LABELS, SORT_LABELS, display_title, value_label
 from ..markup import snippet_html
 from ..params import FACETS, ParamError, search_request
 
@@ -123,7 +123,7 @@ def _hit(hit: dict, request) -> dict:
     facts = [hit.get("agency"), f"{hit['year']}年" if hit.get("year") else None,
              f"发布于 {hit['publish_date']}" if hit.get("publish_date") else None, place]
     return {
-        "title": hit.get("title") or hit["file"],
+        "title": display_title(hit),
         "url": report_url(hit["file"], request.q, request.mode),
         "facts": " · ".join(f for f in facts if f),
         "matches": sum(s.get("matches", 0) for s in hit["sections"]),
