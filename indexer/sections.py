@@ -6,7 +6,8 @@ Numbering styles and their usual levels: 一、 (level 1), （一） (level 2), 
 - level 1 is the best run 一、二、三… in document order (a "一、" list inside a section that would break the
   run is not level 1); a lone ``1、`` standing where the run lacks 一 plays level 1 (a document that mixes
   ``1、`` with ``二、``); a document without 一、 headings may use standalone ``1.`` lines as level 1;
-- level 2 is the run （一）（二）… inside each level-1 section; strays become level 3.
+- level 2 is every （一） heading (a section may hold two runs, e.g. problems then plans);
+- everything else numbered, and 一、 headings outside the level-1 run, is level 3.
 
 A heading running into its text (``（一）加强领导。全年共…``) is the part up to the first 。/：/； (bounded);
 the section still starts at the line. Kinds are assigned later (``kinds.py``).
@@ -168,8 +169,9 @@ def _level1(cands: list[Candidate]) -> list[Candidate]:
         # No 一、 headings: standalone 1. / 1、 lines may be the top level.
         pool = [c for c in cands if c.style == "digit" and c.standalone and len(c.heading) <= MAX_HEADING]
         run = best_run(pool, score, [c for c in pool if c.num == 1])
-        if len(run) < 2:
-            run = []
+        first_l2 = min((c.line for c in cands if c.style == "paren_cn"), default=10**9)
+        if len(run) < 2 or run[0].line > first_l2:
+            run = []  # 1. 2. items under （一） headings are not the top level
     return run
 
 
@@ -177,13 +179,9 @@ def assign_levels(cands: list[Candidate]) -> list[Candidate]:
     level1 = _level1(cands)
     for c in level1:
         c.level = 1
-    bounds = [c.line for c in level1] + [10**9]
-    segments = [(-1, bounds[0])] + list(zip(bounds, bounds[1:]))
-    for lo, hi in segments:
-        inner = [c for c in cands if lo < c.line < hi and c.style == "paren_cn" and not c.level]
-        restarts = [c for c in inner if c.num == 1]
-        for c in best_run(inner, lambda c: 2.0 if c.standalone else 1.0, restarts):
-            c.level = 2
+    for c in cands:
+        if c.style == "paren_cn" and not c.level:
+            c.level = 2  # a second （一） run in one section is a second group of level-2 headings
     for c in cands:
         if not c.level:
             c.level = 3
