@@ -23,7 +23,7 @@ META_KEYS = (
     "发文单位 发文机构 发布机关 发布单位 公开主体 所属机构 信息来源 文章来源 来源 成文日期 发布日期 发布时间 "
     "发文日期 印发日期 公开日期 更新时间 信息时间 发稿时间 生成日期 生效日期 废止日期 有效性 时间 日期 发文字号 "
     "文件编号 文号 统一编号 公开方式 公开范围 公开时限 文种 内容概述 信息名称 名称 标题 作者 撰稿 供稿 访问量 "
-    "访问次数 点击数 点击量 点击率 浏览次数 浏览量 阅读次数 阅读数 阅读量 今天是"
+    "访问次数 点击数 点击量 点击率 浏览次数 浏览量 浏览 阅读次数 阅读数 阅读量 今天是"
 ).split()
 _KEY_ALT = "|".join(r"\s*".join(k) for k in sorted(META_KEYS, key=len, reverse=True))
 _KEY_COLON = re.compile(rf"[【\[]?({_KEY_ALT})\s*[:：]\s*")
@@ -37,6 +37,7 @@ _FURNITURE = re.compile(
     r"视力保护色|微信|微博|QQ空间|返回列表|返回|加入收藏|设为首页|English|下载"
 )
 _SEPARATORS = re.compile(r"[\s|｜【】\[\]()（）:：·•/、,，.。\-_>›»＞<]*")
+_LEADING_DATE = re.compile(r"^[\[【(（]?\s*(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d\d(?::\d\d)?)?\s*[\]】)）]?\s+")
 _BULLET = re.compile(r"^[•·●○◆◇■□▪*\-]\s*")
 _BREADCRUMB = re.compile(
     r"^(?:您?当前(?:所在)?的?位置|您(?:现在|所在)的?位置|您的位置|所在位置)\s*[:：]|^首页\s*[>›»＞/]|[>›»＞]\s*正文$"
@@ -121,10 +122,14 @@ def _key(raw: str) -> str:
 
 def _colon_fields(line: str) -> dict[str, str] | None:
     """``时间:2022-02-22 来源:本网 访问量:-`` → fields, if the line is made of key:value pairs only."""
+    fields = {}
+    dated = _LEADING_DATE.match(line)  # "2022-02-22 10:30  来源：市公安局" under a page title
+    if dated:
+        fields["时间"] = dated.group(0).strip()
+        line = line[dated.end() :]
     matches = list(_KEY_COLON.finditer(line))
     if not matches or matches[0].start() > 1 or len(line) > 150:
         return None
-    fields = {}
     for m, nxt in zip(matches, matches[1:] + [None]):
         value = line[m.end() : nxt.start() if nxt else len(line)]
         fields[_key(m.group(1))] = value.strip(" |｜【】[]")

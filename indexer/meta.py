@@ -300,12 +300,15 @@ def work_year(title: str | None, preamble: str, level1: list[str], dates: list[s
     """The year a report covers: its title's, else its opening's, else its first section's, else by date."""
     dated = [d for d in dates if d]
     limit = int(dated[0][:4]) if dated else 2100
+    opening = re.sub(r"《[^》]*》|（[^）]*）|\([^)]*\)", "", DATE_RE.sub("", preamble))[:300]
+    opening_years = [int(y) for y in YEAR.findall(opening) if int(y) <= limit]
     if title and (m := YEAR.search(title)):
-        return int(m.group(1))
-    opening = re.sub(r"《[^》]*》|（[^）]*）|\([^)]*\)", "", preamble)[:300]
-    for m in YEAR.finditer(opening):
-        if int(m.group(1)) <= limit:
-            return int(m.group(1))
+        year = int(m.group(1))
+        if dated and year == limit and int(dated[0][5:7]) <= 6 and opening_years[:1] == [year - 1]:
+            return year - 1  # titled by the year it was written in, about the year before
+        return year
+    if opening_years:
+        return opening_years[0]
     for heading in level1[:1]:
         if m := YEAR.search(heading):
             return int(m.group(1))

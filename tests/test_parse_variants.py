@@ -140,6 +140,11 @@ CASES = {
         {"agency": "黔东南州公安局", "province": "贵州", "city": "黔东南", "county": None, "level": "city",
          "sector": "police", "year": 2021, "title": "黔东南州公安局2021年法治政府建设年度报告"},
     ),
+    "date-leads-the-source-line": (
+        "梅州市公安局2022年法治政府建设年度报告\n2022-03-01 10:30  来源：梅州市公安局  浏览：128\n"
+        "2021年，市公安局坚持以习近平法治思想为指导。\n" + body(2021),
+        {"agency": "梅州市公安局", "year": 2021, "publish_date": "2022-03-01", "doc_date": None},
+    ),
     "year-from-publish-date": (
         "发布日期：2022-04-01\n我局始终坚持以习近平法治思想为指导，现将法治政府建设情况报告如下：\n"
         + BODY.format(y="本", n="下一")
