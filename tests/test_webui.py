@@ -291,3 +291,40 @@ def test_rebuilt_index_is_served_without_restart(tmp_path, corpus_dir, truth):
     build(corpus, index_dir, workers=1)
     assert 3 == get_json(client, "/search.json")["total"]
     assert 200 == client.get(f"/report/{truth[2]['file']}").status_code
+
+
+# --- long facet lists and paging (an index of twelve small reports) -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def many_client(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("many-index")
+    reports = [make_report(f"r{i:02d}.txt", f"一、执法检查\n第{i}份报告的执法记录仪。\n", agency=f"第{i:02d}市公安局",
+                           province="广东", city=f"城{i:02d}", year=2010 + i) for i in range(1, 13)]
+    build_index(index_dir, reports)
+    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+
+
+def _facet_values(page: str, facet: str) -> tuple[list[str], list[str]]:
+    """(values shown, values under 更多) of one facet, in page order."""
+    block = re.search(rf'<section class="facet" data-facet="{facet}">(.*?)</section>', page, re.S).group(1)
+    top, _, more = block.partition("<details>")
+    return (re.findall(r'data-value="([^"]+)"', top), re.findall(r'data-value="([^"]+)"', more))
+
+
+def test_long_facet_lists_fold_under_more_with_selected_first(many_client):
+    page = many_client.get("/search?q=执法&city=城12").get_data(as_text=True)
+    top, more = _facet_values(page, "city")
+    assert (8, 4) == (len(top), len(more))
+    assert "城12" == top[0]
+    assert sorted(top + more) == [f"城{i:02d}" for i in range(1, 13)]
+    assert "<summary>更多（4）</summary>" in page
+
+
+def test_pager_links(many_client):
+    page = many_client.get("/search?q=执法&limit=3&page=2").get_data(as_text=True)
+    nav = re.search(r'<nav class="pager".*?</nav>', page, re.S).group(0)
+    links = [(_unquote(html.unescape(href)), label) for href, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)]
+    base = f"/search?q={QUERY}&limit=3"
+    assert [(base, "上一页"), (base, "1"), (base + "&page=2", "2"), (base + "&page=3", "3"), (base + "&page=4", "4"),
+            (base + "&page=3", "下一页")] == links
+    assert "找到 12 份报告，第 2 / 4 页" in page

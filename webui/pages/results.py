@@ -162,7 +162,7 @@ def _pager(path: str, args: urls.Args, page: int, pages: int) -> dict:
             items.append({"label": "…", "url": None, "current": False})
         items.append({"label": str(n), "url": link(n), "current": n == page})
         last = n
-    return {"show": pages > 1, "items": items,
+    return {"show": pages > 1, "links": items,
             "prev_url": link(page - 1) if page > 1 else None,
             "next_url": link(page + 1) if page < pages else None}
 
