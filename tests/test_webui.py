@@ -7,9 +7,12 @@ import io
 import json
 import re
 import shutil
+from urllib.parse import unquote_plus, urlencode
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from search.analysis import normalize_text
 from search.cli import main as search_cli
@@ -86,8 +89,6 @@ def test_facet_toggle_urls_select_and_unselect(client):
 
 
 def _unquote(url: str) -> str:
-    from urllib.parse import unquote_plus
-
     return unquote_plus(url)
 
 
@@ -328,3 +329,29 @@ def test_pager_links(many_client):
     assert [(base, "上一页"), (base, "1"), (base + "&page=2", "2"), (base + "&page=3", "3"), (base + "&page=4", "4"),
             (base + "&page=3", "下一页")] == links
     assert "找到 12 份报告，第 2 / 4 页" in page
+
+
+# --- whatever the query string, an answer and never a 500 -----------------------------------------------------------
+
+NAMES = ["q", "mode", "sort", "page", "limit", "year", "year_from", "year_to", "province", "city", "kind", "level"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(NAMES), st.text(max_size=12)), max_size=4))
+def test_any_query_string_is_200_or_400(client, pairs):
+    for path in ("/search.json", "/search"):
+        response = client.get(f"{path}?{urlencode(pairs)}")
+        assert response.status_code in (200, 400), (pairs, response.get_data(as_text=True)[:300])
+        if path.endswith(".json") and response.status_code == 400:
+            assert ["error"] == list(response.get_json())
+
+
+@pytest.mark.parametrize("env, expected", [({}, "index"), ({"REPORTS_INDEX_DIR": "/srv/reports/index"},
+                                                            "/srv/reports/index")])
+def test_index_dir_comes_from_the_environment(monkeypatch, tmp_path, env, expected):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REPORTS_INDEX_DIR", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    app = create_app()
+    assert (str(tmp_path / expected) if expected == "index" else expected) == app.config["INDEX_DIR"]

@@ -8,8 +8,9 @@ contents, and each match of the query a ``<mark id="m-N">`` for the previous / n
 from __future__ import annotations
 
 import bisect
+import posixpath
 
-from flask import url_for
+from flask import current_app, url_for
 
 from search.engine import Engine
 
@@ -39,7 +40,7 @@ def _ui(report: dict, q: str, mode: str, spans: list[tuple[int, int]]) -> dict:
         "title": display_title(report),
         "meta": [{"label": META_LABELS[k], "value": value_label(k, report[k])}
                  for k in META_FIELDS if report.get(k)],
-        "file": report["file"],
+        "source_file": posixpath.join(current_app.config["CORPUS_DIR"], report["file"]),
         "source_url": _http_url(report.get("source_url")),
         "toc": [{"heading": s["heading"], "anchor": _anchor(s, i), "level": int(s.get("level") or 1)}
                 for i, s in enumerate(report.get("sections", [])) if int(s.get("level") or 1) <= TOC_LEVELS],
