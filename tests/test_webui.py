@@ -155,7 +155,8 @@ def test_csv_has_one_row_per_matching_section(client, seed_index):
     data = cli_json(seed_index, [QUERY, "--limit", "10000"])
     expected = [[hit["agency"] or "", hit["province"] or "", hit["city"] or "", str(hit["year"] or ""),
                  sec["heading"] or "", " … ".join(html.unescape(re.sub("</?mark>", "", s)) for s in sec["snippets"]),
-                 f"http://localhost/report/{hit['file']}?q={QUERY}" + (f"#s-{sec['index']}" if sec["index"] >= 0 else "")]
+                 f"http://localhost/report/{hit['file']}?q={QUERY}"
+                 + (f"#s-{sec['index']}" if sec["index"] >= 0 else "")]
                 for hit in data["hits"] for sec in hit["sections"]]
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
     assert ["agency", "province", "city", "year", "heading", "snippet", "link"] == rows[0][:7]
@@ -175,8 +176,8 @@ def test_report_page_has_toc_marks_and_permalinks(client, truth):
     assert [f"m-{i}" for i in range(1, len(data["matches"]) + 1)] == re.findall(r'<mark id="([^"]+)">', page)
     toc = [html.unescape(h) for h in re.findall(r'<li class="level-\d"><a href="#s-\d+">([^<]+)</a>', page)]
     assert [s["heading"] for s in data["report"]["sections"] if s["level"] <= 2] == toc
-    paragraphs = re.findall(r'<p id="(p-\d+)"[^>]*>(?:<span class="anchor" id="s-\d+"></span>)*<a class="pl" href="#(p-\d+)"',
-                            page)
+    paragraphs = re.findall(
+        r'<p id="(p-\d+)"[^>]*>(?:<span class="anchor" id="s-\d+"></span>)*<a class="pl" href="#(p-\d+)"', page)
     assert paragraphs and all(a == b for a, b in paragraphs)
 
 
@@ -215,7 +216,8 @@ def test_report_json_rejects_unknown_parameters(client, truth):
 def test_overview_counts_come_from_the_empty_search(client, seed_index, truth):
     everything = get_json(client, "/search.json?limit=10000")
     overview = get_json(client, "/overview.json")
-    facet = {name: {v["value"]: v["count"] for v in everything["facets"][name]} for name in ("year", "province", "agency")}
+    facet = {name: {v["value"]: v["count"] for v in everything["facets"][name]}
+             for name in ("year", "province", "agency")}
     assert len(truth) == overview["total"] == everything["total"]
     assert facet["year"] == {v["value"]: v["count"] for v in overview["by_year"]}
     assert facet["province"] == {v["value"]: v["count"] for v in overview["by_province"]}
@@ -324,7 +326,8 @@ def test_long_facet_lists_fold_under_more_with_selected_first(many_client):
 def test_pager_links(many_client):
     page = many_client.get("/search?q=执法&limit=3&page=2").get_data(as_text=True)
     nav = re.search(r'<nav class="pager".*?</nav>', page, re.S).group(0)
-    links = [(_unquote(html.unescape(href)), label) for href, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)]
+    links = [(_unquote(html.unescape(href)), label)
+             for href, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)]
     base = f"/search?q={QUERY}&limit=3"
     assert [(base, "上一页"), (base, "1"), (base + "&page=2", "2"), (base + "&page=3", "3"), (base + "&page=4", "4"),
             (base + "&page=3", "下一页")] == links

@@ -17,7 +17,8 @@ from .params import MAX_LIMIT, check_names, report_query, search_request
 bp = Blueprint("webui", __name__)
 
 # 检索结果.csv for browsers that read RFC 5987 names, an ASCII name for the rest
-CSV_DISPOSITION = "attachment; filename=\"reports-search.csv\"; filename*=UTF-8''%E6%A3%80%E7%B4%A2%E7%BB%93%E6%9E%9C.csv"
+CSV_DISPOSITION = ("attachment; filename=\"reports-search.csv\"; "
+                   "filename*=UTF-8''%E6%A3%80%E7%B4%A2%E7%BB%93%E6%9E%9C.csv")
 _ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
 
 
