@@ -40,7 +40,7 @@ MAX_LIMIT = 10000
 SUGGEST_BELOW = 3  # exact results at or below this: offer the words mode
 FACETS = FACET_FIELDS + ("year", "kind")
 META = ("province", "city", "county", "agency", "level", "sector", "year")
-LEAF_CACHE = 512
+LEAF_CACHE = 400_000  # cached (report, kinds) pairs over all cached terms: bounds memory, ~30 MB
 REFRESH_SECONDS = 1.0
 
 
@@ -111,6 +111,7 @@ class _State:
         self.reader = self.searcher.reader()
         self.lock = threading.RLock()
         self.leaves: OrderedDict = OrderedDict()
+        self.leaf_size = 0
         self._load_columns()
 
     def _load_columns(self) -> None:
@@ -135,6 +136,8 @@ class _State:
                     meta = {"file": rid}
                     for name in META:
                         meta[name] = cols[name][i] or None
+                    if not isinstance(meta["year"], int) or not 1000 <= meta["year"] <= 9999:
+                        meta["year"] = None  # a missing number reads as the column's default
                     self.reports.append(meta)
                     self.report_docs.append([])
                     self.report_mask.append(0)
@@ -167,8 +170,9 @@ class _State:
             if node.scope == "title":  # a report-level property: holds whatever kinds are selected
                 result = {r: ALL_KINDS for r in result}
         self.leaves[key] = result
-        if len(self.leaves) > LEAF_CACHE:
-            self.leaves.popitem(last=False)
+        self.leaf_size += len(result)
+        while self.leaf_size > LEAF_CACHE and len(self.leaves) > 1:
+            self.leaf_size -= len(self.leaves.popitem(last=False)[1])
         return result
 
     def _candidates(self, fieldname, grams) -> list[int] | None:
@@ -188,16 +192,18 @@ class _State:
 
     def _exact(self, fieldname, text) -> dict[int, int]:
         grams = query_grams(text)
-        docs = self._candidates(fieldname, grams) if grams else None
-        if not docs:
-            return {}
         found: dict[int, int] = {}
         doc_report, doc_mask = self.doc_report, self.doc_mask
         if len(grams) == 1:  # one gram: the posting list is the answer
-            for d in docs:
+            if not self.reader.doc_frequency(fieldname, grams[0][1]):
+                return found
+            for d in self.reader.postings(fieldname, grams[0][1]).all_ids():
                 r = doc_report[d]
                 if r >= 0:
                     found[r] = found.get(r, 0) | doc_mask[d]
+            return found
+        docs = self._candidates(fieldname, grams) if grams else None
+        if not docs:
             return found
         matchers = [(rel, self.reader.postings(fieldname, g)) for rel, g in grams]
         for d in docs:
@@ -335,11 +341,21 @@ class Engine:
                             suggestion, parsed.notices)
 
     def _facets(self, st: _State, tree, matched: set[int], request: SearchRequest) -> dict[str, list[dict]]:
+        """Counts of reports per value; a facet's own selection is ignored when counting that facet."""
+        names = FACET_FIELDS + ("year",)
+        counts = {name: Counter() for name in names}
+        for r in matched:
+            meta = st.reports[r]
+            fails = [name for name in names if not _passes_one(meta, request, name)]
+            if not fails:
+                for name in names:
+                    counts[name][meta[name]] += 1
+            elif len(fails) == 1:  # counted only in the facet that excludes it
+                counts[fails[0]][meta[fails[0]]] += 1
         facets = {}
-        for name in FACET_FIELDS + ("year",):
-            counts = Counter(st.reports[r][name] for r in matched if _passes(st.reports[r], request, skip=name))
-            counts.pop(None, None)
-            facets[name] = _facet_values(name, counts, request)
+        for name in names:
+            counts[name].pop(None, None)
+            facets[name] = _facet_values(name, counts[name], request)
         counts = Counter()
         for i, kind in enumerate(KINDS):
             n = sum(1 for r in st.evaluate(tree, 1 << i) if _passes(st.reports[r], request))
@@ -466,18 +482,19 @@ def _kind_mask(kinds) -> int:
     return mask
 
 
-def _passes(meta: dict, request: SearchRequest, skip: str | None = None) -> bool:
-    """Whether a report's metadata passes the request's filters (all but facet ``skip``)."""
-    for name in FACET_FIELDS:
-        wanted = getattr(request, name)
-        if wanted and name != skip and meta[name] not in wanted:
-            return False
-    if skip != "year" and (request.year_from is not None or request.year_to is not None):
-        y = meta["year"]
-        if y is None or (request.year_from is not None and y < request.year_from) or (
-                request.year_to is not None and y > request.year_to):
-            return False
-    return True
+def _passes_one(meta: dict, request: SearchRequest, name: str) -> bool:
+    """Whether a report's metadata passes the request's filter on facet ``name``."""
+    if name == "year":
+        lo, hi, y = request.year_from, request.year_to, meta["year"]
+        if lo is None and hi is None:
+            return True
+        return y is not None and (lo is None or y >= lo) and (hi is None or y <= hi)
+    wanted = getattr(request, name)
+    return not wanted or meta[name] in wanted
+
+
+def _passes(meta: dict, request: SearchRequest) -> bool:
+    return all(_passes_one(meta, request, name) for name in FACET_FIELDS + ("year",))
 
 
 def _facet_values(name: str, counts: Counter, request: SearchRequest) -> list[dict]:
