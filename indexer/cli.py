@@ -69,5 +69,10 @@ def parse_command(file: str, as_json: bool) -> None:
         click.echo(summary(report))
 
 
+from indexer.cli_build import build_command, stats_command  # noqa: E402 (after main: cli_build is a leaf)
+
+main.add_command(build_command)
+main.add_command(stats_command)
+
 if __name__ == "__main__":
     main()

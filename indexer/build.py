@@ -1,0 +1,256 @@
+"""Indexer stage 3, build: corpus files → a new index generation, swapped in atomically.
+
+``build(corpus, index_dir)`` is the library behind ``reports-index build``:
+
+1. take the builder lock (``indexer.lock``); clear what a killed build left behind;
+2. compare the corpus with the live generation's manifest (``indexer.manifest``): files to parse, files
+   unchanged, files removed; a no-op stops here without touching the index;
+3. make a new generation (``indexer.generations``): hard links to the live one (incremental) or empty
+   (``rebuild``); delete the reports that changed or vanished; parse and index the new and changed files,
+   in worker processes that each write one segment (``indexer.parallel``, ``indexer.worker``); one commit
+   lists the surviving and the new segments;
+4. write the manifest, flush everything to disk, point CURRENT at the new generation, drop old generations.
+
+Until step 4's swap the live index is untouched, so a build killed at any moment leaves a working index: the
+old one before the swap, the new one after it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from whoosh.writing import MERGE_SMALL
+
+from indexer import generations as gens
+from indexer import manifest as mf
+from indexer.lock import BuildLock, describe
+from indexer.parallel import adopt, index_in_parallel
+from indexer.worker import FileResult, IndexingFailed, add_documents, cpu_count, init_worker, parse_one
+
+PAUSE_ENV = "REPORTS_INDEX_TEST_PAUSE"  # test seam: "point" or "point:seconds", see ``_pause``
+
+
+class BuildError(Exception):
+    """A build that cannot go on (bad corpus, incompatible index…); the live index is unchanged."""
+
+
+@dataclass
+class BuildSummary:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (report id, reason)
+    parsed: int = 0  # files handed to the parser
+    bytes_parsed: int = 0
+    seconds: float = 0.0
+    generation: str | None = None  # the live generation after the build
+    changed: bool = False  # whether a new generation was swapped in
+    rebuilt: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def line(self) -> str:
+        mb = self.bytes_parsed / 1e6
+        rate = mb / self.seconds if self.seconds > 0 else 0.0
+        return (
+            f"added {self.added}, updated {self.updated}, removed {self.removed}, unchanged {self.unchanged}, "
+            f"failed {len(self.failed)} in {self.seconds:.1f} s ({mb:.1f} MB parsed, {rate:.1f} MB/s)"
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "failed": [{"file": f, "reason": r} for f, r in self.failed],
+            "parsed": self.parsed,
+            "bytes_parsed": self.bytes_parsed,
+            "seconds": round(self.seconds, 3),
+            "generation": self.generation,
+            "changed": self.changed,
+            "rebuilt": self.rebuilt,
+        }
+
+
+def build(
+    corpus: str | os.PathLike,
+    index_dir: str | os.PathLike,
+    *,
+    rebuild: bool = False,
+    workers: int | None = None,
+    wait: float = 10.0,
+    progress: bool = False,
+) -> BuildSummary:
+    """Bring the index at ``index_dir`` up to date with the files under ``corpus``.
+
+    Raises ``BuildError`` (nothing changed) or ``indexer.lock.LockTimeout`` (another build runs).
+    """
+    started = time.monotonic()
+    corpus, index_dir = Path(corpus).resolve(), Path(index_dir).absolute()
+    if not corpus.is_dir():
+        raise BuildError(f"corpus folder not found: {corpus}")
+    if workers is not None and workers < 1:
+        raise BuildError("--workers must be at least 1")
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with BuildLock(index_dir, wait=wait) as lock:
+        summary = BuildSummary(rebuilt=rebuild)
+        if lock.interrupted:
+            summary.notes.append(f"the previous build ({describe(lock.interrupted)}) was interrupted; cleaned up")
+        gens.clean_up(index_dir)
+        _pause("locked")
+        _run(corpus, index_dir, summary, rebuild, workers or cpu_count(), progress)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _run(corpus: Path, index_dir: Path, summary: BuildSummary, rebuild: bool, workers: int, progress: bool):
+    from search.schema import FORMAT_VERSION
+
+    live = gens.read_current(index_dir)
+    previous = None
+    if live and not rebuild:
+        _check_format(index_dir)
+        previous = mf.load(index_dir / live)
+        if previous is None:
+            summary.notes.append(f"{live} has no manifest: indexing every file again")
+            summary.rebuilt = True
+        elif previous.format_version != FORMAT_VERSION:
+            raise BuildError(
+                f"the index at {index_dir} has format {previous.format_version}, this version writes "
+                f"{FORMAT_VERSION}: run `reports-index build --rebuild`"
+            )
+    plan = mf.plan(corpus, previous)
+    summary.unchanged = len(plan.unchanged)
+    summary.generation = live
+    if previous is not None and not plan.parse and not plan.removed and not plan.touched:
+        return  # a no-op: the live generation already describes this corpus exactly
+
+    new_name = gens.next_generation(index_dir)
+    new_dir = index_dir / new_name
+    scratch = index_dir / f"{gens.TMP_PREFIX}{new_name}"
+    new_dir.mkdir()
+    try:
+        ix = _start_generation(index_dir, live if previous is not None else None, new_dir)
+        _pause("seeded")
+        old = previous.files if previous else {}
+        results = _index(ix, corpus, plan, old, workers, scratch, progress, new_dir)
+        manifest = mf.Manifest(str(corpus), _now(), FORMAT_VERSION, dict(plan.unchanged))
+        _tally(summary, plan, old, results, manifest)
+        mf.save(new_dir, manifest)
+        gens.fsync_tree(new_dir)
+        _pause("swap")
+        gens.swap_current(index_dir, new_name)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    summary.generation, summary.changed = new_name, True
+    _pause("swapped")
+    gens.clean_up(index_dir)
+
+
+def _check_format(index_dir: Path) -> None:
+    from search.schema import IndexFormatError, open_index
+
+    try:
+        open_index(index_dir).close()
+    except IndexFormatError as e:
+        raise BuildError(f"{e} (the index at {index_dir} is from an incompatible version)") from None
+
+
+def _start_generation(index_dir: Path, live: str | None, new_dir: Path):
+    """An index in the empty ``new_dir``: linked from ``live``, or a fresh one."""
+    from search.schema import create_index, open_index
+
+    if live is None:
+        return create_index(new_dir)
+    gens.seed_from(index_dir / live, new_dir, skip={mf.MANIFEST})
+    return open_index(new_dir)
+
+
+def _index(ix, corpus, plan, old, workers, scratch, progress, gen_dir) -> list[FileResult]:
+    """Delete stale reports, add the parsed ones, commit once. Returns the per-file results."""
+    results: list[FileResult] = []
+    bar = _progress_bar(len(plan.parse), progress)
+
+    def on_files(done: list[FileResult]) -> None:
+        results.extend(done)
+        bar.update(len(done))
+
+    writer = ix.writer()
+    try:
+        for rid in sorted({f.rid for f in plan.parse} | set(plan.removed)):
+            if rid in old:
+                writer.delete_by_term("report_id", rid)
+        rids = [f.rid for f in plan.parse]
+        segments = []
+        if workers > 1 and len(rids) > 1:
+            parts = index_in_parallel(corpus, rids, workers, scratch, on_files)
+            segments = adopt(parts, gen_dir)
+        else:
+            init_worker()
+            for rid in rids:
+                result, docs = parse_one(str(corpus), rid)
+                add_documents(writer, rid, docs)
+                on_files([result])
+        bar.close()
+        _pause("indexed")
+        # The workers' segments join the generation in this one commit (a merge policy may add segments).
+        writer.commit(mergetype=lambda w, existing: MERGE_SMALL(w, existing) + segments)
+    except IndexingFailed as e:
+        writer.cancel()
+        raise BuildError(str(e)) from None
+    except BaseException:
+        writer.cancel()
+        raise
+    return results
+
+
+def _tally(summary: BuildSummary, plan: mf.Plan, old: dict, results: list[FileResult], manifest: mf.Manifest):
+    by_rid = plan.by_rid
+    for r in results:
+        summary.parsed += 1
+        summary.bytes_parsed += r.size
+        found_hash = plan.hashes.get(r.rid, "")
+        entry = old.get(r.rid)
+        found = by_rid[r.rid]
+        size, mtime = found.size, found.mtime_ns
+        if r.ok:
+            if entry is not None and entry.status == "ok":
+                summary.updated += 1
+            else:
+                summary.added += 1
+            manifest.files[r.rid] = mf.Entry(size, mtime, found_hash, "ok", None, r.report)
+        else:
+            summary.failed.append((r.rid, r.error or "unknown error"))
+            manifest.files[r.rid] = mf.Entry(size, mtime, found_hash, "failed", r.error, None)
+    summary.removed = sum(1 for rid in plan.removed if old[rid].status == "ok")
+
+
+def _progress_bar(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", disable=not enabled or total == 0, file=sys.stderr, leave=False)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _pause(point: str) -> None:
+    """Test seam: with ``REPORTS_INDEX_TEST_PAUSE=point[:seconds]`` the build announces the point on stderr
+    and sleeps there (default 60 s), so a test can SIGKILL it at exactly that moment."""
+    wanted = os.environ.get(PAUSE_ENV, "")
+    name, _, seconds = wanted.partition(":")
+    if name == point:
+        print(f"PAUSED {point}", file=sys.stderr, flush=True)
+        time.sleep(float(seconds or 60))

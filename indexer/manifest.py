@@ -1,0 +1,142 @@
+"""Indexer stage 3 (build), the manifest: which corpus files a generation holds, and what changed since.
+
+Each generation carries ``manifest.json``: per file (the report id, its path relative to the corpus, posix)
+its size, mtime_ns, blake2b content hash, status ("ok" or "failed"), the failure reason, and a small summary of
+the parsed report for ``reports-index stats``. It lives inside the generation, so it always describes exactly
+the index beside it.
+
+Change detection: a file whose size and mtime_ns equal the manifest's is unchanged without being read (this
+is what makes a no-op build over 10,000 files take seconds); otherwise it is hashed, and only a different hash
+(or a previous failure) sends it to the parser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from indexer.generations import write_atomic
+from indexer.readers import SUPPORTED_SUFFIXES
+
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+@dataclass
+class Entry:
+    size: int
+    mtime_ns: int
+    hash: str
+    status: str = "ok"  # "ok" | "failed"
+    error: str | None = None
+    report: dict | None = None  # {title, year, province, city, county, agency, kinds, sections} when ok
+
+
+@dataclass
+class Manifest:
+    corpus: str = ""
+    built_at: str = ""
+    format_version: int | None = None
+    files: dict[str, Entry] = field(default_factory=dict)
+
+    def to_json(self) -> bytes:
+        data = {
+            "manifest_version": MANIFEST_VERSION,
+            "corpus": self.corpus,
+            "built_at": self.built_at,
+            "format_version": self.format_version,
+            "files": {rid: asdict(e) for rid, e in sorted(self.files.items())},
+        }
+        return json.dumps(data, ensure_ascii=False, indent=0).encode("utf-8")
+
+
+def load(gen_dir: Path) -> Manifest | None:
+    """The manifest of a generation, or None if it has none (an index not made by ``build``)."""
+    try:
+        data = json.loads((gen_dir / MANIFEST).read_bytes())
+    except FileNotFoundError:
+        return None
+    if data.get("manifest_version") != MANIFEST_VERSION:
+        return None
+    files = {rid: Entry(**e) for rid, e in data["files"].items()}
+    return Manifest(data["corpus"], data["built_at"], data.get("format_version"), files)
+
+
+def save(gen_dir: Path, manifest: Manifest) -> None:
+    write_atomic(gen_dir / MANIFEST, manifest.to_json())
+
+
+@dataclass
+class Found:
+    """A corpus file as found on disk."""
+
+    rid: str
+    path: Path
+    size: int
+    mtime_ns: int
+
+
+def discover(corpus: Path):
+    """Yield the corpus's report files in a stable order, skipping hidden entries and editors' lock files."""
+    for dirpath, dirnames, filenames in os.walk(corpus):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith((".", "~$")) or not name.lower().endswith(SUPPORTED_SUFFIXES):
+                continue
+            path = Path(dirpath) / name
+            try:
+                st = path.stat()
+            except OSError:  # vanished, or a broken symlink: the reader will say why if it is still there
+                st = None
+            rid = path.relative_to(corpus).as_posix()
+            yield Found(rid, path, st.st_size if st else -1, st.st_mtime_ns if st else -1)
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return ""  # unreadable: the reader reports the reason when the file is parsed
+    return h.hexdigest()
+
+
+@dataclass
+class Plan:
+    """What an incremental build has to do, by report id."""
+
+    parse: list[Found] = field(default_factory=list)  # new, changed, or failed last time
+    unchanged: dict[str, Entry] = field(default_factory=dict)  # carried over, not parsed
+    removed: list[str] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)  # content hash of each file in ``parse``
+    touched: int = 0  # unchanged files whose mtime changed (their manifest entry is refreshed)
+
+    @property
+    def by_rid(self) -> dict[str, Found]:
+        return {f.rid: f for f in self.parse}
+
+
+def plan(corpus: Path, previous: Manifest | None) -> Plan:
+    old = previous.files if previous else {}
+    result = Plan()
+    seen = set()
+    for found in discover(corpus):
+        seen.add(found.rid)
+        entry = old.get(found.rid)
+        if entry and entry.status == "ok" and (entry.size, entry.mtime_ns) == (found.size, found.mtime_ns):
+            result.unchanged[found.rid] = entry
+            continue
+        digest = file_hash(found.path)
+        if entry and entry.status == "ok" and digest and digest == entry.hash:
+            result.unchanged[found.rid] = Entry(found.size, found.mtime_ns, digest, "ok", None, entry.report)
+            result.touched += 1
+            continue
+        result.parse.append(found)
+        result.hashes[found.rid] = digest
+    result.removed = sorted(set(old) - seen)
+    return result

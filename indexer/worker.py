@@ -1,0 +1,133 @@
+"""Indexer stage 3 (build), the workers: files → parsed, analysed Whoosh segments, in parallel processes.
+
+``parse_one`` turns one corpus file into its Whoosh documents (``indexer.parse.parse_file`` then
+``search.schema.section_documents``) or a failure reason. In a parallel build, each worker process takes
+batches of files from a job queue and adds their documents to a private index of its own (a "part", one
+Whoosh writer for the worker's whole life), so everything expensive happens in parallel: parsing, jieba,
+n-grams and writing the postings. At the end each worker commits its part as one segment; the builder moves
+those segment files into the new generation and lists them in its commit (``indexer.build``): nothing is
+analysed or written twice. Only per-file results (small) travel back through a queue; memory stays bounded
+(each writer spills to disk past ``limitmb``).
+
+jieba's dictionary is loaded once per worker process (``init_worker``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.readers import ReadError
+
+LIMIT_MB = 64  # per worker writer; Whoosh spills sorted runs to disk beyond it
+
+
+@dataclass
+class FileResult:
+    rid: str
+    ok: bool
+    error: str | None = None
+    report: dict | None = None  # the summary kept in the manifest (see ``summarize``)
+    size: int = 0
+
+
+class IndexingFailed(Exception):
+    """Whoosh rejected a document: a bug, not a bad file; the build stops and the live index stays."""
+
+
+def init_worker() -> None:
+    """Load jieba's dictionary once for the life of the process, quietly."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+
+
+def parse_one(corpus: str, rid: str) -> tuple[FileResult, list[dict]]:
+    """The documents of one corpus file, or a failed result with the reason (and no documents)."""
+    from indexer.parse import parse_file
+    from search.schema import section_documents
+
+    path = Path(corpus) / rid
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    try:
+        report = parse_file(path, root=corpus).to_dict()
+    except ReadError as e:
+        return FileResult(rid, False, e.reason, size=size), []
+    except Exception as e:  # a parser bug on one odd file must not stop the other 9,999
+        return FileResult(rid, False, f"cannot parse: {type(e).__name__}: {e}", size=size), []
+    try:
+        docs = section_documents(report)
+    except Exception as e:
+        return FileResult(rid, False, f"cannot index: {type(e).__name__}: {e}", size=size), []
+    return FileResult(rid, True, report=summarize(report), size=size), docs
+
+
+def add_documents(writer, rid: str, docs: list[dict]) -> None:
+    try:
+        for doc in docs:
+            writer.add_document(**doc)
+    except Exception as e:
+        raise IndexingFailed(f"cannot index {rid}: {type(e).__name__}: {e}") from e
+
+
+def worker_main(corpus: str, part_dir: str, jobs, results, parent_pid: int) -> None:
+    """Process body: batches of report ids from ``jobs`` (None = finish) → documents in the part index.
+
+    Puts ``("files", [FileResult])`` per batch, then ``("done", part_dir)``, or ``("error", message)``.
+    """
+    from search.schema import create_index
+
+    try:
+        init_worker()
+        writer = create_index(part_dir).writer(limitmb=LIMIT_MB)
+        while True:
+            try:
+                batch = jobs.get(timeout=1.0)
+            except queue.Empty:
+                batch = ()
+            if not _alive(parent_pid):
+                return  # the builder was killed: stop, its scratch space is removed by the next build
+            if batch is None:
+                break
+            done = []
+            for rid in batch:
+                result, docs = parse_one(corpus, rid)
+                add_documents(writer, rid, docs)
+                done.append(result)
+            if done:
+                results.put(("files", done))
+        writer.commit(merge=False)  # one segment
+        results.put(("done", part_dir))
+    except BaseException as e:
+        results.put(("error", str(e) if isinstance(e, IndexingFailed) else f"{type(e).__name__}: {e}"))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def summarize(report: dict) -> dict:
+    """What ``stats`` needs of a report, kept in the manifest so that stats never re-reads the index."""
+    kinds = sorted({k for s in report.get("sections", []) for k in s.get("kinds") or []})
+    keys = ("title", "agency", "province", "city", "county", "level", "sector", "year")
+    return {**{k: report.get(k) for k in keys}, "kinds": kinds, "sections": len(report.get("sections", []))}
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
