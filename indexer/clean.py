@@ -65,8 +65,14 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# Characters that exist only in traditional script and that every report of the genre uses.
+_TRADITIONAL_ONLY = set("國會於與說關發時實現對開經動區縣務執據劃處機構應當進檢罰條規認議協調評責權設綫線")
+
+
 def simplified_shadow(text: str) -> tuple[str, bool]:
     """``text`` in simplified script with exactly the same length, and whether it was traditional."""
+    if sum(c in _TRADITIONAL_ONLY for c in text) < 5:
+        return text, False  # a quick look first: converting costs more than the rest of parsing
     conv = _t2s()
     out = []
     changed = cjk = 0

@@ -124,6 +124,11 @@ class Gazetteer:
             for stem in county_stems(old):
                 self._alias(stem, div, 1)
         self.max_len = max(len(a) for a in self.aliases)
+        self.lengths: dict[str, list[int]] = {}  # first character → alias lengths starting with it, longest first
+        for alias in self.aliases:
+            self.lengths.setdefault(alias[0], []).append(len(alias))
+        for first, lens in self.lengths.items():
+            self.lengths[first] = sorted(set(lens), reverse=True)
 
     def _alias(self, text: str, div: Division, quality: int) -> None:
         entries = self.aliases.setdefault(text, [])
@@ -178,8 +183,8 @@ class Gazetteer:
         found = []
         i = 0
         while i < len(text):
-            for n in range(min(self.max_len, len(text) - i), 1, -1):
-                entries = self.aliases.get(text[i : i + n])
+            for n in self.lengths.get(text[i], ()):
+                entries = self.aliases.get(text[i : i + n]) if i + n <= len(text) else None
                 if entries:
                     found.append(Mention(i, i + n, text[i : i + n], tuple(entries)))
                     i += n
