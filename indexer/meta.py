@@ -24,7 +24,7 @@ _KIND_SECTORS = (
     ("人民政府", "government"),
     ("政府办", "government"),
 )
-_BRANCH = r"(?:[^\s，,。、；;：:和与及各的等在对“”《》（）()]{1,8}?分局)"
+_BRANCH = r"(?:(?![和与及](?:各|区|县|市|其|所|下|有关))[^\s，,。、；;：:各的等在对“”《》（）()]{1,8}?分局)"
 AGENCY = re.compile(
     rf"(?:公安厅|公安局{_BRANCH}?|公安分局|公安处|司法厅|司法局|市场监督管理局{_BRANCH}?|市场监管局|"
     rf"生态环境厅|生态环境局{_BRANCH}?|人民政府(?:办公厅|办公室)?|政府办公室|政府办)"
@@ -33,6 +33,7 @@ AGENCY = re.compile(
 _ANY_OFFICE = re.compile(r"(?:局|厅|委员会|办公室|办公厅|政府|分局|中心|署)$")
 _PLACE_CHARS = re.compile(r"[\u4e00-\u9fff]+$")
 YEAR = re.compile(r"(20\d\d)\s*年")
+_ZONE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:新区|开发区|高新区|区|县|旗)")  # a place the dataset lacks
 _TITLE_WORDS = re.compile(r"报告|总结|法治政府|依法行政|法治建设")
 _NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]")
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]| - | — ).*$")
@@ -72,7 +73,7 @@ def _with_places(text: str, end: int) -> int:
     start = end
     for mention in reversed(places.gazetteer().mentions(window)):
         gap = window[mention.end : start - window_start]
-        if gap and gap not in ("市", "省", "区", "县", "自治区"):
+        if gap and gap not in ("市", "省", "区", "县", "自治区") and not _ZONE.fullmatch(gap):
             break
         start = window_start + mention.start
     if start == end and window[-1:] in ("市", "省", "区", "县"):
@@ -278,13 +279,14 @@ def find_agency(title, fields: dict, signature: str | None, preamble: str, hint:
 
 def level_of(agency: str, div: places.Division | None) -> tuple[str | None, str | None]:
     """(level, county label) of an agency whose most specific place is ``div``."""
-    branch = re.search(r"公安局.+分局|局.+分局", agency) is not None
+    # A branch (…分局) or a zone's bureau (两江新区公安分局) below a named city or province is district level.
+    branch = "分局" in agency or re.search(r"(?:新区|开发区|高新区|园区|港区|管理区)[^市县省区]{0,6}局$", agency) is not None
     if div is None:
         return ("district" if branch else None), None
     if div.rank == 1:
-        return ("district" if branch and not div.is_municipality else "provincial"), None
+        return ("district" if branch else "provincial"), None
     if div.rank == 2:
-        return ("district" if branch or re.search(r"区(?:公安)?分局|区[^市县]{0,3}局$", agency) else "city"), None
+        return ("district" if branch else "city"), None
     suffix = div.name[-1]
     for m in places.gazetteer().mentions(agency):
         if any(d.code == div.code for d, _ in m.candidates):

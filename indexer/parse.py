@@ -60,7 +60,7 @@ def parse_text(text: str, file: str = "", meta: dict | None = None) -> Report:
         title=title,
         agency=agency,
         province=div.province if div else None,
-        city=(div.city or None) if div and div.rank >= 2 else None,
+        city=_city(div, level),
         county=county,
         level=level,
         sector=metadata.sector_of(agency),
@@ -70,6 +70,14 @@ def parse_text(text: str, file: str = "", meta: dict | None = None) -> Report:
         source_url=hints.get("source_url"),
         sections=sections,
     )
+
+
+def _city(div: places.Division | None, level: str | None) -> str | None:
+    if div is None:
+        return None
+    if div.rank == 1:  # below a municipality, in a zone the dataset lacks (两江新区): the municipality
+        return div.province if div.is_municipality and level in ("district", "county") else None
+    return div.city
 
 
 def parse_file(path: str | os.PathLike, root: str | os.PathLike | None = None) -> Report:

@@ -295,3 +295,35 @@ def test_spaces_normalized_one_for_one():
     report = parse_text("标题\u3000行\n一、主要\u00a0举措\n（一）加强\t领导。内容。\n")
     assert "标题 行\n一、主要 举措\n（一）加强 领导。内容。" == report.text
     assert ["一、主要 举措", "（一）加强 领导"] == [s.heading for s in report.sections]
+
+
+@pytest.mark.parametrize(
+    "agency, expected",
+    [
+        ("浙江省公安厅", ("浙江", None, None, "provincial", "police")),
+        ("新疆维吾尔自治区公安厅", ("新疆", None, None, "provincial", "police")),
+        ("北京市公安局", ("北京", None, None, "provincial", "police")),
+        ("北京市司法局", ("北京", None, None, "provincial", "justice")),
+        ("天津市公安局和平分局", ("天津", "天津", "和平区", "district", "police")),
+        ("重庆市城口县公安局", ("重庆", "重庆", "城口县", "county", "police")),
+        ("重庆市两江新区公安分局", ("重庆", "重庆", None, "district", "police")),
+        ("广州市公安局天河区分局", ("广东", "广州", "天河区", "district", "police")),
+        ("深圳市公安局南山分局", ("广东", "深圳", "南山区", "district", "police")),
+        ("江门市公安局", ("广东", "江门", None, "city", "police")),
+        ("开平市公安局", ("广东", "江门", "开平市", "county", "police")),
+        ("乳源瑶族自治县公安局", ("广东", "韶关", "乳源瑶族自治县", "county", "police")),
+        ("阿克苏地区公安处", ("新疆", "阿克苏", None, "city", "police")),
+        ("恩施州公安局", ("湖北", "恩施", None, "city", "police")),
+        ("大连市公安局开发区分局", ("辽宁", "大连", None, "district", "police")),
+        ("杭州市萧山区司法局", ("浙江", "杭州", "萧山区", "district", "justice")),
+        ("广东省司法厅", ("广东", None, None, "provincial", "justice")),
+        ("宁波市市场监督管理局", ("浙江", "宁波", None, "city", "market_regulation")),
+        ("苏州市生态环境局", ("江苏", "苏州", None, "city", "ecology_environment")),
+        ("慈溪市人民政府", ("浙江", "宁波", "慈溪市", "county", "government")),
+        ("湖州市交通运输局", ("浙江", "湖州", None, "city", "other")),
+    ],
+)
+def test_agency_levels_and_sectors(agency, expected):
+    report = parse_text(f"{agency}2021年法治政府建设年度报告\n2021年，我局推进法治建设。\n一、主要举措和成效\n")
+    assert (agency, *expected) == (report.agency, report.province, report.city, report.county, report.level,
+                                   report.sector)
