@@ -31,6 +31,7 @@ STYLES = (
     ("circled", re.compile(r"^([①-⑳])\s*")),
 )
 _SPACED_CN = re.compile(rf"^({_CN})\s+(?=\S)")  # "一 工作情况" on a short line
+_INLINE_HEADING = re.compile(rf"(?<=[。：:；;！!])\s*(?={_CN}、)|(?<![第《〈（(])(?=[（(]{_CN}[）)])")
 _STOP = re.compile(r"[。：:；;！!？?]")
 MAX_HEADING = 60
 
@@ -73,11 +74,26 @@ def _heading_span(line: str, prefix_end: int) -> int:
     return prefix_end + (comma.start() if comma else 40)
 
 
+def _segments(lines: list[str], slines: list[str]):
+    """(offset, text, shadow, next line or None) per line. A report pasted as one huge paragraph is cut
+    before each inline 一、 (after a full stop) and （一）, so its headings are found where they stand."""
+    blob = len(lines) < 10 and max(map(len, lines), default=0) > 1000
+    offset = 0
+    for i, (line, sline) in enumerate(zip(lines, slines)):
+        cuts = [0]
+        if blob and len(line) > 400:
+            cuts += [m.end() for m in _INLINE_HEADING.finditer(sline) if m.end() > 0]
+        cuts = sorted(set(cuts))
+        for a, b in zip(cuts, cuts[1:] + [len(line)]):
+            nxt = lines[i + 1] if len(cuts) == 1 and i + 1 < len(lines) else None
+            yield offset + a, line[a:b], sline[a:b], nxt
+        offset += len(line) + 1
+
+
 def find_candidates(text: str, shadow: str) -> list[Candidate]:
     cands = []
-    offset = 0
-    lines, slines = text.split("\n"), shadow.split("\n")
-    for i, (line, sline) in enumerate(zip(lines, slines)):
+    segments = _segments(text.split("\n"), shadow.split("\n"))
+    for i, (offset, line, sline, nxt) in enumerate(segments):
         for style, rx in STYLES:
             m = rx.match(sline)
             if m:
@@ -85,22 +101,21 @@ def find_candidates(text: str, shadow: str) -> list[Candidate]:
         else:
             m = _SPACED_CN.match(sline) if len(sline) <= 30 else None
             style = "cn"
-        if m:
-            num = cn_number(next(g for g in m.groups() if g))
-            cut = _heading_span(line, m.end())
-            body = offset + cut
-            if cut < len(line):
-                body += 1 + (len(line[cut + 1 :]) - len(line[cut + 1 :].lstrip()))
-            heading = line[:cut].rstrip("。：:；; ")
-            if not line[m.end() :].strip() and i + 1 < len(lines) and 0 < len(lines[i + 1]) <= MAX_HEADING:
-                heading = line.strip() + lines[i + 1].strip()  # "一、" alone, its words on the next line
-                body = offset + len(line) + 1 + len(lines[i + 1])
-            if num > 0:
-                mark = re.sub(rf"[{CN_DIGITS}\d①-⑳\s第]", "", m.group(0))
-                cands.append(
-                    Candidate(i, style, num, offset, heading, body, cut >= len(line), line.endswith("。"), mark)
-                )
-        offset += len(line) + 1
+        if not m:
+            continue
+        num = cn_number(next(g for g in m.groups() if g))
+        cut = _heading_span(line, m.end())
+        body = offset + cut
+        if cut < len(line):
+            body += 1 + (len(line[cut + 1 :]) - len(line[cut + 1 :].lstrip()))
+        heading = line[:cut].rstrip("。：:；; ")
+        if not line[m.end() :].strip() and nxt and len(nxt) <= MAX_HEADING:
+            heading = line.strip() + nxt.strip()  # "一、" alone, its words on the next line
+            body = offset + len(line) + 1 + len(nxt)
+        if num > 0:
+            mark = re.sub(rf"[{CN_DIGITS}\d①-⑳\s第]", "", m.group(0))
+            sentence = line.rstrip().endswith("。")
+            cands.append(Candidate(i, style, num, offset, heading, body, cut >= len(line), sentence, mark))
     return cands
 
 

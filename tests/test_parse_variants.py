@@ -278,6 +278,16 @@ def test_unkeyworded_headings_take_their_place_in_the_template():
     assert [["举措成效"], ["第一责任人"], ["举措成效"], ["问题不足"], ["下年安排"]] == classify(headings, bodies, 2021)
 
 
+def test_report_pasted_as_one_paragraph_still_has_its_sections():
+    label = next(t for t in load_truth() if t["level2_count"] == 7)
+    text = (CORPUS / label["file"]).read_text(encoding="utf-8").replace("\n", "")
+    report = parse_text(text)
+    level1 = [s for s in report.sections if s.level == 1]
+    assert [h[:6] for h in label["level1_headings"]] == [s.heading[:6] for s in level1]
+    assert label["level2_count"] == sum(s.level == 2 for s in report.sections)
+    assert [] == [s.heading for s in report.sections if not report.text[s.start :].startswith(s.heading)]
+
+
 TRUTH = load_truth()
 FIELDS = ("agency", "province", "city", "county", "level", "sector", "year", "publish_date", "doc_date")
 
