@@ -243,23 +243,19 @@ def find_agency(title, fields: dict, signature: str | None, preamble: str, hint:
     first_sentence = re.split(r"[。]", preamble, maxsplit=1)[0][:200]
     # Agencies the report is "guided by" (在市委…和省公安厅的领导下) are not the report's own.
     in_text = agencies_in(_GUIDED_BY.sub(lambda m: "＿" * len(m.group(0)), first_sentence))
-    candidates = [
-        _title_agency(title),
-        *(_office(fields.get(k)) for k in ("发布机构", "发文机关", "发文机构", "发布机关", "发布单位", "发文单位", "公开主体", "所属机构")),
-        signature,
-        in_text[0] if in_text else None,
-        _place_subject(first_sentence),
-        _office(hint),
-        _office(fields.get("信息来源")),
-        _office(fields.get("文章来源")),
-        _office(fields.get("来源")),
-    ]
-    if not [c for c in candidates if c] and text:
-        candidates.append(most_named(text))
-    candidates = [c for c in candidates if c]
+    page_keys = ("发布机构", "发文机关", "发文机构", "发布机关", "发布单位", "发文单位", "公开主体", "所属机构")
+    own = [_title_agency(title), signature, in_text[0] if in_text else None, _place_subject(first_sentence)]
+    page = [_office(fields.get(k)) for k in page_keys]
+    rest = [_office(hint), *(_office(fields.get(k)) for k in ("信息来源", "文章来源", "来源"))]
+    candidates = [c for c in own[:1] + page + own[1:] + rest if c]
+    if not candidates and text:
+        candidates = [c for c in [most_named(text)] if c]
     if not candidates:
         return None
     primary = candidates[0]
+    if primary not in own and sector_of(primary) in ("government", "other"):
+        # A portal often names itself (…人民政府办公室) as the publisher of a bureau's report.
+        primary = next((c for c in own if c and sector_of(c) not in ("government", "other")), primary)
     sector = sector_of(primary)
     same = [c for c in candidates if sector_of(c) == sector]
     resolved = [(c, places.resolve(c, weights)) for c in same]

@@ -145,6 +145,16 @@ CASES = {
         "2021年，市公安局坚持以习近平法治思想为指导。\n" + body(2021),
         {"agency": "梅州市公安局", "year": 2021, "publish_date": "2022-03-01", "doc_date": None},
     ),
+    "portal-names-itself-as-publisher": (
+        "发布机构：江门市人民政府办公室\n发布日期：2021-03-01\n"
+        "2020年，江门市公安局坚持以习近平法治思想为指导。\n" + body(2020),
+        {"agency": "江门市公安局", "level": "city", "sector": "police", "publish_date": "2021-03-01"},
+    ),
+    "justice-bureau-publishes-the-government-report": (
+        "发布机构：南京市司法局\n南京市人民政府关于2021年法治政府建设情况的报告\n"
+        "2021年，市政府坚持以习近平法治思想为指导。\n" + body(2021),
+        {"agency": "南京市人民政府", "level": "city", "sector": "government", "year": 2021},
+    ),
     "year-from-publish-date": (
         "发布日期：2022-04-01\n我局始终坚持以习近平法治思想为指导，现将法治政府建设情况报告如下：\n"
         + BODY.format(y="本", n="下一")
