@@ -24,6 +24,7 @@ from bench.seeds import CN_NUM, CORPUS, ROOT, SeedParts, load_pca, load_seed_par
 MIN_BYTES, MAX_BYTES = 3 * 1024, 30 * 1024
 YEARS = range(2019, 2025)
 LEVEL_WEIGHTS = {"provincial": 1, "city": 4, "district": 3, "county": 3}
+ZONES = ("开发区", "园区", "工业区", "示范区", "管理区", "合作区", "试验区")
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
 TITLES = (
@@ -80,6 +81,8 @@ def agencies(pca: list[dict]) -> dict[str, list[Agency]]:
                 continue  # 自治州/地区/盟 and 省直辖 groups: kept out for clean ground truth
             out["city"].append(Agency(f"{cname}公安局", pshort, cname[:-1], None, "city", pname, cname))
             for c in city.get("children", []):
+                if any(w in c["name"] for w in ZONES):
+                    continue  # development zones: not districts in the reports' sense
                 if c["name"].endswith("区"):
                     a = Agency(f"{cname}公安局{c['name']}分局", pshort, cname[:-1], c["name"], "district", pname, cname)
                     out["district"].append(a)
@@ -217,24 +220,36 @@ def manifest_path(corpus_dir: Path) -> Path:
 
 
 def generate(n: int, corpus_dir: Path, seed: int = 1, seeds_dir: Path = CORPUS) -> list[dict]:
-    """Write n synthetic reports into corpus_dir (replacing earlier synthetic-*.txt); return the manifest."""
+    """Write n synthetic reports into corpus_dir (other synthetic-*.txt removed); return the manifest."""
     corpus_dir = corpus_dir.resolve()
     if corpus_dir == CORPUS or CORPUS in corpus_dir.parents:
         raise ValueError(f"refusing to write synthetic reports into {CORPUS}")
     corpus_dir.mkdir(parents=True, exist_ok=True)
-    for old in corpus_dir.glob("synthetic-*.txt"):
-        old.unlink()
     pca = load_pca()
     parts, by_level = load_seed_parts(seeds_dir, pca), agencies(pca)
     manifest = []
     for i in range(n):
         text, meta = generate_one(parts, by_level, seed, i)
-        (corpus_dir / meta["file"]).write_text(text, encoding="utf-8")
+        write_if_changed(corpus_dir / meta["file"], text.encode("utf-8"))
         manifest.append(meta)
+    wanted = {m["file"] for m in manifest}
+    for old in corpus_dir.glob("synthetic-*.txt"):
+        if old.name not in wanted:
+            old.unlink()
     with open(manifest_path(corpus_dir), "w", encoding="utf-8") as f:
         for meta in manifest:
             f.write(json.dumps(meta, ensure_ascii=False) + "\n")
     return manifest
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Leave an identical file alone (its mtime too): a re-run does not disturb builds reading the corpus."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        pass
+    path.write_bytes(data)
 
 
 def load_manifest(corpus_dir: Path) -> list[dict]:
