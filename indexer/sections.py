@@ -90,6 +90,10 @@ def _segments(lines: list[str], slines: list[str]):
         offset += len(line) + 1
 
 
+def _numbered(line: str) -> bool:
+    return any(rx.match(line) for _style, rx in STYLES)
+
+
 def find_candidates(text: str, shadow: str) -> list[Candidate]:
     cands = []
     segments = _segments(text.split("\n"), shadow.split("\n"))
@@ -109,7 +113,7 @@ def find_candidates(text: str, shadow: str) -> list[Candidate]:
         if cut < len(line):
             body += 1 + (len(line[cut + 1 :]) - len(line[cut + 1 :].lstrip()))
         heading = line[:cut].rstrip("。：:；; ")
-        if not line[m.end() :].strip() and nxt and len(nxt) <= MAX_HEADING:
+        if not line[m.end() :].strip() and nxt and len(nxt) <= MAX_HEADING and not _numbered(nxt):
             heading = line.strip() + nxt.strip()  # "一、" alone, its words on the next line
             body = offset + len(line) + 1 + len(nxt)
         if num > 0:
@@ -214,6 +218,6 @@ def build_sections(text: str, shadow: str) -> list[Section]:
         open_at[c.level] = len(sections)
         sections.append(Section(c.heading, c.level, c.start, len(text), c.body_start, [], parent))
     for i, s in enumerate(sections):
-        nxt = next((t.start for t in sections[i + 1 :] if t.level <= s.level), len(text))
-        s.end = nxt
+        s.end = next((t.start for t in sections[i + 1 :] if t.level <= s.level), len(text))
+        s.body_start = min(s.body_start, s.end)
     return sections
