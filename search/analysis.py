@@ -29,7 +29,7 @@ import unicodedata
 from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import FieldType
+from whoosh.fields import TEXT, FieldType
 from whoosh.formats import Positions
 
 WORD_RUN = r"[^\W_]+"
@@ -353,8 +353,44 @@ class WordTokenizer(Tokenizer):
             yield t
 
 
-def word_analyzer() -> WordTokenizer:
-    return WordTokenizer()
+class WordTokens(tuple):
+    """Words already segmented: ((position, word), …). ``WordsField`` indexes them without jieba, so a
+    text segmented once can feed several fields (a section's words and its report's words)."""
+
+
+def word_tokens(text: str) -> WordTokens:
+    return WordTokens((pos, w) for pos, w, _, _ in words(normalize_text(text)))
+
+
+def join_word_tokens(parts) -> WordTokens:
+    """Concatenate token runs; a gap of one position between parts keeps them from being adjacent."""
+    out = []
+    base = 0
+    for part in parts:
+        for pos, w in part:
+            out.append((base + pos, w))
+        if part:
+            base += part[-1][0] + 2
+    return WordTokens(out)
+
+
+class WordsField(TEXT):
+    """A jieba-words field (BM25F, phrases) that also accepts ``WordTokens`` (no second jieba run)."""
+
+    def __init__(self, stored=False):
+        super().__init__(analyzer=WordTokenizer(), phrase=True, stored=stored)
+
+    def index(self, value, **kwargs):
+        if not isinstance(value, WordTokens):
+            yield from super().index(value, **kwargs)
+            return
+        poses: dict[str, list[int]] = {}
+        for pos, w in value:
+            poses.setdefault(w, []).append(pos)
+        boost = self.format.field_boost
+        encode = self.format.encode
+        for w, poslist in poses.items():
+            yield w.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
 
 
 # --------------------------------------------------------------------------------------------------

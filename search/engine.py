@@ -17,10 +17,14 @@ How a page is made:
 
 from __future__ import annotations
 
+import math
+import pickle
 import threading
 from array import array
+from bisect import bisect_left
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 from whoosh import query as wq
@@ -42,6 +46,9 @@ FACETS = FACET_FIELDS + ("year", "kind")
 META = ("province", "city", "county", "agency", "level", "sector", "year")
 LEAF_CACHE = 400_000  # cached (report, kinds) pairs over all cached terms: bounds memory, ~30 MB
 REFRESH_SECONDS = 1.0
+RANK_FIELDS = (("rwords", 1.0), ("rheadings", 2.0), ("title", 1.5))  # head documents: one per report
+K1, B = 1.2, 0.75
+ADJACENT_BOOST = 1.0
 
 
 @dataclass
@@ -148,6 +155,46 @@ class _State:
                 self.report_mask[r] |= self.doc_mask[d]
         for docs in self.report_docs:
             docs.sort(key=lambda d: self.doc_sec[d])
+        self.lengths: dict[str, dict[int, int]] = {}
+        self.avglen: dict[str, float] = {}
+        for fieldname, _ in RANK_FIELDS:
+            lengths = {docs[0]: self.reader.doc_field_length(docs[0], fieldname, 0) or 0 for docs in self.report_docs}
+            self.lengths[fieldname] = lengths
+            self.avglen[fieldname] = (sum(lengths.values()) / len(lengths)) if lengths else 1.0
+
+    def report_scores(self, terms, typed=()) -> dict[int, float]:
+        """BM25F of each report over its whole text (``rwords``), headings and title (head documents:
+        one posting per report, read block by block), plus a bonus where a typed term of several
+        words occurs literally (its words adjacent as typed)."""
+        n = max(len(self.reports), 1)
+        acc: dict[int, float] = {}
+        doc_report = self.doc_report
+        words = list(dict.fromkeys(w for t in terms for w in query_words(t.text)))
+        idfs = {}
+        for w in words:
+            for fieldname, boost in RANK_FIELDS:
+                df = self.reader.doc_frequency(fieldname, w)
+                if not df:
+                    continue
+                idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+                idfs[w] = max(idfs.get(w, 0.0), idf)
+                lengths, avg = self.lengths[fieldname], self.avglen[fieldname] or 1.0
+                for offset, leaf in _blocks(self.reader, fieldname, w):
+                    if leaf._weights is None:
+                        leaf._read_weights()
+                    for i, tf in zip(leaf._ids, leaf._weights):
+                        d = offset + i
+                        r = doc_report[d]
+                        if r >= 0:
+                            norm = K1 * (1 - B + B * lengths.get(d, avg) / avg)
+                            acc[r] = acc.get(r, 0.0) + boost * idf * tf * (K1 + 1) / (tf + norm)
+        for t in typed:
+            ws = query_words(t.text)
+            if len(ws) > 1 and t.scope == "all":
+                bonus = ADJACENT_BOOST * sum(idfs.get(w, 0.0) for w in ws)
+                for r in self.leaf(t):
+                    acc[r] = acc.get(r, 0.0) + bonus
+        return acc
 
     def close(self) -> None:
         with self.lock:
@@ -177,15 +224,13 @@ class _State:
 
     def _candidates(self, fieldname, grams) -> list[int] | None:
         """Docnums holding every gram (ascending), or None when one gram is absent."""
-        sets = []
-        for _, g in grams:
-            if self.reader.doc_frequency(fieldname, g) == 0:
-                return None
-            sets.append(g)
-        sets.sort(key=lambda g: self.reader.doc_frequency(fieldname, g))
-        docs = set(self.reader.postings(fieldname, sets[0]).all_ids())
-        for g in sets[1:]:
-            docs.intersection_update(self.reader.postings(fieldname, g).all_ids())
+        freq = {g: self.reader.doc_frequency(fieldname, g) for _, g in grams}
+        if not all(freq.values()):
+            return None
+        order = sorted(freq, key=freq.get)
+        docs = set(_doc_ids(self.reader, fieldname, order[0]))
+        for g in order[1:]:
+            docs.intersection_update(_doc_ids(self.reader, fieldname, g))
             if not docs:
                 return []
         return sorted(docs)
@@ -195,9 +240,7 @@ class _State:
         found: dict[int, int] = {}
         doc_report, doc_mask = self.doc_report, self.doc_mask
         if len(grams) == 1:  # one gram: the posting list is the answer
-            if not self.reader.doc_frequency(fieldname, grams[0][1]):
-                return found
-            for d in self.reader.postings(fieldname, grams[0][1]).all_ids():
+            for d in _doc_ids(self.reader, fieldname, grams[0][1]):
                 r = doc_report[d]
                 if r >= 0:
                     found[r] = found.get(r, 0) | doc_mask[d]
@@ -205,13 +248,20 @@ class _State:
         docs = self._candidates(fieldname, grams) if grams else None
         if not docs:
             return found
-        matchers = [(rel, self.reader.postings(fieldname, g)) for rel, g in grams]
+        cursors = [(rel, _PositionCursor(self.reader, fieldname, g)) for rel, g in grams]
         for d in docs:
             r = doc_report[d]
-            if r < 0 or found.get(r, 0) | doc_mask[d] == found.get(r, 0):
+            have = found.get(r, 0)
+            if r < 0 or have | doc_mask[d] == have:
                 continue  # this report is already known to match in sections of these kinds
-            if _positions_agree(matchers, d):
-                found[r] = found.get(r, 0) | doc_mask[d]
+            starts = None
+            for rel, cursor in cursors:
+                here = {p - rel for p in cursor.positions(d)}
+                starts = here if starts is None else starts & here
+                if not starts:
+                    break
+            if starts:
+                found[r] = have | doc_mask[d]
         return found
 
     def _near(self, node) -> dict[int, int]:
@@ -266,18 +316,66 @@ class _State:
         return out
 
 
-def _positions_agree(matchers, d) -> bool:
-    """True when every gram occurs at its relative position from one common start in document d."""
-    starts = None
-    for rel, m in matchers:
-        if m.id() < d:
-            m.skip_to(d)
-        poss = m.value_as("positions")
-        s = {p - rel for p in poss}
-        starts = s if starts is None else starts & s
-        if not starts:
-            return False
-    return True
+# --------------------------------------------------------------------------------------------------
+# Postings, block by block
+#
+# Whoosh's matchers cost a few Python calls per posting (id(), next(), value()); term lookups here
+# touch whole posting lists, so they read Whoosh's own posting blocks directly: tuples of ids, arrays
+# of weights, lists of encoded positions. This uses the block attributes of whoosh.codec.whoosh3
+# (``_read_ids``/``_read_weights``/``_read_values``/``_next_block``), stable in the pinned
+# whoosh-reloaded==2.7.5; tests compare the results with Whoosh's own queries. Deleted documents
+# are skipped by the callers (their report ordinal is -1).
+
+
+def _blocks(reader, fieldname, text):
+    """(docnum offset, leaf matcher positioned on a block with its ids loaded) for every block."""
+    for sub, offset in reader.leaf_readers():
+        if (fieldname, text) not in sub:
+            continue
+        leaf = sub.postings(fieldname, text)
+        while hasattr(leaf, "child"):  # FilterMatcher over deleted documents
+            leaf = leaf.child
+        while leaf.is_active():
+            if leaf._ids is None:
+                leaf._read_ids()
+            yield offset, leaf
+            leaf._next_block()
+
+
+def _doc_ids(reader, fieldname, text) -> list[int]:
+    out: list[int] = []
+    for offset, leaf in _blocks(reader, fieldname, text):
+        out.extend(leaf._ids if not offset else [offset + i for i in leaf._ids])
+    return out
+
+
+def _decode_positions(value: bytes) -> list[int]:
+    # whoosh.formats.Positions.encode: 4-byte count + pickled deltas without pickle's final STOP
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(pickle.loads(value[4:])))
+
+
+class _PositionCursor:
+    """Positions of one term in ascending documents (each asked-for document must hold the term)."""
+
+    def __init__(self, reader, fieldname, text):
+        self.blocks = _blocks(reader, fieldname, text)
+        self.max_doc = -1
+        self.ids = ()
+        self.offset = 0
+        self.leaf = None
+
+    def positions(self, d: int) -> list[int]:
+        while self.max_doc < d:
+            self.offset, self.leaf = next(self.blocks)
+            self.ids = self.leaf._ids
+            self.max_doc = self.offset + self.ids[-1]
+        if self.leaf._values is None:
+            self.leaf._read_values()
+        i = bisect_left(self.ids, d - self.offset)
+        return _decode_positions(self.leaf._values[i])
+
 
 
 # --------------------------------------------------------------------------------------------------
@@ -365,41 +463,22 @@ class Engine:
         return facets
 
     def _order(self, st: _State, tree, listed: list[int], request: SearchRequest):
-        """Reports in page order, and the relevance score of those that were ranked."""
+        """Reports in page order, and their relevance scores (see ``_State.report_scores``)."""
         def by_year(r):
             return (-(st.reports[r]["year"] or 0), st.reports[r]["file"])
 
         terms = ql.positive_terms(tree)
         if request.sort == "year" or not terms or not listed:
             return sorted(listed, key=by_year), {}
-        need = request.page * request.limit
-        listed_set = set(listed)
-        kmask = _kind_mask(request.kind)
-        docs = {d for r in listed for d in st.report_docs[r] if st.doc_mask[d] & kmask}
-        rank_q = _rank_query(terms)
-        limit = max(need * 4, 50)
-        while True:
-            results = st.searcher.search(rank_q, filter=docs, limit=limit)
-            best: dict[int, float] = {}
-            for hit in results:
-                r = st.doc_report[hit.docnum]
-                if r in listed_set and r not in best:
-                    best[r] = hit.score
-            exhausted = results.scored_length() < limit
-            if len(best) >= need or exhausted or limit >= len(docs):
-                break
-            limit *= 4
-        rest = sorted(listed_set - best.keys(), key=by_year)
-        return sorted(best, key=lambda r: (-best[r], by_year(r))) + rest, best
+        typed = ql.positive_terms(ql.parse(request.q).tree)
+        scores = st.report_scores(terms, typed)
+        return sorted(listed, key=lambda r: (-scores.get(r, 0.0), by_year(r))), scores
 
     def _hits(self, st: _State, tree, shown: list[int], kmask: int, scores: dict) -> list[dict]:
         terms = [t for t in ql.positive_terms(tree) if t.scope != "title"]
         texts = [t.text for t in terms]
         section_docs = [d for r in shown for d in st.report_docs[r] if st.doc_mask[d] & kmask]
-        doc_scores = {}
-        if terms and section_docs:
-            for hit in st.searcher.search(_rank_query(terms), filter=set(section_docs), limit=None):
-                doc_scores[hit.docnum] = hit.score
+        doc_scores = _score_docs(st.searcher, _rank_query(terms), section_docs) if terms else {}
         hits = []
         for r in shown:
             meta = st.reports[r]
@@ -519,15 +598,37 @@ def _facet_values(name: str, counts: Counter, request: SearchRequest) -> list[di
 
 
 def _rank_query(terms) -> wq.Query:
-    """BM25F over jieba words of the terms; heading and title matches and adjacency boosted."""
+    """BM25F of a section over jieba words of the terms; heading matches and adjacent words boosted."""
     clauses = []
     for t in terms:
         ws = query_words(t.text)
         for w in ws:
             clauses.append(wq.Term("words", w))
             clauses.append(wq.Term("heading", w, boost=2.0))
-            clauses.append(wq.Term("title", w, boost=1.5))
         if len(ws) > 1:
             clauses.append(wq.Phrase("words", list(ws), boost=2.0))
             clauses.append(wq.Phrase("heading", list(ws), boost=2.0))
     return wq.Or(clauses) if clauses else wq.NullQuery
+
+
+def _score_docs(searcher, q, docnums) -> dict[int, float]:
+    """Scores of the given documents only (skip_to each; nothing else is scored)."""
+    scores: dict[int, float] = {}
+    wanted = sorted(docnums)
+    context = searcher.context(needs_current=True, weighting=searcher.weighting)
+    for sub, offset in searcher.leaf_searchers():
+        n = sub.doc_count_all()
+        local = [d - offset for d in wanted if offset <= d < offset + n]
+        if not local:
+            continue
+        m = q.matcher(sub, context)
+        for ld in local:
+            if not m.is_active():
+                break
+            if m.id() < ld:
+                m.skip_to(ld)
+                if not m.is_active():
+                    break
+            if m.id() == ld:
+                scores[offset + ld] = m.score()
+    return scores

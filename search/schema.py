@@ -1,14 +1,18 @@
 """Index schema (shared contract of the write and read sides): fields, format version, open/create.
 
-One Whoosh document per section, plus one for the report's title, agency and preamble (the text
-before the first heading). Each section document holds the section's *own* text: from its heading to
+One Whoosh document per section, plus one (the *head*) for the report's title, agency and preamble
+(the text before the first heading); the title is indexed and stored on the head only, so a title
+match counts once per report. Each section document holds the section's *own* text: from its heading to
 its first sub-section (or its end), so the documents of a report partition its text exactly once.
-Report-level fields (id, title, agency, place, level, sector, year, dates) are repeated on each.
+Report-level fields (id, agency, place, level, sector, year, publish date) are repeated on each.
 
 Fields:
 - ``exact`` (own text; title doc: title, agency, preamble), ``title_exact``, ``heading_exact``:
   positional unigram+bigram fields for literal matching (see ``search.analysis``).
-- ``words``, ``title``, ``heading``: jieba words, scored with BM25F for ranking.
+- ``words``, ``heading``: jieba words of a section, BM25F for ordering a report's sections;
+  ``rwords``, ``rheadings``, ``title`` (head document only): the whole report's words, headings and
+  title, BM25F for ranking reports (postings per report, not per section: fewer to score). Each text
+  is segmented once (``WordTokens``), the report's fields are joined from its sections' tokens.
 - facet fields as columns (``sortable``) so the read side loads them per document quickly;
   ``kmask`` = bit set of the section's kinds (of its level-1 ancestor), ``NO_KIND`` when none.
 - stored: text, heading path, level, kinds, offsets for the report page and snippets.
@@ -25,11 +29,11 @@ import os
 from pathlib import Path
 
 import whoosh.index
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, STORED, Schema
 
-from search.analysis import ExactField, WordTokenizer
+from search.analysis import ExactField, WordsField, join_word_tokens, word_tokens
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
 
@@ -56,7 +60,7 @@ def make_schema() -> Schema:
         report_id=ID(stored=True, sortable=True),
         sec_index=NUMERIC(int, stored=True, sortable=True),
         kmask=NUMERIC(int, sortable=True),
-        title=TEXT(analyzer=WordTokenizer(), stored=True),
+        title=WordsField(stored=True),
         agency=ID(stored=True, sortable=True),
         province=ID(stored=True, sortable=True),
         city=ID(stored=True, sortable=True),
@@ -67,13 +71,15 @@ def make_schema() -> Schema:
         publish_date=STORED(),
         doc_date=STORED(),
         source_url=STORED(),
-        heading=TEXT(analyzer=WordTokenizer(), stored=True),
+        heading=WordsField(stored=True),
         path=STORED(),
         sec_level=STORED(),
         kinds=STORED(),
         offsets=STORED(),
         text=STORED(),
-        words=TEXT(analyzer=WordTokenizer()),
+        words=WordsField(),
+        rwords=WordsField(),
+        rheadings=WordsField(),
         exact=ExactField(),
         title_exact=ExactField(),
         heading_exact=ExactField(),
@@ -139,8 +145,6 @@ def section_documents(report: dict) -> list[dict]:
     if report.get("year"):
         common["year"] = int(report["year"])
     title = report.get("title") or ""
-    if title:
-        common["title"] = title
     agency = report.get("agency") or ""
 
     starts = [s["start"] for s in sections]
@@ -149,6 +153,7 @@ def section_documents(report: dict) -> list[dict]:
     head = {
         **common,
         "doc_id": f"{rid}#0",
+        "title": title,
         "sec_index": -1,
         "kmask": NO_KIND,
         "heading": "",
@@ -158,7 +163,7 @@ def section_documents(report: dict) -> list[dict]:
         "offsets": {"start": 0, "end": first, "body_start": 0, "own_start": 0, "own_end": first,
                     "parent": None},
         "text": preamble,
-        "words": "\n".join(x for x in (agency, preamble) if x),
+        "words": word_tokens("\n".join(x for x in (agency, preamble) if x)),
         "exact": "\n".join((title, agency, preamble + _run_tail(text, first))),
         "title_exact": title,
     }
@@ -166,11 +171,13 @@ def section_documents(report: dict) -> list[dict]:
         if report.get(name):
             head[name] = report[name]
     docs = [head]
+    heading_tokens = []
     for i, sec in enumerate(sections):
         own_end = starts[i + 1] if i + 1 < len(sections) else len(text)
         own_end = max(own_end, sec["start"])
         own = text[sec["start"] : own_end]
         kinds = sections[_top_ancestor(sections, i)].get("kinds") or []
+        heading_tokens.append(word_tokens(sec["heading"]))
         docs.append({
             **common,
             "doc_id": f"{rid}#{i + 1}",
@@ -184,9 +191,11 @@ def section_documents(report: dict) -> list[dict]:
             "offsets": {"start": sec["start"], "end": sec["end"], "body_start": sec["body_start"],
                         "own_start": sec["start"], "own_end": own_end, "parent": sec.get("parent")},
             "text": own,
-            "words": own,
+            "words": word_tokens(own),
             "exact": own + _run_tail(text, own_end),
         })
+    head["rwords"] = join_word_tokens([head["words"]] + [d["words"] for d in docs[1:]])
+    head["rheadings"] = join_word_tokens(heading_tokens)
     return docs
 
 

@@ -269,3 +269,30 @@ def test_missing_metadata_stays_missing(tmp_path):
     assert [("a.txt", 2021, "广东"), ("b.txt", None, None)] == [(h["file"], h["year"], h["province"])
                                                                 for h in result.hits]
     assert [{"value": 2021, "count": 1, "selected": False}] == result.facets["year"]
+
+
+def test_several_segments_and_deleted_reports(tmp_path):
+    """Posting blocks are read directly: docnum offsets of segments and deletions must be honoured."""
+    from search.schema import open_index, section_documents
+
+    reports = [make_report(f"r{i}.txt", f"一、情况\n第{i}份报告，执法记录仪{'使用' * i}。\n（一）细节\n局长信箱{i}\n")
+               for i in range(6)]
+    build_index(tmp_path, reports[:3])
+    ix = open_index(tmp_path)
+    w = ix.writer()
+    for r in reports[3:]:
+        for doc in section_documents(r):
+            w.add_document(**doc)
+    w.commit(merge=False)
+    w = ix.writer()
+    w.delete_by_term("report_id", "r1.txt")
+    w.delete_by_term("report_id", "r4.txt")
+    w.commit(merge=False)
+    engine = Engine(tmp_path)
+    assert 2 == len(engine._state.reader.leaf_readers())
+    expected = {"r0.txt", "r2.txt", "r3.txt", "r5.txt"}
+    assert expected == found(engine, "执法记录仪")[0]
+    assert expected == found(engine, "局长信箱")[0]
+    assert {"r3.txt"} == found(engine, "局长信箱3")[0]
+    assert {"r2.txt", "r3.txt", "r5.txt"} == found(engine, "使用使用")[0]
+    assert set() == found(engine, "第1份")[0]
