@@ -195,36 +195,40 @@ def _bare(agency: str) -> bool:
     return not mentions or mentions[0].start > 0
 
 
-def _top(weights, ranks: tuple[int, ...], municipal_ok: bool = False) -> places.Division | None:
+def _most_named_place(counts, fits) -> places.Division | None:
+    """The division named most often (directly) among those ``fits`` accepts; ties go to the higher rank."""
     gaz = places.gazetteer()
-    best = [
-        (w, code) for code, w in weights.items()
-        if code in gaz.by_code and (gaz.by_code[code].rank in ranks or (municipal_ok and gaz.by_code[code].is_municipality))
-    ]
-    return gaz.by_code[max(best)[1]] if best else None
+    best = [(n, -gaz.by_code[code].rank, code) for code, n in counts.items() if code in gaz.by_code and fits(gaz.by_code[code])]
+    return gaz.by_code[max(best)[2]] if best else None
 
 
-def _complete(agency: str, weights) -> str:
-    """Put back the place a page dropped: 市公安局萧山区分局 → 杭州市公安局萧山区分局, 市公安局 → 汕头市公安局."""
+def _complete(agency: str, weights, direct) -> str:
+    """Put back the place a page dropped: 市公安局萧山区分局 → 杭州市公安局萧山区分局, 市公安局 → 汕头市公安局.
+
+    ``direct`` counts how often the report names each place itself: a bare 市 is the prefecture, the
+    municipality or the county-level city it names most.
+    """
     if not _bare(agency):
         return agency
     gaz = places.gazetteer()
     own = places.resolve(agency, weights)
     head = agency[0]
     if head == "市":
-        city = None
         if own is not None and own.rank == 3 and own.parent:
             city = gaz.by_code[own.parent]
-        city = city or _top(weights, (2,), municipal_ok=True)
+        else:
+            city = _most_named_place(
+                direct, lambda d: d.rank == 2 or d.is_municipality and d.rank == 1 or d.rank == 3 and d.name.endswith("市")
+            )
         if city is not None:
             return city.name[:-1] + agency if city.name.endswith("市") else city.name + agency[1:]
     elif head == "省":
-        prov = _top(weights, (1,))
-        if prov is not None and prov.name.endswith("省"):
+        prov = _most_named_place(weights, lambda d: d.rank == 1 and d.name.endswith("省"))
+        if prov is not None:
             return prov.name + agency[1:]
     elif head in "区县" and own is None:
-        county = _top(weights, (3,))
-        if county is not None and county.name.endswith(head) and weights[county.code] >= 2:
+        county = _most_named_place(direct, lambda d: d.rank == 3 and d.name.endswith(head))
+        if county is not None and direct[county.code] >= 2:
             return county.name + agency[1:]
     return agency
 
@@ -270,7 +274,7 @@ def find_agency(title, fields: dict, signature: str | None, preamble: str, hint:
         key=lambda cd: (cd[1].rank, not _bare(cd[0])),
         default=(primary, base),
     )[0]
-    return _complete(best, weights)
+    return _complete(best, weights, places.context_weights(text, propagate=False))
 
 
 def level_of(agency: str, div: places.Division | None) -> tuple[str | None, str | None]:

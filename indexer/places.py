@@ -200,15 +200,16 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(json.loads(raw))
 
 
-def context_weights(text: str) -> Counter:
-    """How often each division (and, through it, its ancestors) is named in full in ``text``."""
+def context_weights(text: str, propagate: bool = True) -> Counter:
+    """How often each division (and, through it, its ancestors unless ``propagate`` is off) is named in full
+    in ``text``."""
     gaz = gazetteer()
     weights: Counter = Counter()
     for m in gaz.mentions(text):
         full = [d for d, q in m.candidates if q == 2]
         for div in full if len(full) == 1 else []:
             weights[div.code] += 1
-            for anc in gaz.ancestors(div):
+            for anc in gaz.ancestors(div) if propagate else []:
                 weights[anc.code] += 1
     return weights
 

@@ -155,6 +155,12 @@ CASES = {
         "2021年，市政府坚持以习近平法治思想为指导。\n" + body(2021),
         {"agency": "南京市人民政府", "level": "city", "sector": "government", "year": 2021},
     ),
+    "bare-city-bureau-of-a-county-level-city": (
+        "市公安局2021年法治政府建设年度报告\n"
+        "2021年，市公安局在宁波市公安局和慈溪市委、市政府的坚强领导下，全面推进慈溪市法治公安建设。"
+        "慈溪市社会大局持续稳定。\n" + body(2021),
+        {"agency": "慈溪市公安局", "city": "宁波", "county": "慈溪市", "level": "county", "year": 2021},
+    ),
     "year-from-publish-date": (
         "发布日期：2022-04-01\n我局始终坚持以习近平法治思想为指导，现将法治政府建设情况报告如下：\n"
         + BODY.format(y="本", n="下一")
