@@ -1,104 +1,20 @@
-"""Parser stage 2: cleaned text + clutter fields + file hints → report metadata.
+"""Parser stage 2: cleaned text + clutter fields + file hints → title, signature, work year and dates.
 
-Title, agency (the full name: a city the page dropped is put back from the places the report names), its
-places (``places``), level, sector, work year, publication date and signature date. Everything here reads
-the simplified-script shadow of the text, so traditional-script reports give simplified places.
+The agency, its places, level and sector are found by ``agency``. Everything here reads the
+simplified-script shadow of the text, so traditional-script reports are read by the same rules.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
-from indexer import places
+from indexer.agency import ANY_OFFICE, office
 from indexer.dates import DATE_RE, is_date_line, parse_date
 
 # Kinds of agency, most specific first, with their sector.
-_KIND_SECTORS = (
-    ("公安", "police"),
-    ("司法", "justice"),
-    ("市场监督管理", "market_regulation"),
-    ("市场监管", "market_regulation"),
-    ("生态环境", "ecology_environment"),
-    ("环境保护", "ecology_environment"),
-    ("人民政府", "government"),
-    ("政府办", "government"),
-)
-_BRANCH = r"(?:(?![和与及](?:各|区|县|市|其|所|下|有关))[^\s，,。、；;：:各的等在对“”《》（）()]{1,8}?分局)"
-AGENCY = re.compile(
-    rf"(?:公安厅|公安局{_BRANCH}?|公安分局|公安处|司法厅|司法局|市场监督管理局{_BRANCH}?|市场监管局|"
-    rf"生态环境厅|生态环境局{_BRANCH}?|人民政府(?:办公厅|办公室)?|政府办公室|政府办)"
-)
-# Any government office, for strings already known to name one (a signature, a title's prefix).
-_ANY_OFFICE = re.compile(r"(?:局|厅|委员会|办公室|办公厅|政府|分局|中心|署)$")
-_PLACE_CHARS = re.compile(r"[\u4e00-\u9fff]+$")
 YEAR = re.compile(r"(20\d\d)\s*年")
-_ZONE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:新区|开发区|高新区|区|县|旗)")  # a place the dataset lacks
 _TITLE_WORDS = re.compile(r"报告|总结|法治政府|依法行政|法治建设")
 _NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]")
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]| - | — ).*$")
-
-
-@dataclass
-class Meta:
-    title: str | None = None
-    agency: str | None = None
-    province: str | None = None
-    city: str | None = None
-    county: str | None = None
-    level: str | None = None
-    sector: str | None = None
-    year: int | None = None
-    publish_date: str | None = None
-    doc_date: str | None = None
-    source_url: str | None = None
-
-
-def sector_of(agency: str | None) -> str | None:
-    if not agency:
-        return None
-    for word, sector in _KIND_SECTORS:
-        if word in agency:
-            return sector
-    return "other"
-
-
-def _with_places(text: str, end: int) -> int:
-    """Where the place names that end at ``end`` begin (``end`` when none): 2020年,江门市|公安局 → 江门市."""
-    m = _PLACE_CHARS.search(text[max(0, end - 24) : end])
-    if not m:
-        return end
-    window_start = max(0, end - 24) + m.start()
-    window = text[window_start:end]
-    start = end
-    for mention in reversed(places.gazetteer().mentions(window)):
-        gap = window[mention.end : start - window_start]
-        if gap and gap not in ("市", "省", "区", "县", "自治区") and not _ZONE.fullmatch(gap):
-            break
-        start = window_start + mention.start
-    if start == end and window[-1:] in ("市", "省", "区", "县"):
-        start = end - 1  # "市公安局": the page dropped the city
-    return start
-
-
-def agencies_in(text: str) -> list[str]:
-    """Agency names in running text, each with the place names written before it."""
-    out = []
-    for m in AGENCY.finditer(text):
-        start = _with_places(text, m.start())
-        out.append(text[start : m.end()])
-    return out
-
-
-def _office(s: str | None) -> str | None:
-    """``s`` if it reads as an office name (a signature line, a metadata value), else None."""
-    if not s:
-        return None
-    s = re.sub(r"\s+", "", s).strip("()（）【】[]")
-    found = agencies_in(s)
-    if found:
-        return max(found, key=len)
-    return s if 3 <= len(s) <= 30 and _ANY_OFFICE.search(s) and not re.search(r"[，,。：:]", s) else None
 
 
 def _title_score(line: str) -> int:
@@ -120,7 +36,7 @@ def find_title(lines: list[str], fields: dict, hint: str | None) -> str | None:
         i = scores.index(max(scores))
         line, prev = top[i], top[i - 1] if i > 0 else ""
         if prev and len(prev) <= 30 and not re.search(r"[。，,：:；;|]", prev) and (
-            _ANY_OFFICE.search(prev) or (YEAR.search(prev) and not YEAR.search(line))
+            ANY_OFFICE.search(prev) or (YEAR.search(prev) and not YEAR.search(line))
         ):
             return prev + line  # a title broken over two lines
         return line
@@ -145,157 +61,16 @@ def find_signature(lines: list[str]) -> tuple[str | None, str | None]:
             date = parse_date(line)
             above = tail[max(0, i - 2) : i]
             for cand in reversed(above):
-                if (office := _office(cand)) and len(cand) <= 40:
-                    agency = office
+                if (name := office(cand)) and len(cand) <= 40:
+                    agency = name
                     break
             break
         m = DATE_RE.search(line)
-        if m and len(line) <= 45 and (office := _office(line[: m.start()])):
-            return office, parse_date(line)  # "汕头市公安局 2020年12月13日" on one line
+        if m and len(line) <= 45 and (name := office(line[: m.start()])):
+            return name, parse_date(line)  # "汕头市公安局 2020年12月13日" on one line
     if agency is None and tail and len(tail[-1]) <= 30 and not re.search(r"[。，,]", tail[-1]):
-        agency = _office(tail[-1])
+        agency = office(tail[-1])
     return agency, date
-
-
-def _title_agency(title: str | None) -> str | None:
-    """The agency a title names: 广州市公安局2021年… → 广州市公安局; 2020年静海区法治… → 静海区人民政府."""
-    if not title:
-        return None
-    t = re.sub(r"^关于", "", re.sub(r"\s+", "", title))
-    t = re.sub(r"(?:20\d\d|[二〇○零][〇○零一二三四五六七八九]{3})年度?|（[^）]*）|\([^)]*\)", "", t)
-    m = re.search(r"关于|法治|依法|年度|工作|推进", t)
-    head = t[: m.start()] if m else ""
-    if not head:
-        return None
-    return _office(head) or (head + "人民政府" if _is_place(head) else None)
-
-
-def _is_place(text: str) -> bool:
-    """``text`` is made of place names only (静海区, 天津市静海区)."""
-    return bool(text) and _with_places(text, len(text)) == 0 and places.gazetteer().mentions(text) != []
-
-
-_SUBJECT = re.compile(r"(?:坚持|全面|深入|认真|始终|紧紧|紧扣|围绕|扎实|持续|按照|高度|积极|着力|聚焦|立足|全力|以习近平|在)")
-_GUIDED_BY = re.compile(r"在[^，,。；;]{0,60}?(?:领导|指导|监督|支持|关心|帮助|部署)下")
-
-
-def _place_subject(sentence: str) -> str | None:
-    """A place that is the sentence's subject (…领导下,南昌县全面贯彻…): the report of its government."""
-    for m in places.gazetteer().mentions(sentence):
-        full = any(q == 2 for _, q in m.candidates)
-        before = sentence[m.start - 1] if m.start else "，"
-        if full and before in "，,、 ：:" and _SUBJECT.match(sentence, m.end):
-            return m.text + "人民政府"
-    return None
-
-
-def _bare(agency: str) -> bool:
-    """An agency name that starts without a place: 市公安局…, 区公安分局, 省司法厅."""
-    mentions = places.gazetteer().mentions(agency)
-    return not mentions or mentions[0].start > 0
-
-
-def _most_named_place(counts, fits) -> places.Division | None:
-    """The division named most often (directly) among those ``fits`` accepts; ties go to the higher rank."""
-    gaz = places.gazetteer()
-    best = [(n, -gaz.by_code[code].rank, code) for code, n in counts.items() if code in gaz.by_code and fits(gaz.by_code[code])]
-    return gaz.by_code[max(best)[2]] if best else None
-
-
-def _complete(agency: str, weights, direct) -> str:
-    """Put back the place a page dropped: 市公安局萧山区分局 → 杭州市公安局萧山区分局, 市公安局 → 汕头市公安局.
-
-    ``direct`` counts how often the report names each place itself: a bare 市 is the prefecture, the
-    municipality or the county-level city it names most.
-    """
-    if not _bare(agency):
-        return agency
-    gaz = places.gazetteer()
-    own = places.resolve(agency, weights)
-    head = agency[0]
-    if head == "市":
-        if own is not None and own.rank == 3 and own.parent:
-            city = gaz.by_code[own.parent]
-        else:
-            city = _most_named_place(
-                direct, lambda d: d.rank == 2 or d.is_municipality and d.rank == 1 or d.rank == 3 and d.name.endswith("市")
-            )
-        if city is not None:
-            return city.name[:-1] + agency if city.name.endswith("市") else city.name + agency[1:]
-    elif head == "省":
-        prov = _most_named_place(weights, lambda d: d.rank == 1 and d.name.endswith("省"))
-        if prov is not None:
-            return prov.name + agency[1:]
-    elif head in "区县" and own is None:
-        county = _most_named_place(direct, lambda d: d.rank == 3 and d.name.endswith(head))
-        if county is not None and direct[county.code] >= 2:
-            return county.name + agency[1:]
-    return agency
-
-
-def most_named(text: str) -> str | None:
-    """The agency the text names most often with its place (a last resort for reports saying only 我局)."""
-    counts: dict[str, int] = {}
-    for name in agencies_in(text):
-        if not _bare(name):
-            counts[name] = counts.get(name, 0) + 1
-    return max(counts, key=lambda k: (counts[k], len(k))) if counts else None
-
-
-def find_agency(title, fields: dict, signature: str | None, preamble: str, hint: str | None, weights,
-                text: str = "") -> str | None:
-    first_sentence = re.split(r"[。]", preamble, maxsplit=1)[0][:200]
-    # Agencies the report is "guided by" (在市委…和省公安厅的领导下) are not the report's own.
-    in_text = agencies_in(_GUIDED_BY.sub(lambda m: "＿" * len(m.group(0)), first_sentence))
-    page_keys = ("发布机构", "发文机关", "发文机构", "发布机关", "发布单位", "发文单位", "公开主体", "所属机构")
-    own = [_title_agency(title), signature, in_text[0] if in_text else None, _place_subject(first_sentence)]
-    page = [_office(fields.get(k)) for k in page_keys]
-    rest = [_office(hint), *(_office(fields.get(k)) for k in ("信息来源", "文章来源", "来源"))]
-    candidates = [c for c in own[:1] + page + own[1:] + rest if c]
-    if not candidates and text:
-        candidates = [c for c in [most_named(text)] if c]
-    if not candidates:
-        return None
-    primary = candidates[0]
-    if primary not in own and sector_of(primary) in ("government", "other"):
-        # A portal often names itself (…人民政府办公室) as the publisher of a bureau's report.
-        primary = next((c for c in own if c and sector_of(c) not in ("government", "other")), primary)
-    sector = sector_of(primary)
-    same = [c for c in candidates if sector_of(c) == sector]
-    resolved = [(c, places.resolve(c, weights)) for c in same]
-    base = places.resolve(primary, weights)
-    gaz = places.gazetteer()
-
-    def fits(div):
-        return base is None or div.code == base.code or base in gaz.ancestors(div)
-
-    best = max(
-        ((c, d) for c, d in resolved if d is not None and fits(d)),
-        key=lambda cd: (cd[1].rank, not _bare(cd[0])),
-        default=(primary, base),
-    )[0]
-    return _complete(best, weights, places.context_weights(text, propagate=False))
-
-
-def level_of(agency: str, div: places.Division | None) -> tuple[str | None, str | None]:
-    """(level, county label) of an agency whose most specific place is ``div``."""
-    # A branch (…分局) or a zone's bureau (两江新区公安分局) below a named city or province is district level.
-    branch = "分局" in agency or re.search(r"(?:新区|开发区|高新区|园区|港区|管理区)[^市县省区]{0,6}局$", agency) is not None
-    if div is None:
-        return ("district" if branch else None), None
-    if div.rank == 1:
-        return ("district" if branch else "provincial"), None
-    if div.rank == 2:
-        return ("district" if branch else "city"), None
-    suffix = div.name[-1]
-    for m in places.gazetteer().mentions(agency):
-        if any(d.code == div.code for d, _ in m.candidates):
-            nxt = agency[m.end : m.end + 1]
-            suffix = m.text[-1] if m.text[-1] in "区县市旗" else (nxt if nxt in "区县市旗" else suffix)
-            if m.text[-1] not in "区县市旗" and nxt not in "区县市旗" and "分局" in agency:
-                suffix = "区"
-    district = suffix == "区" and not div.name.endswith(("林区", "特区"))
-    return ("district" if district else "county"), div.county
 
 
 def work_year(title: str | None, preamble: str, level1: list[str], dates: list[str | None]) -> int | None:

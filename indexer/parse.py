@@ -1,7 +1,8 @@
 """Parser: report text → ``Report`` (cleaned text, metadata, section tree with kinds).
 
 Stages: ``clean`` (clutter out, metadata fields kept) → ``sections`` (headings and tree) → ``meta`` (title,
-agency, places, level, sector, year, dates) → ``kinds`` (level-1 sections by the national template).
+signature, year, dates) and ``agency`` (agency, places, level, sector) → ``kinds`` (level-1 sections by the
+national template).
 ``parse_file`` reads any supported file with ``indexer.readers.read_file`` first.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePath
 
+from indexer import agency as agencies
 from indexer import kinds, places
 from indexer import meta as metadata
 from indexer.clean import clean
@@ -40,11 +42,11 @@ def parse_text(text: str, file: str = "", meta: dict | None = None) -> Report:
         preamble = preamble.replace(stitle, "", 1)
     sig_agency, sig_date = metadata.find_signature(lines)
     weights = places.context_weights(shadow)
-    agency = metadata.find_agency(
+    agency = agencies.find_agency(
         stitle, cleaned.fields, sig_agency, preamble.strip(), hints.get("agency"), weights, shadow
     )
     div = places.resolve(agency, weights) if agency else None
-    level, county = metadata.level_of(agency, div) if agency else (None, None)
+    level, county = agencies.level_of(agency, div) if agency else (None, None)
 
     publish_date, doc_date = metadata.find_dates(cleaned.fields, hints.get("publish_date"), sig_date)
     level1 = [s for s in sections if s.level == 1]
@@ -63,7 +65,7 @@ def parse_text(text: str, file: str = "", meta: dict | None = None) -> Report:
         city=_city(div, level),
         county=county,
         level=level,
-        sector=metadata.sector_of(agency),
+        sector=agencies.sector_of(agency),
         year=year,
         publish_date=publish_date,
         doc_date=doc_date,
