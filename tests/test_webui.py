@@ -7,6 +7,7 @@ import io
 import json
 import re
 import shutil
+import time
 from urllib.parse import unquote_plus, urlencode
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search.analysis import normalize_text
+from search.engine import REFRESH_SECONDS
 from search.cli import main as search_cli
 from search_helpers import build_index, make_report
 from webui import create_app
@@ -292,6 +294,7 @@ def test_rebuilt_index_is_served_without_restart(tmp_path, corpus_dir, truth):
     assert 2 == get_json(client, "/search.json")["total"]
     shutil.copy(corpus_dir / truth[2]["file"], corpus / truth[2]["file"])
     build(corpus, index_dir, workers=1)
+    time.sleep(REFRESH_SECONDS)  # the engine looks for a new generation at most this often
     assert 3 == get_json(client, "/search.json")["total"]
     assert 200 == client.get(f"/report/{truth[2]['file']}").status_code
 
