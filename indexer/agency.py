@@ -11,6 +11,7 @@ import re
 
 from indexer import places
 
+# Kinds of agency, most specific first, with their sector.
 _KIND_SECTORS = (
     ("公安", "police"),
     ("司法", "justice"),
@@ -30,7 +31,10 @@ AGENCY = re.compile(
     rf"(?:公安厅|公安局{_BRANCH}?|公安分局|公安处|司法厅|司法局|市场监督管理局{_BRANCH}?|市场监管局|"
     rf"生态环境厅|生态环境局{_BRANCH}?|人民政府(?:办公厅|办公室)?|政府办公室|政府办)"
 )
+
+
 def sector_of(agency: str | None) -> str | None:
+    """The sector of an agency by its kind: 公安 → police, 司法 → justice, 人民政府 → government …"""
     if not agency:
         return None
     for word, sector in _KIND_SECTORS:
@@ -118,8 +122,17 @@ def _bare(agency: str) -> bool:
 def _most_named_place(counts, fits) -> places.Division | None:
     """The division named most often (directly) among those ``fits`` accepts; ties go to the higher rank."""
     gaz = places.gazetteer()
-    best = [(n, -gaz.by_code[code].rank, code) for code, n in counts.items() if code in gaz.by_code and fits(gaz.by_code[code])]
+    best = [
+        (n, -gaz.by_code[code].rank, code)
+        for code, n in counts.items()
+        if code in gaz.by_code and fits(gaz.by_code[code])
+    ]
     return gaz.by_code[max(best)[2]] if best else None
+
+
+def _city_like(d: places.Division) -> bool:
+    """What a bare 市 can stand for: a prefecture, a municipality or a county-level city."""
+    return d.rank == 2 or (d.rank == 1 and d.is_municipality) or (d.rank == 3 and d.name.endswith("市"))
 
 
 def _complete(agency: str, weights, direct) -> str:
@@ -137,9 +150,7 @@ def _complete(agency: str, weights, direct) -> str:
         if own is not None and own.rank == 3 and own.parent:
             city = gaz.by_code[own.parent]
         else:
-            city = _most_named_place(
-                direct, lambda d: d.rank == 2 or d.is_municipality and d.rank == 1 or d.rank == 3 and d.name.endswith("市")
-            )
+            city = _most_named_place(direct, _city_like)
         if city is not None:
             return city.name[:-1] + agency if city.name.endswith("市") else city.name + agency[1:]
     elif head == "省":
