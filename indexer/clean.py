@@ -23,10 +23,11 @@ META_KEYS = (
     "发文单位 发文机构 发布机关 发布单位 公开主体 所属机构 信息来源 文章来源 来源 成文日期 发布日期 发布时间 "
     "发文日期 印发日期 公开日期 更新时间 信息时间 发稿时间 生成日期 生效日期 废止日期 有效性 时间 日期 发文字号 "
     "文件编号 文号 统一编号 公开方式 公开范围 公开时限 文种 内容概述 信息名称 名称 标题 作者 撰稿 供稿 访问量 "
-    "访问次数 点击数 点击量 点击率 浏览次数 浏览量 浏览 阅读次数 阅读数 阅读量 今天是"
+    "访问次数 点击数 点击量 点击率 浏览次数 浏览量 浏览 阅读次数 阅读数 阅读量 今天是 责任编辑 编辑 审核 校对 "
+    "初审 复审 终审"
 ).split()
 _KEY_ALT = "|".join(r"\s*".join(k) for k in sorted(META_KEYS, key=len, reverse=True))
-_KEY_COLON = re.compile(rf"[【\[]?({_KEY_ALT})\s*[:：]\s*")
+_KEY_COLON = re.compile(rf"[【\[（(]?({_KEY_ALT})\s*[:：]\s*")
 _KEY_ONLY = re.compile(rf"^({_KEY_ALT})\s*[:：]?$")
 
 # Page furniture: a line made only of these (and separators) is clutter.
@@ -41,6 +42,8 @@ _LEADING_DATE = re.compile(
     r"^[\[【(（]?\s*(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d\d(?::\d\d)?)?"
     r"\s*[\]】)）]?\s+"
 )
+_DATE_KEY = re.compile(r"日\s*期|时\s*间")
+_DATE_VALUE = re.compile(r"\s*(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _BULLET = re.compile(r"^[•·●○◆◇■□▪*\-]\s*")
 _BREADCRUMB = re.compile(
     r"^(?:您?当前(?:所在)?的?位置|您(?:现在|所在)的?位置|您的位置|所在位置)\s*[:：]|^首页\s*[>›»＞/]|[>›»＞]\s*正文$"
@@ -137,11 +140,14 @@ def _colon_fields(line: str) -> dict[str, str] | None:
         fields["时间"] = dated.group(0).strip()
         line = line[dated.end() :]
     matches = list(_KEY_COLON.finditer(line))
-    if not matches or matches[0].start() > 1 or len(line) > 150:
+    if not matches or matches[0].start() > 1 or len(line) > 150 or (len(matches) == 1 and len(line) > 60):
         return None
+    if len(matches) == 1 and not dated and _DATE_KEY.search(matches[0].group(1)):
+        if not _DATE_VALUE.match(line[matches[0].end() :]):
+            return None  # 时间：2021年3月至6月，开展… is the report's own sentence
     for m, nxt in zip(matches, matches[1:] + [None]):
         value = line[m.end() : nxt.start() if nxt else len(line)]
-        fields[_key(m.group(1))] = value.strip(" |｜【】[]")
+        fields[_key(m.group(1))] = value.strip(" |｜【】[]()（）")
     return fields
 
 

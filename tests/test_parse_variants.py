@@ -353,3 +353,12 @@ def test_agency_levels_and_sectors(agency, expected):
     report = parse_text(f"{agency}2021年法治政府建设年度报告\n2021年，我局推进法治建设。\n一、主要举措和成效\n")
     assert (agency, *expected) == (report.agency, report.province, report.city, report.county, report.level,
                                    report.sector)
+
+
+def test_clean_keeps_sentences_that_start_like_fields_and_drops_editor_lines():
+    report = parse_text(
+        "铜陵市公安局2021年法治政府建设年度报告\n发布时间：2022-01-20 09:00 来源：铜陵市公安局\n"
+        "时间：2021年3月至6月，开展执法突出问题专项整治。\n（责任编辑：张三）\n"
+    )
+    assert ("铜陵市公安局2021年法治政府建设年度报告\n时间：2021年3月至6月，开展执法突出问题专项整治。", "2022-01-20") == (
+        report.text, report.publish_date)
