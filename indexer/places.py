@@ -224,6 +224,27 @@ def _consistent(chain: tuple[Division, ...], gaz: Gazetteer) -> bool:
     return True
 
 
+def _best_chain(mentions: list[Mention], weights: Counter, gaz: Gazetteer) -> Division | None:
+    """The deepest division of the best consistent reading of all ``mentions`` (None if none is consistent)."""
+    if not mentions:
+        return None
+    options = [m.candidates for m in mentions]
+    if len(list(product(*options))) > 512:
+        options = [o[:4] for o in options]
+    best, best_key = None, None
+    for combo in product(*options):
+        divs = tuple(d for d, _ in combo)
+        if not _consistent(tuple({d.code: d for d in divs}.values()), gaz):
+            continue
+        deepest = max(divs, key=lambda d: d.rank)
+        support = sum(weights.get(d.code, 0) for d in [deepest] + gaz.ancestors(deepest))
+        # Full names beat short forms; a short form prefers the higher rank (吉林 → the province).
+        key = (sum(q * 10 - d.rank for d, q in combo), support)
+        if best_key is None or key > best_key:
+            best, best_key = deepest, key
+    return best
+
+
 def resolve(text: str, context: str | Counter = "") -> Division | None:
     """The most specific division ``text`` names (e.g. an agency name), using ``context`` to break ties.
 
@@ -234,22 +255,11 @@ def resolve(text: str, context: str | Counter = "") -> Division | None:
     if not mentions:
         return None
     weights = context if isinstance(context, Counter) else context_weights(context)
-    options = [m.candidates for m in mentions]
-    if any(len(o) > 1 for o in options) and len(list(product(*options))) > 512:
-        options = [o[:4] for o in options]
-    best, best_key = None, None
-    for combo in product(*options):
-        divs = tuple(d for d, _ in combo)
-        if not _consistent(tuple({d.code: d for d in divs}.values()), gaz):
-            continue
-        deepest = max(divs, key=lambda d: d.rank)
-        support = sum(weights.get(d.code, 0) for d in [deepest] + gaz.ancestors(deepest))
-        # Full names beat short forms; a short form prefers the higher rank (吉林 → the province).
-        quality = sum(q * 10 - d.rank for d, q in combo)
-        key = (quality, support)
-        if best_key is None or key > best_key:
-            best, best_key = deepest, key
-    if best is None:  # names that cannot go together: trust the last (most specific) one
+    best = _best_chain(mentions, weights, gaz)
+    if best is None:
+        # Names that cannot go together (郑州市…城东分局: 城东区 is in 西宁): trust the names written in full.
+        best = _best_chain([m for m in mentions if any(q == 2 for _, q in m.candidates)], weights, gaz)
+    if best is None:
         last = mentions[-1].candidates
         best = max(last, key=lambda c: (c[1], weights.get(c[0].code, 0), -c[0].rank))[0]
     return best

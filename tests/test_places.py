@@ -29,6 +29,8 @@ from indexer.places import county_stems, gazetteer, prefecture_label, province_l
         ("东莞市公安局", ("广东", "东莞", None, 2)),
         ("仙桃市公安局", ("湖北", None, "仙桃市", 3)),
         ("杭州市公安局江干区分局", ("浙江", "杭州", "江干区", 3)),
+        ("郑州市公安局城东分局", ("河南", "郑州", None, 2)),  # 城东区 is in 西宁: the full name wins
+        ("西宁市公安局城东分局", ("青海", "西宁", "城东区", 3)),
         ("某某单位", None),
     ],
 )
