@@ -12,6 +12,7 @@ from indexer.dates import DATE_RE, is_date_line, parse_date
 
 # Kinds of agency, most specific first, with their sector.
 YEAR = re.compile(r"(20\d\d)\s*年")
+_OPENING_YEAR = re.compile(r"(?:^|[。；;：:\n])\s*(?:今年|自|从)?(20\d\d)\s*年(?:度)?(?:以来|来|[，,]|是|里|全年|，)")
 _TITLE_WORDS = re.compile(r"报告|总结|法治政府|依法行政|法治建设")
 _NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]")
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]| - | — ).*$")
@@ -74,25 +75,29 @@ def find_signature(lines: list[str]) -> tuple[str | None, str | None]:
 
 
 def work_year(title: str | None, preamble: str, level1: list[str], dates: list[str | None]) -> int | None:
-    """The year a report covers: its title's, else its opening's, else its first section's, else by date."""
+    """The year a report covers: its title's, else the year its opening starts with, else its first
+    section's, else the year before its date (the same year for a date in November or December), else a
+    year its opening names in passing."""
     dated = [d for d in dates if d]
     limit = int(dated[0][:4]) if dated else 2100
     opening = re.sub(r"《[^》]*》|（[^）]*）|\([^)]*\)", "", DATE_RE.sub("", preamble))[:300]
-    opening_years = [int(y) for y in YEAR.findall(opening) if int(y) <= limit]
+    # A year that opens a sentence (2021年以来，/ 2021年，我局…) says more than one in passing (较2020年下降).
+    leading = [int(y) for y in _OPENING_YEAR.findall(opening) if int(y) <= limit]
+    passing = [int(y) for y in YEAR.findall(opening) if int(y) <= limit]
     if title and (m := YEAR.search(title)):
         year = int(m.group(1))
-        if dated and year == limit and int(dated[0][5:7]) <= 6 and opening_years[:1] == [year - 1]:
+        if dated and year == limit and int(dated[0][5:7]) <= 6 and (leading or passing)[:1] == [year - 1]:
             return year - 1  # titled by the year it was written in, about the year before
         return year
-    if opening_years:
-        return opening_years[0]
+    if leading:
+        return leading[0]
     for heading in level1[:1]:
         if m := YEAR.search(heading):
             return int(m.group(1))
     if dated:
         y, mo = int(dated[0][:4]), int(dated[0][5:7])
         return y if mo >= 11 else y - 1
-    return None
+    return passing[0] if passing else None
 
 
 def find_dates(fields: dict, hint: str | None, signature_date: str | None) -> tuple[str | None, str | None]:
