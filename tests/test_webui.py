@@ -110,6 +110,17 @@ def test_zero_results_page_offers_the_words_mode(client):
     assert 'href="/search?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E8%AF%8D%E8%AF%AD%E5%91%80&amp;mode=words"' in page
 
 
+def test_exact_search_finding_little_links_to_the_words_mode(client):
+    exact = get_json(client, "/search.json?q=规范执法监督")
+    page = client.get("/search?q=规范执法监督").get_data(as_text=True)
+    href, text = re.search(r'<p class="notice broaden">([^<]*)<a href="([^"]+)" id="words-link">', page).group(2, 1)
+    words = get_json(client, html.unescape(href).replace("/search?", "/search.json?"))
+    assert (0, "words") == (exact["total"], exact["suggestion"]["mode"])
+    assert "/search?q=规范执法监督&mode=words" == _unquote(html.unescape(href))
+    assert (exact["suggestion"]["total"], f"精确匹配没有找到报告，按词匹配可找到 {words['total']} 份：") == (
+        words["total"], text)
+
+
 # --- bad parameters: 400 with a message, as HTML and as JSON --------------------------------------------------------
 
 BAD = [

@@ -173,5 +173,6 @@ def _broaden(result: dict, path: str, args: urls.Args) -> dict | None:
     if not suggestion or suggestion.get("mode") != "words":
         return None
     found = suggestion.get("total")
-    text = f"按词匹配可找到 {found} 份报告" if found else "可改用按词匹配"
+    text = "精确匹配没有找到报告" if result["total"] == 0 else "精确匹配找到的报告较少"
+    text += f"，按词匹配可找到 {found} 份" if found else "，可改用按词匹配"
     return {"url": urls.with_replaced(path, args, "mode", "words"), "text": text}
