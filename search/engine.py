@@ -11,8 +11,10 @@ How a page is made:
 3. The tree is evaluated with set algebra over reports (terms of one report may sit in different
    sections), for the selected kinds. Facet counts come from the same sets and from per-report metadata
    read once from columns, so they equal what the list holds.
-4. Only reports that are shown are ranked section by section and get snippets (``search.snippets``);
-   ranking of reports is BM25F on jieba words (``words``, ``heading``, ``title``), top-N only.
+4. Reports are ranked by BM25F on jieba words over report-level fields (``rwords``, ``rheadings``,
+   ``title``: one posting per report, read block by block), plus a bonus where a typed term of several
+   words occurs as typed. Only the reports shown get sections (ordered by a BM25 of their literal
+   matches, boosted in headings) and snippets (``search.snippets``): no jieba on stored text.
 """
 
 from __future__ import annotations
@@ -27,11 +29,9 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
-from whoosh import query as wq
-from whoosh.scoring import BM25F
 
 from search import query as ql
-from search.analysis import normalize, query_grams, query_words
+from search.analysis import normalize, normalize_text, query_grams, query_words
 from search.query import QueryError
 from search.schema import ALL_KINDS, FACET_FIELDS, KINDS, NO_KIND, current_generation, open_index_path
 from search.snippets import match_spans, snippets
@@ -49,6 +49,8 @@ REFRESH_SECONDS = 1.0
 RANK_FIELDS = (("rwords", 1.0), ("rheadings", 2.0), ("title", 1.5))  # head documents: one per report
 K1, B = 1.2, 0.75
 ADJACENT_BOOST = 1.0
+HEADING_BOOST = 2.0
+AVG_SECTION_CHARS = 600
 
 
 @dataclass
@@ -114,11 +116,12 @@ class _State:
         self.ix, self.path = open_index_path(index_dir)
         self.generation = current_generation(index_dir)
         self.version = self.ix.latest_generation()
-        self.searcher = self.ix.searcher(weighting=BM25F(B=0.75, K1=1.2))
+        self.searcher = self.ix.searcher()
         self.reader = self.searcher.reader()
         self.lock = threading.RLock()
         self.leaves: OrderedDict = OrderedDict()
         self.leaf_size = 0
+        self._universe: dict[int, frozenset] = {}
         self._load_columns()
 
     def _load_columns(self) -> None:
@@ -161,6 +164,10 @@ class _State:
             lengths = {docs[0]: self.reader.doc_field_length(docs[0], fieldname, 0) or 0 for docs in self.report_docs}
             self.lengths[fieldname] = lengths
             self.avglen[fieldname] = (sum(lengths.values()) / len(lengths)) if lengths else 1.0
+
+    def idf(self, df: int) -> float:
+        n = max(len(self.reports), 1)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def report_scores(self, terms, typed=()) -> dict[int, float]:
         """BM25F of each report over its whole text (``rwords``), headings and title (head documents:
@@ -285,7 +292,11 @@ class _State:
     # ---------------------------------------------------------------- report-level evaluation
 
     def universe(self, kmask: int) -> set[int]:
-        return {r for r, m in enumerate(self.report_mask) if m & kmask}
+        """Reports with at least one document of the given kinds (cached; callers must not mutate)."""
+        hit = self._universe.get(kmask)
+        if hit is None:
+            hit = self._universe[kmask] = frozenset(r for r, m in enumerate(self.report_mask) if m & kmask)
+        return hit
 
     def evaluate(self, node, kmask: int) -> set[int]:
         """Reports matching ``node`` when only sections of kinds in ``kmask`` count."""
@@ -430,10 +441,11 @@ class Engine:
             matched = st.evaluate(tree, kmask)
             listed = [r for r in matched if _passes(st.reports[r], request)]
             facets = self._facets(st, tree, matched, request)
-            order, scores = self._order(st, tree, listed, request)
+            typed = ql.positive_terms(parsed.tree)
+            order, scores = self._order(st, tree, listed, request, typed)
             start = (request.page - 1) * request.limit
             shown = order[start:start + request.limit]
-            hits = self._hits(st, tree, shown, kmask, scores)
+            hits = self._hits(st, tree, shown, kmask, scores, typed)
             suggestion = self._suggest(st, parsed.tree, request, len(listed))
         return SearchResult(request.q, request.mode, len(listed), request.page, request.limit, hits, facets,
                             suggestion, parsed.notices)
@@ -462,7 +474,7 @@ class Engine:
         facets["kind"] = _facet_values("kind", counts, request)
         return facets
 
-    def _order(self, st: _State, tree, listed: list[int], request: SearchRequest):
+    def _order(self, st: _State, tree, listed: list[int], request: SearchRequest, typed):
         """Reports in page order, and their relevance scores (see ``_State.report_scores``)."""
         def by_year(r):
             return (-(st.reports[r]["year"] or 0), st.reports[r]["file"])
@@ -470,15 +482,14 @@ class Engine:
         terms = ql.positive_terms(tree)
         if request.sort == "year" or not terms or not listed:
             return sorted(listed, key=by_year), {}
-        typed = ql.positive_terms(ql.parse(request.q).tree)
         scores = st.report_scores(terms, typed)
         return sorted(listed, key=lambda r: (-scores.get(r, 0.0), by_year(r))), scores
 
-    def _hits(self, st: _State, tree, shown: list[int], kmask: int, scores: dict) -> list[dict]:
+    def _hits(self, st: _State, tree, shown: list[int], kmask: int, scores: dict, typed) -> list[dict]:
         terms = [t for t in ql.positive_terms(tree) if t.scope != "title"]
         texts = [t.text for t in terms]
-        section_docs = [d for r in shown for d in st.report_docs[r] if st.doc_mask[d] & kmask]
-        doc_scores = _score_docs(st.searcher, _rank_query(terms), section_docs) if terms else {}
+        idf = [st.idf(len(st.leaf(t))) for t in terms]
+        phrases = [t.text for t in typed if t.scope != "title" and len(query_words(t.text)) > 1]
         hits = []
         for r in shown:
             meta = st.reports[r]
@@ -492,23 +503,24 @@ class Engine:
                 spans = match_spans(text, texts)
                 if not spans:
                     continue
-                sections.append((-doc_scores.get(d, 0.0), -len(spans), st.doc_sec[d], {
+                score = _section_score(text, stored.get("heading") or "", spans, texts, idf, phrases)
+                sections.append((-score, st.doc_sec[d], {
                     "heading": stored.get("heading") or "",
                     "path": list(stored.get("path") or []),
                     "kinds": list(stored.get("kinds") or []),
                     "matches": len(spans),
                     "snippets": snippets(text, spans),
-                    "score": round(doc_scores.get(d, 0.0), 4),
+                    "score": round(score, 4),
                     "index": st.doc_sec[d],
                     "offsets": stored.get("offsets"),
                 }))
-            sections.sort(key=lambda x: x[:3])
+            sections.sort(key=lambda x: x[:2])
             hits.append({
                 "file": meta["file"], "title": head.get("title"), "agency": meta["agency"],
                 "province": meta["province"], "city": meta["city"], "county": meta["county"],
                 "level": meta["level"], "sector": meta["sector"], "year": meta["year"],
                 "publish_date": head.get("publish_date"), "score": round(scores.get(r, 0.0), 4),
-                "sections": [s[3] for s in sections],
+                "sections": [x[2] for x in sections],
             })
         return hits
 
@@ -597,38 +609,19 @@ def _facet_values(name: str, counts: Counter, request: SearchRequest) -> list[di
     return values
 
 
-def _rank_query(terms) -> wq.Query:
-    """BM25F of a section over jieba words of the terms; heading matches and adjacent words boosted."""
-    clauses = []
-    for t in terms:
-        ws = query_words(t.text)
-        for w in ws:
-            clauses.append(wq.Term("words", w))
-            clauses.append(wq.Term("heading", w, boost=2.0))
-        if len(ws) > 1:
-            clauses.append(wq.Phrase("words", list(ws), boost=2.0))
-            clauses.append(wq.Phrase("heading", list(ws), boost=2.0))
-    return wq.Or(clauses) if clauses else wq.NullQuery
-
-
-def _score_docs(searcher, q, docnums) -> dict[int, float]:
-    """Scores of the given documents only (skip_to each; nothing else is scored)."""
-    scores: dict[int, float] = {}
-    wanted = sorted(docnums)
-    context = searcher.context(needs_current=True, weighting=searcher.weighting)
-    for sub, offset in searcher.leaf_searchers():
-        n = sub.doc_count_all()
-        local = [d - offset for d in wanted if offset <= d < offset + n]
-        if not local:
-            continue
-        m = q.matcher(sub, context)
-        for ld in local:
-            if not m.is_active():
-                break
-            if m.id() < ld:
-                m.skip_to(ld)
-                if not m.is_active():
-                    break
-            if m.id() == ld:
-                scores[offset + ld] = m.score()
-    return scores
+def _section_score(text, heading, spans, terms, idf, phrases) -> float:
+    """BM25 of a section over the literal matches of the query's terms (saturating in their count,
+    normalized by the section's length), plus a boost for terms in its heading and a bonus where a
+    typed term of several words occurs as typed (words mode)."""
+    counts = Counter(k for _, _, k in spans)
+    norm = K1 * (1 - B + B * len(text) / AVG_SECTION_CHARS)
+    heading = normalize_text(heading)
+    score = 0.0
+    for k, n in counts.items():
+        score += idf[k] * n * (K1 + 1) / (n + norm)
+        if normalize_text(terms[k]) in heading:
+            score += HEADING_BOOST * idf[k]
+    for phrase in phrases:
+        if match_spans(text, [phrase]):
+            score += ADJACENT_BOOST * max(idf, default=1.0)
+    return score

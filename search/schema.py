@@ -9,10 +9,10 @@ Report-level fields (id, agency, place, level, sector, year, publish date) are r
 Fields:
 - ``exact`` (own text; title doc: title, agency, preamble), ``title_exact``, ``heading_exact``:
   positional unigram+bigram fields for literal matching (see ``search.analysis``).
-- ``words``, ``heading``: jieba words of a section, BM25F for ordering a report's sections;
-  ``rwords``, ``rheadings``, ``title`` (head document only): the whole report's words, headings and
-  title, BM25F for ranking reports (postings per report, not per section: fewer to score). Each text
-  is segmented once (``WordTokens``), the report's fields are joined from its sections' tokens.
+- ``rwords``, ``rheadings``, ``title`` (head document only): jieba words of the whole report, of its
+  headings and of its title, BM25F for ranking reports (one posting per report and word, not one per
+  section: fewer to write and to score). Each text is segmented once (``WordTokens``). Sections are
+  ordered inside a report by their literal matches (``search.engine``), so they need no words field.
 - facet fields as columns (``sortable``) so the read side loads them per document quickly;
   ``kmask`` = bit set of the section's kinds (of its level-1 ancestor), ``NO_KIND`` when none.
 - stored: text, heading path, level, kinds, offsets for the report page and snippets.
@@ -33,7 +33,7 @@ from whoosh.fields import ID, NUMERIC, STORED, Schema
 
 from search.analysis import ExactField, WordsField, join_word_tokens, word_tokens
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
 
@@ -71,13 +71,12 @@ def make_schema() -> Schema:
         publish_date=STORED(),
         doc_date=STORED(),
         source_url=STORED(),
-        heading=WordsField(stored=True),
+        heading=STORED(),
         path=STORED(),
         sec_level=STORED(),
         kinds=STORED(),
         offsets=STORED(),
         text=STORED(),
-        words=WordsField(),
         rwords=WordsField(),
         rheadings=WordsField(),
         exact=ExactField(),
@@ -163,7 +162,6 @@ def section_documents(report: dict) -> list[dict]:
         "offsets": {"start": 0, "end": first, "body_start": 0, "own_start": 0, "own_end": first,
                     "parent": None},
         "text": preamble,
-        "words": word_tokens("\n".join(x for x in (agency, preamble) if x)),
         "exact": "\n".join((title, agency, preamble + _run_tail(text, first))),
         "title_exact": title,
     }
@@ -172,12 +170,14 @@ def section_documents(report: dict) -> list[dict]:
             head[name] = report[name]
     docs = [head]
     heading_tokens = []
+    text_tokens = [word_tokens("\n".join(x for x in (agency, preamble) if x))]
     for i, sec in enumerate(sections):
         own_end = starts[i + 1] if i + 1 < len(sections) else len(text)
         own_end = max(own_end, sec["start"])
         own = text[sec["start"] : own_end]
         kinds = sections[_top_ancestor(sections, i)].get("kinds") or []
         heading_tokens.append(word_tokens(sec["heading"]))
+        text_tokens.append(word_tokens(own))
         docs.append({
             **common,
             "doc_id": f"{rid}#{i + 1}",
@@ -191,10 +191,9 @@ def section_documents(report: dict) -> list[dict]:
             "offsets": {"start": sec["start"], "end": sec["end"], "body_start": sec["body_start"],
                         "own_start": sec["start"], "own_end": own_end, "parent": sec.get("parent")},
             "text": own,
-            "words": word_tokens(own),
             "exact": own + _run_tail(text, own_end),
         })
-    head["rwords"] = join_word_tokens([head["words"]] + [d["words"] for d in docs[1:]])
+    head["rwords"] = join_word_tokens(text_tokens)
     head["rheadings"] = join_word_tokens(heading_tokens)
     return docs
 

@@ -84,9 +84,9 @@ def test_gram_positions_fast_path_equals_tokenizer():
 
 
 @pytest.mark.parametrize("field, words, found", [
-    ("words", ["执法", "记录仪"], True),
-    ("words", ["记录仪", "执法"], False),
-    ("words", ["局长", "信箱"], True),
+    ("rwords", ["执法", "记录仪"], True),
+    ("rwords", ["记录仪", "执法"], False),
+    ("rwords", ["局长", "信箱"], True),
     ("exact", ["执法", "法记", "记录", "录仪"], True),
     ("exact", ["率高", "高,"], False),  # bigrams never span punctuation
     ("exact", ["记录", "录仪", "使用"], False),  # 使用 starts at 使, one slot after 仪使
@@ -108,5 +108,18 @@ def test_sentence_spans():
 
 
 def test_schema_fields_use_our_analysis():
-    assert isinstance(SCHEMA["words"].analyzer, analysis.WordTokenizer)
+    assert isinstance(SCHEMA["rwords"], analysis.WordsField)
+    assert isinstance(SCHEMA["title"].analyzer, analysis.WordTokenizer)
     assert isinstance(SCHEMA["exact"], analysis.ExactField)
+
+
+def test_words_field_indexes_pre_segmented_tokens_like_text():
+    field = SCHEMA["rwords"]
+    text = "执法记录仪，局长信箱２０２１年。執法"
+    assert sorted(field.index(text)) == sorted(field.index(analysis.word_tokens(text)))
+
+
+def test_join_word_tokens_keeps_parts_apart():
+    joined = analysis.join_word_tokens([analysis.word_tokens("执法"), analysis.WordTokens(),
+                                        analysis.word_tokens("记录仪")])
+    assert [(0, "执法"), (2, "记录仪")] == list(joined)
