@@ -26,6 +26,8 @@ META_KEYS = (
     "访问次数 点击数 点击量 点击率 浏览次数 浏览量 浏览 阅读次数 阅读数 阅读量 今天是 责任编辑 编辑 审核 校对 "
     "初审 复审 终审"
 ).split()
+# Keys a table in the report itself may have as column names.
+_WEAK_KEYS = {"时间", "日期", "名称", "标题", "作者", "来源", "编辑", "审核", "校对", "浏览", "文种"}
 _KEY_ALT = "|".join(r"\s*".join(k) for k in sorted(META_KEYS, key=len, reverse=True))
 _KEY_COLON = re.compile(rf"[【\[（(]?({_KEY_ALT})\s*[:：]\s*")
 _KEY_ONLY = re.compile(rf"^({_KEY_ALT})\s*[:：]?$")
@@ -173,41 +175,48 @@ def _table_fields(line: str) -> dict[str, str] | None:
     return fields or None
 
 
+def _metadata_at(i: int, lines: list[str], shadow: list[str], keep: list[bool], top: bool) -> dict | None:
+    """The metadata fields line ``i`` holds (marking the lines they took as dropped), or None."""
+    bare = _BULLET.sub("", shadow[i])
+    found = _table_fields(bare)
+    if found is not None and not top and set(found) <= _WEAK_KEYS:
+        found = None  # a table in the report itself (序号 | 时间 | 内容)
+    found = found or _colon_fields(bare)
+    if found is None and _KEY_ONLY.match(bare) and len(bare) <= 12:
+        found = {_key(_KEY_ONLY.match(bare).group(1)): ""}
+    j = _next_text(shadow, i)
+    if found is None and j is not None and _split_key(bare, shadow[j]):
+        # A key broken over two lines (PDF table cells): 成 文 / 日期 | 2024-02-22 |
+        found = _table_fields(bare + shadow[j]) or _colon_fields(bare + shadow[j])
+        if found is not None:
+            keep[j] = False
+            j = _next_text(shadow, j)
+    if found is None:
+        return None
+    last = list(found)[-1]
+    if not found[last] and j is not None and _is_value(shadow[j]):
+        found[last] = lines[j].strip()  # one field per line: the value on the next line
+        keep[j] = False
+    keep[i] = False
+    return found
+
+
 def _classify(lines: list[str], shadow: list[str], fields: dict[str, str]) -> list[bool]:
     """Which lines to keep; fills ``fields`` from the metadata lines."""
     keep = [True] * len(lines)
     first_text = next((i for i, s in enumerate(shadow) if len(s) > 60), len(shadow))
-    i = 0
-    while i < len(shadow):
-        s = shadow[i]
+    for i, s in enumerate(shadow):
         if not s or not keep[i]:
-            i += 1
             continue
-        bare = _BULLET.sub("", s)
-        found = _table_fields(bare) or _colon_fields(bare)
-        if found is None and _KEY_ONLY.match(bare) and len(bare) <= 12:
-            found = {_key(_KEY_ONLY.match(bare).group(1)): ""}
-        j = _next_text(shadow, i)
-        if found is None and j is not None and _split_key(bare, shadow[j]):
-            # A key broken over two lines (PDF table cells): 成 文 / 日期 | 2024-02-22 |
-            found = _table_fields(bare + shadow[j]) or _colon_fields(bare + shadow[j])
-            if found is not None:
-                keep[j] = False
-                j = _next_text(shadow, j)
+        found = _metadata_at(i, lines, shadow, keep, i < first_text)
         if found is not None:
-            last = list(found)[-1]
-            if not found[last] and j is not None and _is_value(shadow[j]):
-                found[last] = lines[j].strip()  # one field per line: the value on the next line
-                keep[j] = False
             for k, v in found.items():
                 if v:
                     fields.setdefault(k, v)
-            keep[i] = False
         elif _is_furniture(s) or _BREADCRUMB.search(s) or _PAGE_NUMBER.match(s) or (len(s) <= 80 and _FOOTER.search(s)):
             keep[i] = False
         elif i < first_text and s.count("|") + s.count("｜") >= 2 and len(s) <= 80:
             keep[i] = False  # a site menu above the report: 首页 | 信息公开 | 政务服务
-        i += 1
     _drop_trailer(shadow, keep)
     return keep
 

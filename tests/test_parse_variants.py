@@ -382,3 +382,9 @@ def test_clean_keeps_sentences_that_start_like_fields_and_drops_editor_lines():
 )
 def test_work_year(title, preamble, level1, dates, expected):
     assert expected == work_year(title, preamble, level1, dates)
+
+
+def test_a_table_in_the_report_is_not_page_metadata():
+    text = ("2021年，我局坚持以习近平法治思想为指导，全面推进法治公安建设，依法履行职责，执法规范化水平持续提升，"
+            "群众满意度不断提高。\n一、主要举措和成效\n序号 | 时间 | 内容 |\n1 | 2021年3月 | 专项整治 |\n")
+    assert text.strip() == parse_text(text).text
