@@ -166,11 +166,14 @@ def _form(c: Candidate) -> tuple:
 
 
 def _isolated_digit(c: Candidate, cands: list[Candidate]) -> bool:
-    """A standalone ``1、`` with no ``2、`` (or ``0、``) in the same stretch between 一、-style headings."""
+    """A standalone ``1、`` with no ``2、`` (or ``0、``) in the same stretch between 一、-style headings,
+    filling a gap before the 一、-style heading numbered next (``1、`` … ``二、``)."""
     if not c.standalone or len(c.heading) > MAX_HEADING:
         return False
     lo = max((d.line for d in cands if d.style == "cn" and d.line < c.line), default=-1)
     hi = min((d.line for d in cands if d.style == "cn" and d.line > c.line), default=10**9)
+    if not any(d.style == "cn" and d.line == hi and d.num == c.num + 1 for d in cands):
+        return False
     return not any(
         d.style == "digit" and lo < d.line < hi and abs(d.num - c.num) == 1 for d in cands
     )
