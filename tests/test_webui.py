@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from search.analysis import normalize_text
 from search.engine import REFRESH_SECONDS
+from search.schema import FORMAT_FILE
 from search.cli import main as search_cli
 from search_helpers import build_index, make_report
 from webui import create_app
@@ -372,3 +373,12 @@ def test_index_dir_comes_from_the_environment(monkeypatch, tmp_path, env, expect
         monkeypatch.setenv(key, value)
     app = create_app()
     assert (str(tmp_path / expected) if expected == "index" else expected) == app.config["INDEX_DIR"]
+
+
+def test_outdated_index_is_503_asking_for_a_rebuild(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(index_dir, [make_report("a.txt", "一、执法检查\n", year=2021)])
+    (index_dir / FORMAT_FILE).write_text('{"format_version": 0}', encoding="utf-8")
+    client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+    error = get_json(client, "/search.json?q=执法", 503)["error"]
+    assert error.startswith("索引格式与本程序不符，请运行 reports-index build --rebuild 重建索引。")

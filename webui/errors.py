@@ -33,8 +33,12 @@ def _bad_request(error: ValueError):
     return _respond(400, str(error))
 
 
-def _index_unavailable(error: Exception):
-    return _respond(503, f"索引暂不可用：{error}")
+def _index_missing(error: IndexMissingError):
+    return _respond(503, f"尚未建立索引，请先运行 reports-index build 建立索引。（{error}）")
+
+
+def _index_outdated(error: IndexFormatError):
+    return _respond(503, f"索引格式与本程序不符，请运行 reports-index build --rebuild 重建索引。（{error}）")
 
 
 def _http(error: HTTPException):
@@ -52,7 +56,7 @@ def _unexpected(error: Exception):
 def register(app: Flask) -> None:
     app.register_error_handler(ParamError, _bad_request)
     app.register_error_handler(QueryError, _bad_request)
-    app.register_error_handler(IndexMissingError, _index_unavailable)
-    app.register_error_handler(IndexFormatError, _index_unavailable)
+    app.register_error_handler(IndexMissingError, _index_missing)
+    app.register_error_handler(IndexFormatError, _index_outdated)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(Exception, _unexpected)
