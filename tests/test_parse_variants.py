@@ -136,6 +136,10 @@ CASES = {
         {"agency": "赣州市公安局", "province": "江西", "city": "赣州", "county": None, "level": "city",
          "sector": "police", "year": 2022, "doc_date": "2023-01-31"},
     ),
+    "agency-followed-is-not-the-author": (
+        "2021年，按照省公安厅部署要求，市公安局全面推进韶关市法治公安建设，韶关市社会大局持续稳定。\n" + body(2021),
+        {"agency": "韶关市公安局", "province": "广东", "city": "韶关", "level": "city", "year": 2021},
+    ),
     "title-over-two-lines": (
         "黔东南州公安局\n2021年法治政府建设年度报告\n2021年，州公安局坚持以习近平法治思想为指导。\n" + body(2021),
         {"agency": "黔东南州公安局", "province": "贵州", "city": "黔东南", "county": None, "level": "city",
