@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import pickle
 import threading
+from contextlib import contextmanager
 from array import array
 from bisect import bisect_left
 from collections import Counter, OrderedDict
@@ -33,7 +34,8 @@ from pathlib import Path
 from search import query as ql
 from search.analysis import normalize, normalize_text, query_grams, query_words
 from search.query import QueryError
-from search.schema import ALL_KINDS, FACET_FIELDS, KINDS, NO_KIND, current_generation, open_index_path
+from search.schema import (ALL_KINDS, FACET_FIELDS, KINDS, NO_KIND, IndexFormatError, IndexMissingError,
+                           current_generation, open_index_path)
 from search.snippets import match_spans, snippets
 
 __all__ = ["Engine", "SearchRequest", "SearchResult", "QueryError"]
@@ -119,6 +121,7 @@ class _State:
         self.searcher = self.ix.searcher()
         self.reader = self.searcher.reader()
         self.lock = threading.RLock()
+        self.closed = False
         self.leaves: OrderedDict = OrderedDict()
         self.leaf_size = 0
         self._universe: dict[int, frozenset] = {}
@@ -205,6 +208,7 @@ class _State:
 
     def close(self) -> None:
         with self.lock:
+            self.closed = True
             self.searcher.close()
 
     # ---------------------------------------------------------------- term lookup
@@ -334,8 +338,9 @@ class _State:
 # touch whole posting lists, so they read Whoosh's own posting blocks directly: tuples of ids, arrays
 # of weights, lists of encoded positions. This uses the block attributes of whoosh.codec.whoosh3
 # (``_read_ids``/``_read_weights``/``_read_values``/``_next_block``), stable in the pinned
-# whoosh-reloaded==2.7.5; tests compare the results with Whoosh's own queries. Deleted documents
-# are skipped by the callers (their report ordinal is -1).
+# whoosh-reloaded==2.7.5, where every posting list is blocks (its inlining path is broken: W3TermInfo
+# has no set_inline, so no index can hold inlined postings). Tests compare the results with a grep.
+# Deleted documents are skipped by the callers (their report ordinal is -1).
 
 
 def _blocks(reader, fieldname, text):
@@ -420,9 +425,27 @@ class Engine:
             if changed:
                 with self._lock:
                     if self._state is st:
-                        self._state = _State(self.index_dir)
+                        try:
+                            fresh = _State(self.index_dir)
+                        except (IndexMissingError, IndexFormatError, OSError):
+                            return st  # mid-swap or broken: keep serving the open generation
+                        self._state = fresh
                         st.close()
         return self._state
+
+    @contextmanager
+    def _locked(self):
+        """The current state, locked; a state closed by a refresh in between is never used."""
+        while True:
+            st = self.state()
+            st.lock.acquire()
+            if not st.closed:
+                break
+            st.lock.release()
+        try:
+            yield st
+        finally:
+            st.lock.release()
 
     def refresh(self) -> None:
         """Reopen now if the index changed (tests, admin)."""
@@ -435,8 +458,7 @@ class Engine:
         request.validate()
         parsed = ql.parse(request.q)
         tree = ql.to_words(parsed.tree) if request.mode == "words" else parsed.tree
-        st = self.state()
-        with st.lock:
+        with self._locked() as st:
             kmask = _kind_mask(request.kind)
             matched = st.evaluate(tree, kmask)
             listed = [r for r in matched if _passes(st.reports[r], request)]
@@ -538,8 +560,7 @@ class Engine:
     # ---------------------------------------------------------------- the report page
 
     def report(self, report_id: str) -> dict | None:
-        st = self.state()
-        with st.lock:
+        with self._locked() as st:
             r = st.by_id.get(report_id)
             if r is None:
                 return None

@@ -296,3 +296,23 @@ def test_several_segments_and_deleted_reports(tmp_path):
     assert {"r3.txt"} == found(engine, "局长信箱3")[0]
     assert {"r2.txt", "r3.txt", "r5.txt"} == found(engine, "使用使用")[0]
     assert set() == found(engine, "第1份")[0]
+
+
+
+def test_concurrent_searches_while_the_generation_changes(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    build_index(tmp_path / "gen-000001", [make_report("a.txt", "一、情况\n执法记录仪\n")])
+    build_index(tmp_path / "gen-000002", [make_report(f"{c}.txt", "一、情况\n执法记录仪\n") for c in "ab"])
+    (tmp_path / "CURRENT").write_text("gen-000001")
+    engine = Engine(tmp_path)
+
+    def search(i):
+        if i % 10 == 5:
+            (tmp_path / "CURRENT").write_text(f"gen-00000{1 + (i // 10) % 2}")
+            engine.refresh()
+        return engine.search(SearchRequest(q="执法记录仪")).total
+
+    with ThreadPoolExecutor(8) as pool:
+        totals = set(pool.map(search, range(60)))
+    assert totals <= {1, 2} and totals
