@@ -64,7 +64,7 @@ class BuildSummary:
         rate = mb / self.seconds if self.seconds > 0 else 0.0
         return (
             f"added {self.added}, updated {self.updated}, removed {self.removed}, unchanged {self.unchanged}, "
-            f"failed {len(self.failed)} in {self.seconds:.1f} s ({mb:.1f} MB parsed, {rate:.1f} MB/s)"
+            f"failed {len(self.failed)} in {self.seconds:.1f} s ({mb:.2f} MB parsed, {rate:.2f} MB/s)"
         )
 
     def to_dict(self) -> dict:

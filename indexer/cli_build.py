@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 
 import click
 
@@ -68,6 +69,9 @@ def build_command(corpus, index_dir, rebuild, workers, wait, quiet, as_json):
         raise Fatal(str(e)) from None
     except LockTimeout as e:
         raise Locked(str(e)) from None
+    except Exception as e:  # a bug: show it, but exit 2 (the index is unchanged), never 1 (= some files failed)
+        click.echo(traceback.format_exc(), err=True)
+        raise Fatal(f"build failed: {type(e).__name__}: {e}") from None
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -78,7 +82,7 @@ def build_command(corpus, index_dir, rebuild, workers, wait, quiet, as_json):
             click.echo(f"failed: {rid}: {reason}", err=True)
         state = f"index {summary.generation}" if summary.changed else "index unchanged"
         click.echo(f"{summary.line()}; {state}")
-    sys.exit(summary.exit_code)
+    click.get_current_context().exit(summary.exit_code)
 
 
 @click.command("stats")

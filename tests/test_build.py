@@ -113,6 +113,33 @@ def test_incremental_equals_rebuild(built, tmp_path, name, changes, workers, exp
     assert fresh_docs(corpus, tmp_path) == stored_docs(index_dir)
 
 
+QUERIES = ["执法", "行政复议", "法治 -复议", "执法监督", "公安局", "警", "2021"]
+
+
+def search_view(index_dir: Path, q: str) -> dict:
+    """What a user sees of a search, without scores (term statistics count deleted documents until a merge)."""
+    from search.engine import Engine, SearchRequest
+
+    engine = Engine(index_dir)
+    try:
+        result = engine.search(SearchRequest(q=q, limit=100)).to_dict()
+    finally:
+        engine.state().close()  # Engine has no close(): it lives as long as its process
+    hits = {h["file"]: [(s["heading"], s["matches"], s["snippets"]) for s in sorted(h["sections"], key=lambda s: s["index"])]
+            for h in result["hits"]}
+    return {"total": result["total"], "hits": hits, "facets": result["facets"]}
+
+
+def test_incremental_search_results_equal_rebuild(built, tmp_path):
+    corpus, index_dir = built
+    for change in (modify, add, delete, rename):
+        change(corpus)
+    build(corpus, index_dir, workers=2)
+    fresh = tmp_path / "fresh"
+    build(corpus, fresh, workers=1)
+    assert [search_view(fresh, q) for q in QUERIES] == [search_view(index_dir, q) for q in QUERIES]
+
+
 def test_no_op_build_parses_nothing(tmp_path):
     corpus, index_dir = make_corpus(tmp_path / "corpus"), tmp_path / "index"
     first = build(corpus, index_dir, workers=1)
@@ -398,40 +425,58 @@ def test_stale_lock_of_a_killed_build_is_cleared(seed_build, tmp_path):
 
 
 def test_searches_during_rebuilds_all_succeed(built):
-    """Searches in threads (as in the web server) while --rebuild runs twice in another process."""
+    """Searches in threads, as a server runs them (raw Whoosh per search, and one shared search.engine.Engine),
+    while --rebuild runs twice in another process: every search answers, and answers the same."""
+    from search.engine import Engine, SearchRequest
+
     corpus, index_dir = built
     rids = sorted(p.name for p in corpus.iterdir())
     ix = open_index(index_dir)
     with ix.searcher() as s:
         expected = {rid: len(s.search(Term("report_id", rid), limit=None)) for rid in rids}
     ix.close()
+    engine = Engine(index_dir)
+    expected_total = engine.search(SearchRequest(q="执法")).total
     done, errors, answers = threading.Event(), [], []
 
-    def search_loop(offset: int) -> None:
+    def raw_search(i: int) -> bool:
+        rid = rids[i % len(rids)]
+        ix = open_index(index_dir)
+        try:
+            with ix.searcher() as s:
+                return expected[rid] == len(s.search(Term("report_id", rid), limit=None))
+        finally:
+            ix.close()
+
+    def engine_search(i: int) -> bool:
+        return expected_total == engine.search(SearchRequest(q="执法")).total
+
+    def loop(search, offset: int) -> None:
         i = offset
         while not done.is_set():
-            rid = rids[i % len(rids)]
             try:
-                ix = open_index(index_dir)
-                with ix.searcher() as s:
-                    answers.append(expected[rid] == len(s.search(Term("report_id", rid), limit=None)))
-                ix.close()
+                answers.append(search(i))
             except Exception as e:  # collected, then asserted empty: the point of the test
                 errors.append(repr(e))
             i += 1
             done.wait(0.01)
 
-    threads = [threading.Thread(target=search_loop, args=(k,)) for k in range(3)]
+    threads = [threading.Thread(target=loop, args=(f, k)) for k, f in enumerate([raw_search, raw_search,
+                                                                                 engine_search, engine_search])]
     for t in threads:
         t.start()
     try:
-        codes = [run_build(corpus, index_dir, "--rebuild", "--workers", "1").returncode for _ in range(2)]
+        runs = [run_build(corpus, index_dir, "--rebuild", "--workers", "1") for _ in range(2)]
+        done.wait(1.5)  # let the engine notice the last swap
     finally:
         done.set()
         for t in threads:
             t.join()
-    assert ([0, 0], [], True, "gen-000003") == (codes, errors, all(answers) and len(answers) > 0,
-                                                (index_dir / "CURRENT").read_text().strip())
+    generation = engine.state().generation
+    engine.state().close()
+    assert ([(0, ""), (0, "")], [], True, "gen-000003", "gen-000003") == (
+        [(r.returncode, r.stderr) for r in runs], errors, all(answers) and len(answers) > 0,
+        (index_dir / "CURRENT").read_text().strip(), generation)
 
 
 def test_build_error_leaves_the_index_unchanged(built):
