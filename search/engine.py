@@ -71,6 +71,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     limit: int = 10
+    sections: bool = True  # False: hits without sections/snippets (listing every file of a big result)
 
     def validate(self) -> None:
         if self.mode not in MODES:
@@ -406,6 +407,7 @@ class Engine:
         self._lock = threading.Lock()
         self._state = _State(self.index_dir)
         self._checked = 0.0
+        self._closed = False
 
     # ---------------------------------------------------------------- generations
 
@@ -437,6 +439,8 @@ class Engine:
     def _locked(self):
         """The current state, locked; a state closed by a refresh in between is never used."""
         while True:
+            if self._closed:
+                raise RuntimeError("this Engine was closed")
             st = self.state()
             st.lock.acquire()
             if not st.closed:
@@ -446,6 +450,12 @@ class Engine:
             yield st
         finally:
             st.lock.release()
+
+    def close(self) -> None:
+        """Release the open index (the engine is unusable afterwards)."""
+        with self._lock:
+            self._closed = True
+            self._state.close()
 
     def refresh(self) -> None:
         """Reopen now if the index changed (tests, admin)."""
@@ -467,7 +477,7 @@ class Engine:
             order, scores = self._order(st, tree, listed, request, typed)
             start = (request.page - 1) * request.limit
             shown = order[start:start + request.limit]
-            hits = self._hits(st, tree, shown, kmask, scores, typed)
+            hits = self._hits(st, tree, shown, kmask, scores, typed, request.sections)
             suggestion = self._suggest(st, parsed.tree, request, len(listed))
         return SearchResult(request.q, request.mode, len(listed), request.page, request.limit, hits, facets,
                             suggestion, parsed.notices)
@@ -507,7 +517,8 @@ class Engine:
         scores = st.report_scores(terms, typed)
         return sorted(listed, key=lambda r: (-scores.get(r, 0.0), by_year(r))), scores
 
-    def _hits(self, st: _State, tree, shown: list[int], kmask: int, scores: dict, typed) -> list[dict]:
+    def _hits(self, st: _State, tree, shown: list[int], kmask: int, scores: dict, typed,
+              with_sections: bool = True) -> list[dict]:
         terms = [t for t in ql.positive_terms(tree) if t.scope != "title"]
         texts = [t.text for t in terms]
         idf = [st.idf(len(st.leaf(t))) for t in terms]
@@ -517,7 +528,7 @@ class Engine:
             meta = st.reports[r]
             head = st.searcher.stored_fields(st.report_docs[r][0])
             sections = []
-            for d in st.report_docs[r]:
+            for d in st.report_docs[r] if with_sections else ():
                 if not st.doc_mask[d] & kmask or not texts:
                     continue
                 stored = st.searcher.stored_fields(d)

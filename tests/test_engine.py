@@ -316,3 +316,10 @@ def test_concurrent_searches_while_the_generation_changes(tmp_path):
     with ThreadPoolExecutor(8) as pool:
         totals = set(pool.map(search, range(60)))
     assert totals <= {1, 2} and totals
+
+
+def test_hits_without_sections_list_the_same_reports(engine):
+    full = engine.search(SearchRequest(q="执法", limit=100))
+    bare = engine.search(SearchRequest(q="执法", limit=100, sections=False))
+    assert [h["file"] for h in full.hits] == [h["file"] for h in bare.hits]
+    assert {0} == {len(h["sections"]) for h in bare.hits}
