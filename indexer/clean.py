@@ -6,7 +6,8 @@ dropped too, but what they tell (发布机构, 发布日期, 成文日期, 时�
 
 Spaces are normalized one-to-one (NBSP, ideographic space, tab → " ") so positions inside a line keep their
 meaning; lines are stripped, blank-line runs collapsed. Matching is done on a simplified-script shadow of
-each line (same length), so traditional-script pages are cleaned by the same rules.
+each line (same length, full-width digits and punctuation folded), so traditional-script pages are cleaned by
+the same rules.
 """
 
 from __future__ import annotations
@@ -58,10 +59,14 @@ _PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s
 _TRAILER = re.compile(r"^(?:相关(?:文件|信息|链接|阅读|新闻|文章|附件|稿件|解读|报道)|附件下载|扫一扫在手机打开当前页)\s*[:：]?$")
 
 
+# Full-width ASCII (２０２１, ：, （) folded one for one, so the shadow's patterns need one spelling.
+_WIDTH_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+
+
 @dataclass
 class Cleaned:
     text: str  # the cleaned report text
-    shadow: str  # the same text in simplified script, character for character
+    shadow: str  # the same text in simplified script and half-width ASCII, character for character
     fields: dict[str, str] = field(default_factory=dict)  # metadata the clutter told (key without spaces)
     traditional: bool = False
 
@@ -238,6 +243,7 @@ def _drop_trailer(shadow: list[str], keep: list[bool]) -> None:
 def clean(text: str) -> Cleaned:
     text = normalize_spaces(text)
     shadow_text, traditional = simplified_shadow(text)
+    shadow_text = shadow_text.translate(_WIDTH_FOLD)
     lines = [ln.strip() for ln in text.split("\n")]
     shadow = [ln.strip() for ln in shadow_text.split("\n")]
     fields: dict[str, str] = {}

@@ -51,10 +51,11 @@ class Candidate:
 
 
 def cn_number(s: str) -> int:
-    if s.isascii() and s.isdigit():
-        return int(s)
+    """一 → 1, 十二 → 12, 3 / ３ (full width) → 3, ④ → 4; -1 for what is not a number."""
     if s in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
         return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(s) + 1
+    if s.isdecimal():
+        return int(s)
     if "十" not in s:
         return CN_DIGITS.index(s[0]) + 1 if len(s) == 1 else -1
     tens, _, ones = s.partition("十")

@@ -398,3 +398,11 @@ def test_a_table_in_the_report_is_not_page_metadata():
     text = ("2021年，我局坚持以习近平法治思想为指导，全面推进法治公安建设，依法履行职责，执法规范化水平持续提升，"
             "群众满意度不断提高。\n一、主要举措和成效\n序号 | 时间 | 内容 |\n1 | 2021年3月 | 专项整治 |\n")
     assert text.strip() == parse_text(text).text
+
+
+def test_full_width_digits_and_punctuation():
+    report = parse_text("梧州市公安局２０２１年法治政府建设年度报告\n发布日期：２０２２－０２－０１\n１、工作情况\n（一）强化学习\n"
+                        "二、存在问题\n三、２０２２年工作计划\n１．强化监督\n")
+    assert (2021, "2022-02-01", "梧州", [("１、工作情况", 1), ("（一）强化学习", 2), ("二、存在问题", 1),
+                                        ("三、２０２２年工作计划", 1), ("１．强化监督", 3)]) == (
+        report.year, report.publish_date, report.city, [(s.heading, s.level) for s in report.sections])
