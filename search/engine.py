@@ -162,12 +162,22 @@ class _State:
                 self.report_mask[r] |= self.doc_mask[d]
         for docs in self.report_docs:
             docs.sort(key=lambda d: self.doc_sec[d])
-        self.lengths: dict[str, dict[int, int]] = {}
-        self.avglen: dict[str, float] = {}
+        self.values = {name: [meta[name] for meta in self.reports] for name in META}
+        self.by_value: dict[str, dict] = {name: {} for name in META}
+        for name in META:
+            index = self.by_value[name]
+            for r, v in enumerate(self.values[name]):
+                index.setdefault(v, set()).add(r)
+        # BM25 length normalization per head document and ranking field, computed once
+        self.norms: dict[str, array] = {}
+        heads = [docs[0] for docs in self.report_docs]
         for fieldname, _ in RANK_FIELDS:
-            lengths = {docs[0]: self.reader.doc_field_length(docs[0], fieldname, 0) or 0 for docs in self.report_docs}
-            self.lengths[fieldname] = lengths
-            self.avglen[fieldname] = (sum(lengths.values()) / len(lengths)) if lengths else 1.0
+            lengths = [self.reader.doc_field_length(d, fieldname, 0) or 0 for d in heads]
+            avg = (sum(lengths) / len(lengths) if lengths else 0.0) or 1.0
+            norms = array("d", [K1]) * n
+            for d, length in zip(heads, lengths):
+                norms[d] = K1 * (1 - B + B * length / avg)
+            self.norms[fieldname] = norms
 
     def idf(self, df: int) -> float:
         n = max(len(self.reports), 1)
@@ -189,7 +199,8 @@ class _State:
                     continue
                 idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
                 idfs[w] = max(idfs.get(w, 0.0), idf)
-                lengths, avg = self.lengths[fieldname], self.avglen[fieldname] or 1.0
+                c = boost * idf * (K1 + 1)
+                norms = self.norms[fieldname]
                 for offset, leaf in _blocks(self.reader, fieldname, w):
                     if leaf._weights is None:
                         leaf._read_weights()
@@ -197,8 +208,7 @@ class _State:
                         d = offset + i
                         r = doc_report[d]
                         if r >= 0:
-                            norm = K1 * (1 - B + B * lengths.get(d, avg) / avg)
-                            acc[r] = acc.get(r, 0.0) + boost * idf * tf * (K1 + 1) / (tf + norm)
+                            acc[r] = acc.get(r, 0.0) + c * tf / (tf + norms[d])
         for t in typed:
             ws = query_words(t.text)
             if len(ws) > 1 and t.scope == "all":
@@ -354,7 +364,10 @@ def _blocks(reader, fieldname, text):
             leaf = leaf.child
         while leaf.is_active():
             if leaf._ids is None:
-                leaf._read_ids()
+                if leaf._data is None:
+                    leaf._read_data()
+                ids = leaf._data[0]
+                leaf._ids = ids if leaf._byteids else tuple(accumulate(ids))  # = whoosh's delta_decode
             yield offset, leaf
             leaf._next_block()
 
@@ -471,36 +484,29 @@ class Engine:
         with self._locked() as st:
             kmask = _kind_mask(request.kind)
             matched = st.evaluate(tree, kmask)
-            listed = [r for r in matched if _passes(st.reports[r], request)]
-            facets = self._facets(st, tree, matched, request)
+            filters = _filter_sets(st, request)
+            listed = _restrict(matched, filters)
+            facets = self._facets(st, tree, matched, filters, request)
             typed = ql.positive_terms(parsed.tree)
             order, scores = self._order(st, tree, listed, request, typed)
             start = (request.page - 1) * request.limit
             shown = order[start:start + request.limit]
             hits = self._hits(st, tree, shown, kmask, scores, typed, request.sections)
-            suggestion = self._suggest(st, parsed.tree, request, len(listed))
+            suggestion = self._suggest(st, parsed.tree, request, filters, len(listed))
         return SearchResult(request.q, request.mode, len(listed), request.page, request.limit, hits, facets,
                             suggestion, parsed.notices)
 
-    def _facets(self, st: _State, tree, matched: set[int], request: SearchRequest) -> dict[str, list[dict]]:
+    def _facets(self, st: _State, tree, matched, filters, request: SearchRequest) -> dict[str, list[dict]]:
         """Counts of reports per value; a facet's own selection is ignored when counting that facet."""
-        names = FACET_FIELDS + ("year",)
-        counts = {name: Counter() for name in names}
-        for r in matched:
-            meta = st.reports[r]
-            fails = [name for name in names if not _passes_one(meta, request, name)]
-            if not fails:
-                for name in names:
-                    counts[name][meta[name]] += 1
-            elif len(fails) == 1:  # counted only in the facet that excludes it
-                counts[fails[0]][meta[fails[0]]] += 1
         facets = {}
-        for name in names:
-            counts[name].pop(None, None)
-            facets[name] = _facet_values(name, counts[name], request)
+        for name in FACET_FIELDS + ("year",):
+            pool = _restrict(matched, filters, skip=name)
+            counts = Counter(map(st.values[name].__getitem__, pool))
+            counts.pop(None, None)
+            facets[name] = _facet_values(name, counts, request)
         counts = Counter()
         for i, kind in enumerate(KINDS):
-            n = sum(1 for r in st.evaluate(tree, 1 << i) if _passes(st.reports[r], request))
+            n = len(_restrict(st.evaluate(tree, 1 << i), filters))
             if n:
                 counts[kind] = n
         facets["kind"] = _facet_values("kind", counts, request)
@@ -557,13 +563,13 @@ class Engine:
             })
         return hits
 
-    def _suggest(self, st: _State, tree, request: SearchRequest, total: int) -> dict | None:
+    def _suggest(self, st: _State, tree, request: SearchRequest, filters, total: int) -> dict | None:
         if request.mode != "exact" or total > SUGGEST_BELOW or not ql.positive_terms(tree):
             return None
         words_tree = ql.to_words(tree)
         if words_tree == tree:
             return None
-        n = sum(1 for r in st.evaluate(words_tree, _kind_mask(request.kind)) if _passes(st.reports[r], request))
+        n = len(_restrict(st.evaluate(words_tree, _kind_mask(request.kind)), filters))
         if n <= total:
             return None
         return {"mode": "words", "q": request.q, "total": n}
@@ -605,19 +611,28 @@ def _kind_mask(kinds) -> int:
     return mask
 
 
-def _passes_one(meta: dict, request: SearchRequest, name: str) -> bool:
-    """Whether a report's metadata passes the request's filter on facet ``name``."""
-    if name == "year":
-        lo, hi, y = request.year_from, request.year_to, meta["year"]
-        if lo is None and hi is None:
-            return True
-        return y is not None and (lo is None or y >= lo) and (hi is None or y <= hi)
-    wanted = getattr(request, name)
-    return not wanted or meta[name] in wanted
+def _filter_sets(st: _State, request: SearchRequest) -> dict[str, set[int]]:
+    """The reports passing each active filter (facet fields and year), from the value index."""
+    sets = {}
+    for name in FACET_FIELDS:
+        wanted = getattr(request, name)
+        if wanted:
+            sets[name] = set().union(*(st.by_value[name].get(v, ()) for v in wanted))
+    lo, hi = request.year_from, request.year_to
+    if lo is not None or hi is not None:
+        years = [y for y in st.by_value["year"] if y is not None and (lo is None or y >= lo)
+                 and (hi is None or y <= hi)]
+        sets["year"] = set().union(*(st.by_value["year"][y] for y in years))
+    return sets
 
 
-def _passes(meta: dict, request: SearchRequest) -> bool:
-    return all(_passes_one(meta, request, name) for name in FACET_FIELDS + ("year",))
+def _restrict(reports, filters: dict, skip: str | None = None) -> set[int]:
+    """``reports`` passing every filter but ``skip``'s."""
+    out = reports
+    for name, passing in filters.items():
+        if name != skip:
+            out = out & passing
+    return out if isinstance(out, set) else set(out)
 
 
 def _facet_values(name: str, counts: Counter, request: SearchRequest) -> list[dict]:
