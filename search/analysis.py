@@ -11,7 +11,7 @@ query side (``search.query``/``search.engine``) analyse text identically.
   digits; a whitespace run is one separator *slot*; any other character (punctuation, symbols) is a
   slot of its own. Each slot has a position. Every word character is indexed as a unigram and every
   adjacent pair inside a word run as a bigram, both at the position of their first character;
-  punctuation is indexed as a unigram. A string is found literally iff its grams occur at the same
+  punctuation is indexed as a unigram, a whitespace run as ``SPACE``. A string is found literally iff its grams occur at the same
   relative positions, and because bigrams never span a separator, a term never matches across one.
 - Words: jieba (accurate mode, never search mode) on normalized text, positions are word ordinals
   (a separator adds a gap), start/end chars are offsets into the original text.
@@ -33,6 +33,7 @@ from whoosh.fields import TEXT, FieldType
 from whoosh.formats import Positions
 
 WORD_RUN = r"[^\W_]+"
+SPACE = " "  # the gram of a whitespace run (one slot, whatever its length)
 # One alternation scans normalized text once: word run | whitespace run | one other character.
 _SLOTS = re.compile(rf"({WORD_RUN})|(\s+)|(.)", re.DOTALL)
 _WORD_RUN_RE = re.compile(WORD_RUN)
@@ -148,6 +149,7 @@ def grams(norm: str) -> list[tuple[int, str, int, int]]:
                     out.append((pos + i, word[i : i + 2], s + i, s + i + 2))
             pos += n
         elif space is not None:
+            out.append((pos, SPACE, s, m.end()))
             pos += 1
         else:
             out.append((pos, m.group(3), s, s + 1))
@@ -169,6 +171,7 @@ def gram_positions(norm: str) -> dict[str, list[int]]:
                 poses.setdefault(word[i : i + 2], []).append(pos + i)
             pos += n
         elif m.group(2) is not None:
+            poses.setdefault(SPACE, []).append(pos)
             pos += 1
         else:
             poses.setdefault(m.group(3), []).append(pos)
@@ -181,7 +184,7 @@ def query_grams(term: str) -> list[tuple[int, str]]:
 
     ``term`` is normalized here. A word run of length n is covered by bigrams at 0, 2, 4, … and n-2
     (overlapping at most once); a single character or punctuation by its unigram; leading/trailing
-    whitespace is dropped, inner whitespace runs are one slot as in the index.
+    whitespace is dropped, an inner whitespace run is one ``SPACE`` slot as in the index.
     """
     norm = normalize_text(term).strip()
     out: list[tuple[int, str]] = []
@@ -199,6 +202,7 @@ def query_grams(term: str) -> list[tuple[int, str]]:
                 out.extend((pos + i, word[i : i + 2]) for i in starts)
             pos += n
         elif space is not None:
+            out.append((pos, SPACE))
             pos += 1
         else:
             out.append((pos, m.group(3)))

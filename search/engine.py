@@ -270,6 +270,7 @@ class _State:
         docs = self._candidates(fieldname, grams) if grams else None
         if not docs:
             return found
+        grams = sorted(grams, key=lambda x: self.reader.doc_frequency(fieldname, x[1]))  # rarest first
         cursors = [(rel, _PositionCursor(self.reader, fieldname, g)) for rel, g in grams]
         for d in docs:
             r = doc_report[d]

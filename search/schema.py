@@ -33,7 +33,7 @@ from whoosh.fields import ID, NUMERIC, STORED, Schema
 
 from search.analysis import ExactField, WordsField, join_word_tokens, word_tokens
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
 

@@ -323,3 +323,38 @@ def test_hits_without_sections_list_the_same_reports(engine):
     bare = engine.search(SearchRequest(q="执法", limit=100, sections=False))
     assert [h["file"] for h in full.hits] == [h["file"] for h in bare.hits]
     assert {0} == {len(h["sections"]) for h in bare.hits}
+
+
+ALPHABET = "执法记录仪局长信箱警务２0２1AbＡ執錄，。、 \n（）-"
+
+
+def _random_reports(rng, n):
+    reports = []
+    for i in range(n):
+        body = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(20, 120)))
+        reports.append(make_report(f"x{i}.txt", f"一、情况\n{body}\n二、问题\n{body[::-1]}\n",
+                                   title=f"报告{i}", agency="某局"))
+    return reports
+
+
+def test_exact_equals_grep_on_random_text_with_separators(tmp_path):
+    """Queries with punctuation, spaces, full-width and traditional forms against a small dense corpus."""
+    rng = random.Random(SEED + 2)
+    reports = _random_reports(rng, 40)
+    build_index(tmp_path, reports)
+    engine = Engine(tmp_path)
+    texts = {r["file"]: normalize_text("\n".join([r["title"], r["agency"], r["text"]])) for r in reports}
+    wrong = {}
+    for _ in range(300):
+        src = rng.choice(reports)["text"]
+        start = rng.randrange(len(src) - 8)
+        raw = src[start:start + rng.randint(1, 8)].strip()
+        norm = normalize_text(raw)
+        if not norm.strip() or "\n" in raw or '"' in raw:
+            continue
+        pattern = re.compile(r"\s+".join(map(re.escape, norm.split())))
+        expected = {f for f, t in texts.items() if pattern.search(t)}
+        got, _ = found(engine, f'"{raw}"')
+        if got != expected:
+            wrong[raw] = (sorted(expected), sorted(got))
+    assert {} == wrong
