@@ -214,14 +214,17 @@ def find_agency(title, fields: dict, signature: str | None, preamble: str, hint:
 def level_of(agency: str, div: places.Division | None) -> tuple[str | None, str | None]:
     """(level, county label) of an agency whose most specific place is ``div``."""
     # A branch (…分局) or a zone's bureau (两江新区公安分局) below a named city or province is district level.
-    branch = "分局" in agency or re.search(r"(?:新区|开发区|高新区|园区|港区|管理区)[^市县省区]{0,6}局$", agency) is not None
+    zone = re.search(r"(?:新区|开发区|高新区|园区|港区|管理区)[^市县省区]{0,6}局$", agency)
+    branch = "分局" in agency or zone is not None
     if div is None:
         return ("district" if branch else None), None
     if div.rank == 1:
         return ("district" if branch else "provincial"), None
     if div.rank == 2:
         return ("district" if branch else "city"), None
-    suffix = div.name[-1]
+    if re.search(r"公安局.+分局", agency):
+        return "district", div.county  # a branch of a city's bureau (沙县分局 since 沙县 became a district)
+    suffix = div.name[-1]  # else as written: 临安市公安局 (before 2017) is a county-level city's bureau
     for m in places.gazetteer().mentions(agency):
         if any(d.code == div.code for d, _ in m.candidates):
             nxt = agency[m.end : m.end + 1]

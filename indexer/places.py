@@ -162,12 +162,16 @@ class Gazetteer:
             self._add_counties(pref.get("children", []), plabel, clabel, cdiv.code)
 
     def _add_counties(self, children: list[dict], plabel: str, clabel: str | None, parent: str) -> None:
+        siblings = {child["name"] for child in children}
         for child in children:
             name = child["name"]
             if name[-1] not in "区县市旗" or _NOT_A_DIVISION.search(name):
                 continue  # towns of prefectures without counties (东莞), development zones
+            if clabel and name.endswith("新区") and name.startswith(clabel):
+                continue  # statistical zones named after their city (兰州新区, 沧州渤海新区)
+            stems = [s for s in county_stems(name) if not (name.endswith("新区") and s + "区" in siblings - {name})]
             div = Division(child["code"], name, 3, plabel, clabel, name, parent)
-            self._add(div, [(name, 2)] + [(stem, 1) for stem in county_stems(name)])
+            self._add(div, [(name, 2)] + [(stem, 1) for stem in stems])
 
     def ancestors(self, div: Division) -> list[Division]:
         out = []
@@ -238,8 +242,9 @@ def _best_chain(mentions: list[Mention], weights: Counter, gaz: Gazetteer) -> Di
             continue
         deepest = max(divs, key=lambda d: d.rank)
         support = sum(weights.get(d.code, 0) for d in [deepest] + gaz.ancestors(deepest))
-        # Full names beat short forms; a short form prefers the higher rank (吉林 → the province).
-        key = (sum(q * 10 - d.rank for d, q in combo), support)
+        # Each name a different place (白银市…白银分局: the district 白银区); full names beat short forms;
+        # a short form prefers the higher rank (吉林 → the province).
+        key = (len({d.code for d in divs}), sum(q * 10 - d.rank for d, q in combo), support)
         if best_key is None or key > best_key:
             best, best_key = deepest, key
     return best

@@ -9,6 +9,7 @@ import pytest
 from conftest import CORPUS, load_truth
 from indexer.kinds import classify, keyword_kinds
 from indexer.meta import work_year
+from indexer.places import county_stems, gazetteer
 from indexer.parse import parse_text
 
 BODY = """一、{y}年主要举措和成效
@@ -406,3 +407,21 @@ def test_full_width_digits_and_punctuation():
     assert (2021, "2022-02-01", "梧州", [("１、工作情况", 1), ("（一）强化学习", 2), ("二、存在问题", 1),
                                         ("三、２０２２年工作计划", 1), ("１．强化监督", 3)]) == (
         report.year, report.publish_date, report.city, [(s.heading, s.level) for s in report.sections])
+
+
+def test_county_and_district_bureaus_across_the_country():
+    """Every 15th county-level division of the dataset, as its bureau names itself, comes back whole."""
+    gaz = gazetteer()
+    counties = [d for d in gaz.by_code.values() if d.rank == 3 and d.city and not d.code.startswith("former")]
+    wrong = []
+    for d in counties[::15]:
+        stem = next((s for s in county_stems(d.name) if any(x.code == d.code for x, _ in gaz.aliases.get(s, []))), d.name)
+        if d.name.endswith("区"):
+            agency, level = gaz.by_code[d.parent].name + "公安局" + stem + "分局", "district"
+        else:
+            agency, level = d.name + "公安局", "county"
+        report = parse_text(f"{agency}2021年法治政府建设年度报告\n2021年，我局推进法治建设。\n一、主要举措和成效\n")
+        got = (report.province, report.city, report.county, report.level)
+        if got != (d.province, d.city, d.name, level):
+            wrong.append((agency, got))
+    assert [] == wrong
