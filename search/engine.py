@@ -20,22 +20,19 @@ How a page is made:
 from __future__ import annotations
 
 import math
-import pickle
 import threading
 from contextlib import contextmanager
 from array import array
-from bisect import bisect_left
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from itertools import accumulate
 from pathlib import Path
-
 
 from search import query as ql
 from search.analysis import normalize, normalize_text, query_grams, query_words
 from search.query import QueryError
 from search.schema import (ALL_KINDS, FACET_FIELDS, KINDS, NO_KIND, IndexFormatError, IndexMissingError,
                            current_generation, open_index_path)
+from search.postings import PositionCursor, blocks, doc_ids
 from search.snippets import match_spans, snippets
 
 __all__ = ["Engine", "SearchRequest", "SearchResult", "QueryError"]
@@ -201,7 +198,7 @@ class _State:
                 idfs[w] = max(idfs.get(w, 0.0), idf)
                 c = boost * idf * (K1 + 1)
                 norms = self.norms[fieldname]
-                for offset, leaf in _blocks(self.reader, fieldname, w):
+                for offset, leaf in blocks(self.reader, fieldname, w):
                     if leaf._weights is None:
                         leaf._read_weights()
                     for i, tf in zip(leaf._ids, leaf._weights):
@@ -250,9 +247,9 @@ class _State:
         if not all(freq.values()):
             return None
         order = sorted(freq, key=freq.get)
-        docs = set(_doc_ids(self.reader, fieldname, order[0]))
+        docs = set(doc_ids(self.reader, fieldname, order[0]))
         for g in order[1:]:
-            docs.intersection_update(_doc_ids(self.reader, fieldname, g))
+            docs.intersection_update(doc_ids(self.reader, fieldname, g))
             if not docs:
                 return []
         return sorted(docs)
@@ -262,7 +259,7 @@ class _State:
         found: dict[int, int] = {}
         doc_report, doc_mask = self.doc_report, self.doc_mask
         if len(grams) == 1:  # one gram: the posting list is the answer
-            for d in _doc_ids(self.reader, fieldname, grams[0][1]):
+            for d in doc_ids(self.reader, fieldname, grams[0][1]):
                 r = doc_report[d]
                 if r >= 0:
                     found[r] = found.get(r, 0) | doc_mask[d]
@@ -271,7 +268,7 @@ class _State:
         if not docs:
             return found
         grams = sorted(grams, key=lambda x: self.reader.doc_frequency(fieldname, x[1]))  # rarest first
-        cursors = [(rel, _PositionCursor(self.reader, fieldname, g)) for rel, g in grams]
+        cursors = [(rel, PositionCursor(self.reader, fieldname, g)) for rel, g in grams]
         for d in docs:
             r = doc_report[d]
             have = found.get(r, 0)
@@ -341,72 +338,6 @@ class _State:
         for c in negatives:
             out = out - self.evaluate(c, kmask)
         return out
-
-
-# --------------------------------------------------------------------------------------------------
-# Postings, block by block
-#
-# Whoosh's matchers cost a few Python calls per posting (id(), next(), value()); term lookups here
-# touch whole posting lists, so they read Whoosh's own posting blocks directly: tuples of ids, arrays
-# of weights, lists of encoded positions. This uses the block attributes of whoosh.codec.whoosh3
-# (``_read_ids``/``_read_weights``/``_read_values``/``_next_block``), stable in the pinned
-# whoosh-reloaded==2.7.5, where every posting list is blocks (its inlining path is broken: W3TermInfo
-# has no set_inline, so no index can hold inlined postings). Tests compare the results with a grep.
-# Deleted documents are skipped by the callers (their report ordinal is -1).
-
-
-def _blocks(reader, fieldname, text):
-    """(docnum offset, leaf matcher positioned on a block with its ids loaded) for every block."""
-    for sub, offset in reader.leaf_readers():
-        if (fieldname, text) not in sub:
-            continue
-        leaf = sub.postings(fieldname, text)
-        while hasattr(leaf, "child"):  # FilterMatcher over deleted documents
-            leaf = leaf.child
-        while leaf.is_active():
-            if leaf._ids is None:
-                if leaf._data is None:
-                    leaf._read_data()
-                ids = leaf._data[0]
-                leaf._ids = ids if leaf._byteids else tuple(accumulate(ids))  # = whoosh's delta_decode
-            yield offset, leaf
-            leaf._next_block()
-
-
-def _doc_ids(reader, fieldname, text) -> list[int]:
-    out: list[int] = []
-    for offset, leaf in _blocks(reader, fieldname, text):
-        out.extend(leaf._ids if not offset else [offset + i for i in leaf._ids])
-    return out
-
-
-def _decode_positions(value: bytes) -> list[int]:
-    # whoosh.formats.Positions.encode: 4-byte count + pickled deltas without pickle's final STOP
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(pickle.loads(value[4:])))
-
-
-class _PositionCursor:
-    """Positions of one term in ascending documents (each asked-for document must hold the term)."""
-
-    def __init__(self, reader, fieldname, text):
-        self.blocks = _blocks(reader, fieldname, text)
-        self.max_doc = -1
-        self.ids = ()
-        self.offset = 0
-        self.leaf = None
-
-    def positions(self, d: int) -> list[int]:
-        while self.max_doc < d:
-            self.offset, self.leaf = next(self.blocks)
-            self.ids = self.leaf._ids
-            self.max_doc = self.offset + self.ids[-1]
-        if self.leaf._values is None:
-            self.leaf._read_values()
-        i = bisect_left(self.ids, d - self.offset)
-        return _decode_positions(self.leaf._values[i])
-
 
 
 # --------------------------------------------------------------------------------------------------
