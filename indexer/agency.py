@@ -193,7 +193,10 @@ def find_agency(title, fields: dict, signature: str | None, preamble: str, hint:
     primary = candidates[0]
     if primary not in own and sector_of(primary) in ("government", "other"):
         # A portal often names itself (…人民政府办公室) as the publisher of a bureau's report.
-        primary = next((c for c in own if c and sector_of(c) not in ("government", "other")), primary)
+        # What the report itself says wins; else the bureau its text names most.
+        named = [c for c in own if c]
+        named = named or [c for c in [most_named(text)] if c and sector_of(c) not in ("government", "other")]
+        primary = named[0] if named else primary
     sector = sector_of(primary)
     same = [c for c in candidates if sector_of(c) == sector]
     resolved = [(c, places.resolve(c, weights)) for c in same]
@@ -205,7 +208,7 @@ def find_agency(title, fields: dict, signature: str | None, preamble: str, hint:
 
     best = max(
         ((c, d) for c, d in resolved if d is not None and fits(d)),
-        key=lambda cd: (cd[1].rank, not _bare(cd[0])),
+        key=lambda cd: (cd[1].rank, not _bare(cd[0]), cd[0] == primary),
         default=(primary, base),
     )[0]
     return _complete(best, weights, places.context_weights(text, propagate=False))

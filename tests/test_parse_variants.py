@@ -430,3 +430,9 @@ def test_county_and_district_bureaus_across_the_country():
         if got != (d.province, d.city, d.name, level):
             wrong.append((agency, got))
     assert [] == wrong
+
+
+def test_site_name_hint_does_not_hide_the_bureau_the_text_names():
+    text = "2021年，我局全面推进法治建设。制定《抚州市公安局执法规范》，抚州市公安局法制支队开展培训。\n一、主要举措和成效\n"
+    report = parse_text(text, meta={"agency": "抚州市人民政府门户网站"})
+    assert ("抚州市公安局", "police", "city") == (report.agency, report.sector, report.level)
