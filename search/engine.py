@@ -23,6 +23,7 @@ import math
 import threading
 from contextlib import contextmanager
 from array import array
+from bisect import bisect_left
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -274,13 +275,7 @@ class _State:
             have = found.get(r, 0)
             if r < 0 or have | doc_mask[d] == have:
                 continue  # this report is already known to match in sections of these kinds
-            starts = None
-            for rel, cursor in cursors:
-                here = {p - rel for p in cursor.positions(d)}
-                starts = here if starts is None else starts & here
-                if not starts:
-                    break
-            if starts:
+            if _aligned(cursors, d):
                 found[r] = have | doc_mask[d]
         return found
 
@@ -338,6 +333,24 @@ class _State:
         for c in negatives:
             out = out - self.evaluate(c, kmask)
         return out
+
+
+def _aligned(cursors, d: int) -> bool:
+    """Whether document d holds every gram at its relative position from one common start."""
+    rel0, first = cursors[0]
+    starts = [p - rel0 for p in first.positions(d)]
+    for rel, cursor in cursors[1:]:
+        poss = cursor.positions(d)
+        n = len(poss)
+        kept = []
+        for start in starts:
+            j = bisect_left(poss, start + rel)
+            if j < n and poss[j] == start + rel:
+                kept.append(start)
+        if not kept:
+            return False
+        starts = kept
+    return True
 
 
 # --------------------------------------------------------------------------------------------------
