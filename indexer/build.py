@@ -138,7 +138,8 @@ def _run(corpus: Path, index_dir: Path, summary: BuildSummary, rebuild: bool, wo
 
     new_name = gens.next_generation(index_dir)
     new_dir = index_dir / new_name
-    scratch = index_dir / f"{gens.TMP_PREFIX}{new_name}"
+    # Unique per build: a worker orphaned by a killed build can never write into a later build's parts.
+    scratch = index_dir / f"{gens.TMP_PREFIX}{new_name}-{os.getpid()}-{time.time_ns()}"
     new_dir.mkdir()
     try:
         ix = _start_generation(index_dir, live if previous is not None else None, new_dir)

@@ -19,7 +19,6 @@ index_dir_option = click.option(
     "--index-dir",
     envvar="REPORTS_INDEX_DIR",
     default="index",
-    show_default=True,
     type=click.Path(file_okay=False),
     help="Index directory (default: $REPORTS_INDEX_DIR or ./index).",
 )

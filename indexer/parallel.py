@@ -1,7 +1,8 @@
 """Indexer stage 3 (build), the worker pool: run ``indexer.worker`` processes and adopt their segments.
 
-Workers start from a forkserver, not a fork of the builder (which may run threads: tqdm's monitor, a test's
-searchers). Jobs are batches of report ids; all of them are queued up front (ids are small), results stream
+Workers start from a forkserver, not a fork of the builder: the builder may run threads (tqdm's monitor, a
+test's searchers), and a forked worker would inherit the builder-lock descriptor and keep the lock held after
+the builder died. Jobs are batches of report ids; all of them are queued up front (ids are small), results stream
 back per batch. When every worker has committed its part, ``adopt`` moves each part's segment files into the
 new generation directory and returns the segment objects for the builder's single commit.
 """

@@ -239,17 +239,19 @@ def test_old_generations_and_leftovers_are_removed(tmp_path):
     assert ["CURRENT", LOCK_NAME, "gen-000004", "gen-000005"] == sorted(os.listdir(index_dir))
 
 
-def test_incompatible_format_asks_for_rebuild(built):
+@pytest.mark.parametrize("marker", [mf.MANIFEST, "reports_format.json"])  # ours, and search.schema's
+def test_incompatible_format_asks_for_rebuild(built, marker):
     corpus, index_dir = built
-    path = index_dir / "gen-000001" / mf.MANIFEST
+    path = index_dir / "gen-000001" / marker
     data = json.loads(path.read_bytes())
     data["format_version"] = -1
     path.write_text(json.dumps(data))
     result = CliRunner().invoke(main, ["build", str(corpus), "--index-dir", str(index_dir)])
-    assert (2, "gen-000001") == (result.exit_code, (index_dir / "CURRENT").read_text().strip())
-    assert "reports-index build --rebuild" in result.stderr
-    assert 0 == CliRunner().invoke(main, ["build", str(corpus), "--index-dir", str(index_dir), "--rebuild",
-                                          "--workers", "1"]).exit_code
+    assert (2, "gen-000001", True) == (result.exit_code, (index_dir / "CURRENT").read_text().strip(),
+                                       "--rebuild" in result.stderr)
+    rebuilt = CliRunner().invoke(main, ["build", str(corpus), "--index-dir", str(index_dir), "--rebuild",
+                                        "--workers", "1"])
+    assert (0, "gen-000002") == (rebuilt.exit_code, (index_dir / "CURRENT").read_text().strip())
 
 
 @pytest.mark.parametrize(
@@ -388,16 +390,27 @@ def test_killed_at_a_named_point(two_states, point, state):
     assert_recovers(corpus, index_dir, proc, docs_b)
 
 
+@pytest.fixture(scope="module")
+def sixty(tmp_path_factory):
+    """State A: 20 files indexed; state B: 60 files (40 new, 1 changed); both states' documents."""
+    root = tmp_path_factory.mktemp("sixty")
+    corpus_a, index_a = make_corpus(root / "corpus-a", copies=4), root / "index-a"
+    build(corpus_a, index_a, workers=2)
+    corpus_b = root / "corpus-b"
+    shutil.copytree(corpus_a, corpus_b)  # mtimes kept: the 20 files stay unchanged for index A
+    make_corpus(corpus_b, copies=12)
+    modify(corpus_b)
+    return corpus_b, index_a, stored_docs(index_a), fresh_docs(corpus_b, root)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.2, 0.5, 1.0, 2.0, 4.0])
 @pytest.mark.parametrize("rebuild", [False, True])
-def test_killed_after_a_delay(tmp_path, delay, rebuild):
-    corpus, index_dir = make_corpus(tmp_path / "corpus", copies=4), tmp_path / "index"
-    build(corpus, index_dir, workers=1)
-    docs_a = stored_docs(index_dir)
-    make_corpus(corpus, copies=12)
-    modify(corpus)
-    docs_b = fresh_docs(corpus, tmp_path)
+def test_killed_after_a_delay(sixty, tmp_path, delay, rebuild):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(sixty[0], corpus)
+    shutil.copytree(sixty[1], index_dir)
+    docs_a, docs_b = sixty[2], sixty[3]
     proc = start_build(corpus, index_dir, "", "--workers", "2", *(["--rebuild"] if rebuild else []))
     try:
         proc.wait(timeout=delay)
@@ -405,7 +418,7 @@ def test_killed_after_a_delay(tmp_path, delay, rebuild):
         pass
     kill(proc)
     assert stored_docs(index_dir) in (docs_a, docs_b)
-    assert 0 == build(corpus, index_dir, workers=1).exit_code
+    assert 0 == build(corpus, index_dir, workers=2).exit_code
     assert docs_b == stored_docs(index_dir)
 
 
