@@ -77,8 +77,10 @@ def parse_text(text: str, file: str = "", meta: dict | None = None) -> Report:
 def _city(div: places.Division | None, level: str | None) -> str | None:
     if div is None:
         return None
-    if div.rank == 1:  # below a municipality, in a zone the dataset lacks (两江新区): the municipality
-        return div.province if div.is_municipality and level in ("district", "county") else None
+    if div.rank == 1:
+        # LABELS.md: for a municipality the city is the municipality itself — for its own bureau
+        # (上海市公安局, provincial level) as for its districts; None for a province's own agency.
+        return div.province if div.is_municipality else None
     return div.city
 
 

@@ -74,7 +74,7 @@ CASES = {
         "上海市公安局2022年法治政府建设情况报告\n"
         "2022年，市公安局坚持以习近平法治思想为指导，现将有关情况报告如下：\n" + body(2022)
         + "\n上海市公安局\n2023年3月15日\n",
-        {"agency": "上海市公安局", "province": "上海", "city": None, "county": None, "level": "provincial",
+        {"agency": "上海市公安局", "province": "上海", "city": "上海", "county": None, "level": "provincial",
          "sector": "police", "year": 2022, "publish_date": None, "doc_date": "2023-03-15"},
     ),
     "municipality-district-short-branch": (
@@ -345,8 +345,8 @@ def test_spaces_normalized_one_for_one():
     [
         ("浙江省公安厅", ("浙江", None, None, "provincial", "police")),
         ("新疆维吾尔自治区公安厅", ("新疆", None, None, "provincial", "police")),
-        ("北京市公安局", ("北京", None, None, "provincial", "police")),
-        ("北京市司法局", ("北京", None, None, "provincial", "justice")),
+        ("北京市公安局", ("北京", "北京", None, "provincial", "police")),
+        ("北京市司法局", ("北京", "北京", None, "provincial", "justice")),
         ("天津市公安局和平分局", ("天津", "天津", "和平区", "district", "police")),
         ("重庆市城口县公安局", ("重庆", "重庆", "城口县", "county", "police")),
         ("重庆市两江新区公安分局", ("重庆", "重庆", None, "district", "police")),
