@@ -45,3 +45,13 @@ def to_csv(table: list[dict]) -> bytes:
     for row in table:
         writer.writerow([_cell(row[c]) for c in COLUMNS])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def grid_csv(header: list[str], table: list[list]) -> bytes:
+    """Any table (a header and rows of cells) as CSV for Excel, like ``to_csv``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in table:
+        writer.writerow([_cell(value) for value in row])
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from werkzeug.datastructures import MultiDict
+
 from search.engine import SearchRequest
 
 MAX_QUERY_CHARS = 500
@@ -134,3 +136,34 @@ def report_query(args) -> tuple[str, str]:
     """The ``q`` and ``mode`` a report page highlights."""
     check_names(args, REPORT_PARAMS)
     return query_text(args), choice(args, "mode", MODES)
+
+
+# --------------------------------------------------------------------------------------------------
+# The analysis pages (matrix, trend, compare, explain): a query and filters, no paging or sort
+
+FILTER_PARAMS = frozenset({"q", "mode", "year", "year_from", "year_to", *FACETS})
+MAX_ID_CHARS = 500
+
+
+def filter_request(args, extra: frozenset = frozenset()) -> SearchRequest:
+    """The query and filters of ``args`` as a ``SearchRequest``; ``extra`` names the page's own parameters
+    (allowed here, read by the page)."""
+    check_names(args, FILTER_PARAMS | extra)
+    kept = [(k, v) for k, v in args.items(multi=True) if k not in extra]
+    return search_request(MultiDict(kept))
+
+
+def whole_number(args, name: str, default: int, low: int, high: int) -> int:
+    return _int(args, name, default, low, high)
+
+
+def report_ids(args, name: str = "ids", low: int = 2, high: int = 4) -> list[str]:
+    """Between ``low`` and ``high`` distinct report ids (looked up in the index later, never used as paths)."""
+    ids = list(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+    for value in ids:
+        if len(value) > MAX_ID_CHARS or _CONTROL.search(value):
+            raise ParamError(f"参数 {name} 的值无效")
+    if ids and not low <= len(ids) <= high:
+        raise ParamError(f"请选择 {low} 到 {high} 份报告进行对比，当前选择了 {len(ids)} 份")
+    return ids
+

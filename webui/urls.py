@@ -55,3 +55,22 @@ def with_replaced(path: str, args: Args, name: str, value: str | None, *also_rem
     if value is not None:
         kept.append((name, value))
     return path_with_args(path, kept)
+
+
+def with_values(path: str, args: Args, values: dict) -> str:
+    """Set each named argument to its one value (a value of None removes the argument)."""
+    kept = [(k, v) for k, v in _drop_page(args, set(values)) if k not in values]
+    return path_with_args(path, kept + [(k, str(v)) for k, v in values.items() if v is not None])
+
+
+def request_args(request) -> Args:
+    """The query string of a ``SearchRequest``'s query and filters (the analysis pages link to searches)."""
+    args: Args = [("q", request.q)]
+    if request.mode != "exact":
+        args.append(("mode", request.mode))
+    for name in ("province", "city", "county", "agency", "level", "sector", "kind"):
+        args.extend((name, value) for value in getattr(request, name))
+    lo, hi = request.year_from, request.year_to
+    if lo is not None or hi is not None:
+        args.append(("year", str(lo) if lo == hi else f"{lo or ''}-{hi or ''}"))
+    return args

@@ -9,9 +9,13 @@ from werkzeug.datastructures import MultiDict
 
 from . import export
 from .backend import get_engine
+from .pages import compare as compare_page
+from .pages import explain as explain_page
+from .pages import matrix as matrix_page
 from .pages import overview as overview_page
 from .pages import report as report_page
 from .pages import results as results_page
+from .pages import trend as trend_page
 from .params import MAX_LIMIT, check_names, report_query, search_request
 
 bp = Blueprint("webui", __name__)
@@ -84,3 +88,56 @@ def report_json():
 
 def _without(args, name: str) -> MultiDict:
     return MultiDict([(k, v) for k, v in args.items(multi=True) if k != name])
+
+
+# --- analysis pages: each one page object, rendered as HTML and as its JSON twin ---------------------------------
+
+MATRIX_DISPOSITION = ("attachment; filename=\"reports-matrix.csv\"; "
+                      "filename*=UTF-8''%E5%9C%B0%E5%8C%BA%E5%B9%B4%E4%BB%BD%E8%A1%A8.csv")
+
+
+@bp.get("/matrix")
+def matrix():
+    return render_template("matrix.html", page=matrix_page.build(get_engine(), request.args))
+
+
+@bp.get("/matrix.json")
+def matrix_json():
+    return jsonify(matrix_page.build(get_engine(), request.args)["matrix"])
+
+
+@bp.get("/matrix.csv")
+def matrix_csv():
+    header, rows = matrix_page.csv_table(matrix_page.build(get_engine(), request.args)["matrix"])
+    return Response(export.grid_csv(header, rows), mimetype="text/csv",
+                    headers={"Content-Disposition": MATRIX_DISPOSITION})
+
+
+@bp.get("/trend")
+def trend():
+    return render_template("trend.html", page=trend_page.build(get_engine(), request.args))
+
+
+@bp.get("/trend.json")
+def trend_json():
+    return jsonify(trend_page.build(get_engine(), request.args)["trend"])
+
+
+@bp.get("/compare")
+def compare():
+    return render_template("compare.html", page=compare_page.build(get_engine(), request.args))
+
+
+@bp.get("/compare.json")
+def compare_json():
+    return jsonify(compare_page.build(get_engine(), request.args)["comparison"])
+
+
+@bp.get("/explain")
+def explain():
+    return render_template("explain.html", page=explain_page.build(get_engine(), request.args))
+
+
+@bp.get("/explain.json")
+def explain_json():
+    return jsonify(explain_page.build(get_engine(), request.args)["explanation"])

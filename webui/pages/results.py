@@ -52,6 +52,7 @@ def _ui(result: dict, request, args: urls.Args, pages: int) -> dict:
         "broaden": _broaden(result, path, args),
         "words_url": urls.with_replaced(path, args, "mode", "words") if request.mode == "exact" and request.q else None,
         "json_url": urls.path_with_args(url_for("webui.search_json"), args),
+        "analysis": _analysis(result, request, args),
         "csv_url": urls.path_with_args(url_for("webui.search_csv"), [(k, v) for k, v in args if k != "page"]),
     }
 
@@ -123,6 +124,7 @@ def _hit(hit: dict, request) -> dict:
     facts = [hit.get("agency"), f"{hit['year']}年" if hit.get("year") else None,
              f"发布于 {hit['publish_date']}" if hit.get("publish_date") else None, place]
     return {
+        "id": hit["file"],
         "title": display_title(hit),
         "url": report_url(hit["file"], request.q, request.mode),
         "facts": " · ".join(f for f in facts if f),
@@ -176,3 +178,22 @@ def _broaden(result: dict, path: str, args: urls.Args) -> dict | None:
     text = "精确匹配没有找到报告" if result["total"] == 0 else "精确匹配找到的报告较少"
     text += f"，按词匹配可找到 {found} 份" if found else "，可改用按词匹配"
     return {"url": urls.with_replaced(path, args, "mode", "words"), "text": text}
+
+
+ANALYSIS_DROPS = ("page", "sort", "limit")
+
+
+def _analysis(result: dict, request, args: urls.Args) -> dict:
+    """Links to the analysis pages for this query and these filters, and the compare form's fields."""
+    from search.compare import DEFAULT_KIND, KINDS
+
+    kept = [(k, v) for k, v in args if k not in ANALYSIS_DROPS]
+    wanted = request.kind[0] if len(request.kind) == 1 and request.kind[0] in KINDS else DEFAULT_KIND
+    query = [(k, v) for k, v in (("q", request.q), ("mode", request.mode if request.mode != "exact" else "")) if v]
+    return {
+        "matrix_url": urls.path_with_args(url_for("webui.matrix"), kept),
+        "trend_url": urls.path_with_args(url_for("webui.trend"), kept) if request.q else None,
+        "explain_url": urls.path_with_args(url_for("webui.explain"), query) if request.q else None,
+        "compare": {"action": url_for("webui.compare"), "hidden": [{"name": k, "value": v} for k, v in query],
+                    "kinds": [{"value": k, "selected": k == wanted} for k in KINDS]} if len(result["hits"]) > 1 else None,
+    }
