@@ -11,7 +11,8 @@ query side (``search.query``/``search.engine``) analyse text identically.
   digits; a whitespace run is one separator *slot*; any other character (punctuation, symbols) is a
   slot of its own. Each slot has a position. Every word character is indexed as a unigram and every
   adjacent pair inside a word run as a bigram, both at the position of their first character;
-  punctuation is indexed as a unigram, a whitespace run as ``SPACE``. A string is found literally iff its grams occur at the same
+  punctuation is indexed as a unigram, a whitespace run as ``SPACE`` (or ``BREAK`` if it holds a line
+  break, so that paragraphs and sentences can be told apart by position). A string is found literally iff its grams occur at the same
   relative positions, and because bigrams never span a separator, a term never matches across one.
 - Words: jieba (accurate mode, never search mode) on normalized text, positions are word ordinals
   (a separator adds a gap), start/end chars are offsets into the original text.
@@ -33,7 +34,10 @@ from whoosh.fields import TEXT, FieldType
 from whoosh.formats import Positions
 
 WORD_RUN = r"[^\W_]+"
-SPACE = " "  # the gram of a whitespace run (one slot, whatever its length)
+SPACE = " "  # the gram of a whitespace run within a line (one slot, whatever its length)
+BREAK = "\n"  # the gram of a whitespace run holding a line break: paragraphs end there
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x85\u2028\u2029]")
+SENTENCE_GRAMS = (BREAK, "。", "!", "?", ";")  # after normalization: ！？； fold to !?;
 # One alternation scans normalized text once: word run | whitespace run | one other character.
 _SLOTS = re.compile(rf"({WORD_RUN})|(\s+)|(.)", re.DOTALL)
 _WORD_RUN_RE = re.compile(WORD_RUN)
@@ -149,7 +153,7 @@ def grams(norm: str) -> list[tuple[int, str, int, int]]:
                     out.append((pos + i, word[i : i + 2], s + i, s + i + 2))
             pos += n
         elif space is not None:
-            out.append((pos, SPACE, s, m.end()))
+            out.append((pos, _space_gram(space), s, m.end()))
             pos += 1
         else:
             out.append((pos, m.group(3), s, s + 1))
@@ -171,7 +175,7 @@ def gram_positions(norm: str) -> dict[str, list[int]]:
                 poses.setdefault(word[i : i + 2], []).append(pos + i)
             pos += n
         elif m.group(2) is not None:
-            poses.setdefault(SPACE, []).append(pos)
+            poses.setdefault(_space_gram(m.group(2)), []).append(pos)
             pos += 1
         else:
             poses.setdefault(m.group(3), []).append(pos)
@@ -184,7 +188,8 @@ def query_grams(term: str) -> list[tuple[int, str]]:
 
     ``term`` is normalized here. A word run of length n is covered by bigrams at 0, 2, 4, … and n-2
     (overlapping at most once); a single character or punctuation by its unigram; leading/trailing
-    whitespace is dropped, an inner whitespace run is one ``SPACE`` slot as in the index.
+    whitespace is dropped, an inner whitespace run is one ``SPACE`` slot as in the index (a quoted term
+    with a space matches words separated by spaces or tabs, never by a line break).
     """
     norm = normalize_text(term).strip()
     out: list[tuple[int, str]] = []
@@ -202,11 +207,37 @@ def query_grams(term: str) -> list[tuple[int, str]]:
                 out.extend((pos + i, word[i : i + 2]) for i in starts)
             pos += n
         elif space is not None:
-            out.append((pos, SPACE))
+            out.append((pos, _space_gram(space)))
             pos += 1
         else:
             out.append((pos, m.group(3)))
             pos += 1
+    return out
+
+
+def _space_gram(run: str) -> str:
+    return BREAK if _LINE_BREAK.search(run) else SPACE
+
+
+def gram_width(gram: str) -> int:
+    """Slots a gram covers: 2 for a bigram, 1 otherwise."""
+    return 2 if len(gram) == 2 else 1
+
+
+def slots_at(norm: str, offsets: list[int]) -> list[int]:
+    """The slot (exact-field position) of each normalized character offset (ascending offsets)."""
+    out = []
+    it = iter(offsets)
+    want = next(it, None)
+    pos = 0
+    for m in _SLOTS.finditer(norm):
+        while want is not None and want < m.end():
+            out.append(pos + (want - m.start()) if m.group(1) is not None else pos)
+            want = next(it, None)
+        pos += len(m.group(1)) if m.group(1) is not None else 1
+    while want is not None:  # offsets at the very end
+        out.append(pos)
+        want = next(it, None)
     return out
 
 

@@ -23,13 +23,13 @@ import math
 import threading
 from contextlib import contextmanager
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from search import query as ql
-from search.analysis import normalize, normalize_text, query_grams, query_words
+from search.analysis import BREAK, SENTENCE_GRAMS, gram_width, normalize_text, query_grams, query_words
 from search.query import QueryError
 from search.schema import (ALL_KINDS, FACET_FIELDS, KINDS, NO_KIND, IndexFormatError, IndexMissingError,
                            current_generation, open_index_path)
@@ -135,8 +135,10 @@ class _State:
         self.report_docs: list[list[int]] = []
         self.report_mask: list[int] = []
         self.by_id: dict[str, int] = {}
+        self.slots: dict[int, array] = {}  # report → section start/body-start positions, pairs
         for sub, base in self.reader.leaf_readers():
-            cols = {name: list(sub.column_reader(name)) for name in ("report_id", "kmask", "sec_index") + META}
+            cols = {name: list(sub.column_reader(name))
+                    for name in ("report_id", "kmask", "sec_index", "slots") + META}
             live = set(sub.all_doc_ids())
             for i, rid in enumerate(cols["report_id"]):
                 if i not in live:
@@ -158,8 +160,15 @@ class _State:
                 self.doc_sec[d] = cols["sec_index"][i]
                 self.report_docs[r].append(d)
                 self.report_mask[r] |= self.doc_mask[d]
+                if self.doc_sec[d] < 0:
+                    self.slots[r] = array("i", cols["slots"][i] or b"")
         for docs in self.report_docs:
             docs.sort(key=lambda d: self.doc_sec[d])
+        # per report: where sections start (exact-field positions), where their bodies start, their kinds
+        self.sec_starts = [self.slots.get(r, array("i"))[0::2] for r in range(len(self.reports))]
+        self.sec_bodies = [self.slots.get(r, array("i"))[1::2] for r in range(len(self.reports))]
+        self.sec_masks = [[self.doc_mask[d] for d in docs if self.doc_sec[d] >= 0] for docs in self.report_docs]
+        del self.slots
         self.values = {name: [meta[name] for meta in self.reports] for name in META}
         self.by_value: dict[str, dict] = {name: {} for name in META}
         for name in META:
@@ -231,11 +240,10 @@ class _State:
             return hit
         if isinstance(node, ql.Near):
             result = self._near(node)
+        elif node.scope == "title":  # a report-level property: holds whatever kinds are selected
+            result = {r: ALL_KINDS for r in self._exact("title_exact", node.text)}
         else:
-            fieldname = {"all": "exact", "title": "title_exact", "heading": "heading_exact"}[node.scope]
-            result = self._exact(fieldname, node.text)
-            if node.scope == "title":  # a report-level property: holds whatever kinds are selected
-                result = {r: ALL_KINDS for r in result}
+            result = self._exact("exact", node.text, heading=node.scope == "heading")
         self.leaves[key] = result
         self.leaf_size += len(result)
         while self.leaf_size > LEAF_CACHE and len(self.leaves) > 1:
@@ -243,9 +251,9 @@ class _State:
         return result
 
     def _candidates(self, fieldname, grams) -> list[int] | None:
-        """Docnums holding every gram (ascending), or None when one gram is absent."""
+        """Head docnums holding every gram (ascending), or None when one gram is absent."""
         freq = {g: self.reader.doc_frequency(fieldname, g) for _, g in grams}
-        if not all(freq.values()):
+        if not freq or not all(freq.values()):
             return None
         order = sorted(freq, key=freq.get)
         docs = set(doc_ids(self.reader, fieldname, order[0]))
@@ -255,46 +263,80 @@ class _State:
                 return []
         return sorted(docs)
 
-    def _exact(self, fieldname, text) -> dict[int, int]:
-        grams = query_grams(text)
-        found: dict[int, int] = {}
-        doc_report, doc_mask = self.doc_report, self.doc_mask
-        if len(grams) == 1:  # one gram: the posting list is the answer
-            for d in doc_ids(self.reader, fieldname, grams[0][1]):
-                r = doc_report[d]
-                if r >= 0:
-                    found[r] = found.get(r, 0) | doc_mask[d]
-            return found
-        docs = self._candidates(fieldname, grams) if grams else None
-        if not docs:
-            return found
+    def _cursors(self, fieldname, grams):
         grams = sorted(grams, key=lambda x: self.reader.doc_frequency(fieldname, x[1]))  # rarest first
-        cursors = [(rel, PositionCursor(self.reader, fieldname, g)) for rel, g in grams]
-        for d in docs:
-            r = doc_report[d]
-            have = found.get(r, 0)
-            if r < 0 or have | doc_mask[d] == have:
-                continue  # this report is already known to match in sections of these kinds
-            if _aligned(cursors, d):
-                found[r] = have | doc_mask[d]
-        return found
+        return [(rel, PositionCursor(self.reader, fieldname, g)) for rel, g in grams]
 
-    def _near(self, node) -> dict[int, int]:
-        from search.analysis import paragraph_spans, sentence_spans
-        from search.snippets import term_pattern
-
-        grams = [g for t in node.terms for g in query_grams(t)]
-        docs = self._candidates("exact", grams) or []
-        pats = [term_pattern(t) for t in node.terms]
-        units = sentence_spans if node.unit == "sentence" else paragraph_spans
+    def _exact(self, fieldname, text, heading=False) -> dict[int, int]:
+        """report → kinds of the sections where ``text`` starts (in a heading, if ``heading``)."""
+        grams = query_grams(text)
+        docs = self._candidates(fieldname, grams)
+        if not docs:
+            return {}
+        width = max(rel + gram_width(g) for rel, g in grams)
+        cursors = self._cursors(fieldname, grams)
         found: dict[int, int] = {}
         for d in docs:
             r = self.doc_report[d]
-            if r < 0 or found.get(r, 0) | self.doc_mask[d] == found.get(r, 0):
+            if r >= 0:
+                mask = self._kinds_at(r, _aligned_starts(cursors, d), width, heading)
+                if mask:
+                    found[r] = mask
+        return found
+
+    def _kinds_at(self, r: int, starts: list[int], width: int, heading: bool = False) -> int:
+        """OR of the kinds of the sections holding these match starts (ascending); NO_KIND before the
+        first section. Jumps from section to section, so a term found 500 times costs a few bisects."""
+        sec_starts, masks, full = self.sec_starts[r], self.sec_masks[r], self.report_mask[r]
+        bodies = self.sec_bodies[r]
+        mask = 0
+        j, n, last = 0, len(starts), len(sec_starts) - 1
+        while j < n:
+            s = starts[j]
+            i = bisect_right(sec_starts, s) - 1
+            if not heading:
+                mask |= masks[i] if i >= 0 else NO_KIND
+            elif i >= 0 and s + width <= bodies[i]:
+                mask |= masks[i]
+            elif i >= 0 and s < bodies[i]:  # in the heading but running past it: try the next start
+                j += 1
                 continue
-            norm = normalize(self.searcher.stored_fields(d).get("text") or "")[0]
-            if any(all(p.search(norm, s, e) for p in pats) for s, e in units(norm)):
-                found[r] = found.get(r, 0) | self.doc_mask[d]
+            if mask == full:
+                break
+            j = bisect_left(starts, sec_starts[i + 1], j + 1) if i < last else n  # next section
+        return mask
+
+    def _near(self, node) -> dict[int, int]:
+        """同句/同段: every term starts in one sentence/paragraph (units end at their break grams)."""
+        terms = [(query_grams(t), t) for t in node.terms]
+        docs = self._candidates("exact", [g for grams, _ in terms for g in grams])
+        if not docs:
+            return {}
+        term_cursors = [(max(rel + gram_width(g) for rel, g in grams), self._cursors("exact", grams))
+                        for grams, _ in terms]
+        breaks = [PositionCursor(self.reader, "exact", g)
+                  for g in (SENTENCE_GRAMS if node.unit == "sentence" else (BREAK,))]
+        found: dict[int, int] = {}
+        for d in docs:
+            r = self.doc_report[d]
+            if r < 0:
+                continue
+            bounds = sorted(p for c in breaks for p in c.positions(d))
+            common = None
+            first = {}
+            for width, cursors in term_cursors:
+                units = {}
+                for s in _aligned_starts(cursors, d):
+                    u = bisect_right(bounds, s)
+                    if bisect_right(bounds, s + width - 1) == u:  # no break inside the match
+                        units.setdefault(u, s)
+                if not first:
+                    first = units
+                common = set(units) if common is None else common & set(units)
+                if not common:
+                    break
+            if common:
+                found[r] = self._kinds_at(r, sorted(first[u] for u in common), 1)
         return found
 
     # ---------------------------------------------------------------- report-level evaluation
@@ -335,8 +377,8 @@ class _State:
         return out
 
 
-def _aligned(cursors, d: int) -> bool:
-    """Whether document d holds every gram at its relative position from one common start."""
+def _aligned_starts(cursors, d: int) -> list[int]:
+    """Ascending positions in document d where every gram sits at its relative position."""
     rel0, first = cursors[0]
     starts = [p - rel0 for p in first.positions(d)]
     for rel, cursor in cursors[1:]:
@@ -348,9 +390,9 @@ def _aligned(cursors, d: int) -> bool:
             if j < n and poss[j] == start + rel:
                 kept.append(start)
         if not kept:
-            return False
+            return kept
         starts = kept
-    return True
+    return starts
 
 
 # --------------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def decode_positions(value: bytes) -> list[int]:
 
 
 class PositionCursor:
-    """Positions of one term in ascending documents (each asked-for document must hold the term)."""
+    """Positions of one term in documents asked for in ascending order ([] where it is absent)."""
 
     def __init__(self, reader, fieldname, text):
         self.blocks = blocks(reader, fieldname, text)
@@ -57,13 +57,22 @@ class PositionCursor:
         self.ids = ()
         self.offset = 0
         self.leaf = None
+        self.done = False
 
     def positions(self, d: int) -> list[int]:
         while self.max_doc < d:
-            self.offset, self.leaf = next(self.blocks)
+            if self.done:
+                return []
+            try:
+                self.offset, self.leaf = next(self.blocks)
+            except StopIteration:
+                self.done = True
+                return []
             self.ids = self.leaf._ids
             self.max_doc = self.offset + self.ids[-1]
+        i = bisect_left(self.ids, d - self.offset)
+        if self.ids[i] != d - self.offset:
+            return []
         if self.leaf._values is None:
             self.leaf._read_values()
-        i = bisect_left(self.ids, d - self.offset)
         return decode_positions(self.leaf._values[i])

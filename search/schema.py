@@ -7,8 +7,11 @@ its first sub-section (or its end), so the documents of a report partition its t
 Report-level fields (id, agency, place, level, sector, year, publish date) are repeated on each.
 
 Fields:
-- ``exact`` (own text; title doc: title, agency, preamble), ``title_exact``, ``heading_exact``:
-  positional unigram+bigram fields for literal matching (see ``search.analysis``).
+- ``exact`` (head document only: title, agency and the whole text, one posting per report and gram),
+  ``title_exact``: positional unigram+bigram fields for literal matching (see ``search.analysis``);
+  ``slots`` (a column on the head): the exact-field positions where each section and its body start,
+  so a match's position gives its section (kinds, heading scope) and sentence/paragraph breaks are
+  grams of their own (同句/同段).
 - ``rwords``, ``rheadings``, ``title`` (head document only): jieba words of the whole report, of its
   headings and of its title, BM25F for ranking reports (one posting per report and word, not one per
   section: fewer to write and to score). Each text is segmented once (``WordTokens``). Sections are
@@ -25,15 +28,16 @@ holds ``FORMAT_VERSION``.
 from __future__ import annotations
 
 import json
-import os
+from array import array
+from bisect import bisect_left
 from pathlib import Path
 
 import whoosh.index
-from whoosh.fields import ID, NUMERIC, STORED, Schema
+from whoosh.fields import COLUMN, ID, NUMERIC, STORED, Schema
 
-from search.analysis import ExactField, WordsField, join_word_tokens, word_tokens
+from search.analysis import ExactField, WordsField, join_word_tokens, normalize, slots_at, word_tokens
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
 
@@ -81,7 +85,7 @@ def make_schema() -> Schema:
         rheadings=WordsField(),
         exact=ExactField(),
         title_exact=ExactField(),
-        heading_exact=ExactField(),
+        slots=COLUMN(),
     )
 
 
@@ -99,18 +103,18 @@ def kind_mask(kinds) -> int:
 # Documents
 
 
-def _run_tail(text: str, end: int, limit: int = 64) -> str:
-    """Characters after ``end`` that continue the word run crossing a section boundary (if any).
-
-    Indexed (not stored) with the section before the boundary, so a string that straddles a heading
-    placed mid-run is still found: documents partition the text, matches never get lost at a cut.
-    """
-    if end <= 0 or end >= len(text) or not (text[end - 1].isalnum() and text[end].isalnum()):
-        return ""
-    stop = end
-    while stop < len(text) and stop - end < limit and text[stop].isalnum():
-        stop += 1
-    return text[end:stop]
+def _section_slots(exact: str, base: int, sections: list[dict]) -> bytes:
+    """Exact-field positions where each section starts and where its heading ends, packed as int32
+    pairs: a match's position tells which section (and so which kinds) and whether it is in a heading."""
+    norm, offsets = normalize(exact)
+    chars = [base + c for s in sections for c in (s["start"], s["body_start"])]
+    if offsets is not None:  # original → normalized offsets
+        chars = [bisect_left(offsets, c) for c in chars]
+    order = sorted(range(len(chars)), key=chars.__getitem__)
+    slots = [0] * len(chars)
+    for i, slot in zip(order, slots_at(norm, [chars[i] for i in order])):
+        slots[i] = slot
+    return array("i", slots).tobytes()
 
 
 def _heading_path(sections: list[dict], i: int) -> list[str]:
@@ -149,6 +153,7 @@ def section_documents(report: dict) -> list[dict]:
     starts = [s["start"] for s in sections]
     first = starts[0] if sections else len(text)
     preamble = text[:first]
+    exact = "\n".join((title, agency, text))
     head = {
         **common,
         "doc_id": f"{rid}#0",
@@ -162,8 +167,9 @@ def section_documents(report: dict) -> list[dict]:
         "offsets": {"start": 0, "end": first, "body_start": 0, "own_start": 0, "own_end": first,
                     "parent": None},
         "text": preamble,
-        "exact": "\n".join((title, agency, preamble + _run_tail(text, first))),
+        "exact": exact,
         "title_exact": title,
+        "slots": _section_slots(exact, len(exact) - len(text), sections),
     }
     for name in ("doc_date", "source_url"):
         if report.get(name):
@@ -184,14 +190,12 @@ def section_documents(report: dict) -> list[dict]:
             "sec_index": i,
             "kmask": kind_mask(kinds),
             "heading": sec["heading"],
-            "heading_exact": sec["heading"],
             "path": _heading_path(sections, i),
             "sec_level": sec["level"],
             "kinds": list(kinds),
             "offsets": {"start": sec["start"], "end": sec["end"], "body_start": sec["body_start"],
                         "own_start": sec["start"], "own_end": own_end, "parent": sec.get("parent")},
             "text": own,
-            "exact": own + _run_tail(text, own_end),
         })
     head["rwords"] = join_word_tokens(text_tokens)
     head["rheadings"] = join_word_tokens(heading_tokens)

@@ -2,7 +2,7 @@
 
 Four parts, as in Whoosh's ``highlight.py``:
 - finding: ``match_spans`` searches the *normalized* stored text for each query term (a regex per term,
-  whitespace runs match any whitespace run, as in the index) and maps spans back to original offsets;
+  a space matches any whitespace run within a line, as in the index) and maps spans back to original offsets;
   normalization is a per-character table lookup, so this costs microseconds and never runs jieba;
 - fragmenting: sentences (。！？； and line breaks) that contain matches;
 - ordering: sentences with more distinct terms first, then more matches; shown in text order;
@@ -25,12 +25,13 @@ CONTEXT = 50
 
 @lru_cache(maxsize=1024)
 def term_pattern(term: str) -> re.Pattern | None:
-    """Regex matching ``term`` literally in normalized text (inner whitespace = any whitespace run)."""
+    """Regex matching ``term`` literally in normalized text (inner whitespace = a run of whitespace
+    within one line, as in the exact index)."""
     norm = normalize_text(term).strip()
     if not norm:
         return None
     parts = [re.escape(p) for p in norm.split()]
-    return re.compile(r"\s+".join(parts))
+    return re.compile(r"[^\S\n\r\x0b\x0c\x85\u2028\u2029]+".join(parts))
 
 
 def match_spans(text: str, terms, norm_offsets=None) -> list[tuple[int, int, int]]:

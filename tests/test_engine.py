@@ -352,9 +352,57 @@ def test_exact_equals_grep_on_random_text_with_separators(tmp_path):
         norm = normalize_text(raw)
         if not norm.strip() or "\n" in raw or '"' in raw:
             continue
-        pattern = re.compile(r"\s+".join(map(re.escape, norm.split())))
+        pattern = re.compile(r"[^\S\n]+".join(map(re.escape, norm.split())))  # spaces within a line
         expected = {f for f, t in texts.items() if pattern.search(t)}
         got, _ = found(engine, f'"{raw}"')
         if got != expected:
             wrong[raw] = (sorted(expected), sorted(got))
     assert {} == wrong
+
+
+KIND_TEXT = ("某局2021年报告\n前言写到执法。\n一、主要举措\n执法记录仪全面配备。局长信箱开通。\n（一）细节\n信访件办结，"
+             "问题整改。\n二、存在问题\n执法不规范。\n")
+
+
+@pytest.fixture(scope="module")
+def kind_engine(tmp_path_factory):
+    path = tmp_path_factory.mktemp("kinds")
+    build_index(path, [make_report("k.txt", KIND_TEXT, title="某局2021年报告",
+                                   kinds={"一、主要举措": ["举措成效"], "二、存在问题": ["问题不足"]})])
+    return Engine(path)
+
+
+@pytest.mark.parametrize("q, kind, hit", [
+    ("执法", [], True),
+    ("执法", ["问题不足"], True),
+    ("记录仪", ["问题不足"], False),
+    ("记录仪", ["举措成效"], True),
+    ("信访", ["举措成效"], True),  # a sub-section has its level-1 ancestor's kinds
+    ("信访", ["问题不足"], False),
+    ("前言", ["举措成效", "问题不足"], False),  # the preamble has no kind
+    ("前言", [], True),
+    ("章节:问题", [], True),
+    ("章节:存在", ["问题不足"], True),
+    ("章节:存在", ["举措成效"], False),
+    ("章节:执法", [], False),
+    ("章节:细节", [], True),
+    ("heading:问题整改", [], False),  # in the text of a section, not in a heading
+    ("标题:2021", ["问题不足"], True),
+    ("同句(执法 记录仪)", [], True),
+    ("同句(执法 局长)", [], False),
+    ("同段(记录仪 局长信箱)", [], True),
+    ("同段(记录仪 信访)", [], False),
+    ("同句(信访 问题)", [], True),  # a comma does not end a sentence
+    ("同句(局长 配备)", [], False),
+    ("同段(局长 配备)", [], True),
+    ("同句(执法 规范)", ["问题不足"], True),
+    ("同句(执法 规范)", ["举措成效"], False),
+])
+def test_kinds_scopes_and_units(kind_engine, q, kind, hit):
+    assert hit == bool(kind_engine.search(SearchRequest(q=q, kind=kind)).total)
+
+
+def test_kind_facet_counts_on_a_known_report(kind_engine):
+    facets = kind_engine.search(SearchRequest(q="执法")).facets["kind"]
+    assert [{"value": "举措成效", "count": 1, "selected": False},
+            {"value": "问题不足", "count": 1, "selected": False}] == facets

@@ -33,19 +33,28 @@ def test_section_documents_fields():
     assert expected == {k: sub[k] for k in expected}
     assert schema.kind_mask(["举措成效"]) == sub["kmask"]
     assert schema.NO_KIND == docs[0]["kmask"]
-    assert docs[0]["exact"].startswith(REPORT["title"] + "\n某市公安局\n")
 
 
-def test_section_documents_index_strings_across_a_mid_run_cut():
-    text = "总述工作成效一是加强执法二是规范管理"
-    report = make_report("c.txt", text)
-    report["sections"] = [{"heading": "一是加强执法", "level": 3, "start": 6, "end": 12, "body_start": 8,
-                           "kinds": [], "parent": None},
-                          {"heading": "二是规范管理", "level": 3, "start": 12, "end": len(text), "body_start": 14,
-                           "kinds": [], "parent": None}]
-    docs = section_documents(report)
-    assert text == "".join(d["text"] for d in docs)
-    assert docs[1]["exact"].startswith("一是加强执法二是")
+def test_section_slots_point_at_section_starts_in_the_exact_field():
+    from array import array
+
+    from search.analysis import grams, normalize_text
+
+    head = section_documents(REPORT)[0]
+    slots = array("i", head["slots"]).tolist()
+    by_slot = {}
+    for pos, gram, _, _ in grams(normalize_text(head["exact"])):
+        by_slot.setdefault(pos, gram)
+    starts = [by_slot[p] + by_slot[p + 1] for p in slots[0::2]]
+    bodies = [by_slot[p] for p in slots[1::2]]
+    assert ["一、", "(一", "(二", "二、"] == starts
+    assert ["\n"] * 4 == bodies
+
+
+def test_head_document_indexes_title_agency_and_whole_text():
+    head = section_documents(REPORT)[0]
+    assert "\n".join([REPORT["title"], "某市公安局", TEXT]) == head["exact"]
+    assert all("exact" not in d for d in section_documents(REPORT)[1:])
 
 
 def test_open_index_directly_and_via_current(tmp_path):
