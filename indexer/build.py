@@ -240,7 +240,8 @@ def _tally(summary: BuildSummary, plan: mf.Plan, old: dict, results: list[FileRe
 def _progress_bar(total: int, enabled: bool):
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="file", disable=not enabled or total == 0, file=sys.stderr, leave=False)
+    return tqdm(total=total, desc="indexing", unit="file", disable=not enabled or total == 0, file=sys.stderr,
+                leave=False)
 
 
 def _now() -> str:

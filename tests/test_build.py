@@ -179,7 +179,30 @@ def test_incremental_generation_links_and_never_modifies_the_live_one(built):
               and p.stat().st_ino == before[p.name][0]}
     segments = {n for n in before if n.startswith("MAIN_") and n.endswith(".seg")}
     assert before == after
-    assert segments and segments <= linked
+    assert (1, segments) == (len(segments), linked)  # only Whoosh's write-once segments are shared
+
+
+@pytest.mark.parametrize(
+    "name,indexed",
+    [
+        ("a.txt", True),
+        ("b.HTML", True),
+        ("c.htm", True),
+        ("d.docx", True),
+        ("e.pdf", True),
+        ("sub/dir/f.txt", True),
+        ("g.doc", False),
+        ("h.md", False),
+        (".hidden.txt", False),
+        (".git/i.txt", False),
+        ("~$j.docx", False),
+        ("k", False),
+    ],
+)
+def test_discover_picks_report_files(tmp_path, name, indexed):
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_bytes(b"x")
+    assert ([name] if indexed else []) == [f.rid for f in mf.discover(tmp_path)]
 
 
 BAD_FILES = [
@@ -422,14 +445,17 @@ def test_killed_after_a_delay(sixty, tmp_path, delay, rebuild):
     assert docs_b == stored_docs(index_dir)
 
 
-def test_stale_lock_of_a_killed_build_is_cleared(seed_build, tmp_path):
+def test_lock_of_a_running_build_then_of_a_killed_one(seed_build, tmp_path):
+    """Two processes: while one build holds the lock a second exits 3; once it is SIGKILLed, the next runs."""
     corpus, index_dir = make_corpus(tmp_path / "corpus"), tmp_path / "index"
     proc = start_build(corpus, index_dir, "locked")
     wait_paused(proc, "locked")
+    busy = run_build(corpus, index_dir, "--wait", "0.3")
     kill(proc)
     result = CliRunner().invoke(main, ["build", str(corpus), "--index-dir", str(index_dir), "--wait", "0",
                                        "--workers", "1"])
-    assert (0, True) == (result.exit_code, f"pid {proc.pid}" in result.stderr)
+    assert (3, True) == (busy.returncode, f"another build is running (pid {proc.pid} on " in busy.stderr)
+    assert (0, True) == (result.exit_code, f"note: the previous build (pid {proc.pid} on " in result.stderr)
     assert stored_docs(seed_build[1]) == stored_docs(index_dir)
 
 
