@@ -147,14 +147,15 @@ class _State:
                 r = self.by_id.get(rid)
                 if r is None:
                     r = self.by_id[rid] = len(self.reports)
-                    meta = {"file": rid}
+                    self.reports.append({"file": rid, **dict.fromkeys(META)})
+                    self.report_docs.append([])
+                    self.report_mask.append(0)
+                if cols["sec_index"][i] < 0:  # the head document holds the report's metadata
+                    meta = self.reports[r]
                     for name in META:
                         meta[name] = cols[name][i] or None
                     if not isinstance(meta["year"], int) or not 1000 <= meta["year"] <= 9999:
                         meta["year"] = None  # a missing number reads as the column's default
-                    self.reports.append(meta)
-                    self.report_docs.append([])
-                    self.report_mask.append(0)
                 self.doc_report[d] = r
                 self.doc_mask[d] = cols["kmask"][i] or NO_KIND
                 self.doc_sec[d] = cols["sec_index"][i]
@@ -576,11 +577,11 @@ class Engine:
         out["file"] = report_id
         out["text"] = text
         out["sections"] = [{
-            "index": s["sec_index"], "heading": s.get("heading") or "", "level": s.get("sec_level"),
+            "index": s["offsets"]["index"], "heading": s.get("heading") or "", "level": s.get("sec_level"),
             "path": list(s.get("path") or []), "kinds": list(s.get("kinds") or []),
             "start": s["offsets"]["start"], "end": s["offsets"]["end"], "body_start": s["offsets"]["body_start"],
             "parent": s["offsets"].get("parent"), "text": text[s["offsets"]["start"]:s["offsets"]["end"]],
-        } for s in stored if s.get("sec_index", -1) >= 0]
+        } for s in stored if s["offsets"]["index"] >= 0]
         return out
 
 

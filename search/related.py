@@ -1,27 +1,35 @@
-"""Related sections (read side, over ``search.engine``'s searcher): how other bureaus wrote the same thing.
+"""Related sections (read side, over ``search.engine``): how other bureaus wrote the same thing.
 
-More-like-this over the section documents' ``exact`` field. The schema has no per-section words field (jieba
-words are indexed per report, ``rwords``, for ranking reports) and no term vectors, so the one source section's
-stored text is re-analysed into the exact field's grams (no jieba), the key terms are picked with Whoosh's
-expansion model (``Searcher.key_terms_from_text``, Bo1: grams frequent in the section and rare in the
-collection), keeping character bigrams (single characters and punctuation say little), and an OR of them is
-scored by BM25 over every section of the *other* reports. Character bigrams are a classic representation
-for Chinese retrieval; they need no segmentation and match the same phrases the way a reader sees them.
+More-like-this in two steps, because the index has jieba words per report (``rwords``) but no searchable
+field per section and no term vectors:
+
+1. Key terms: the one source section's stored text is re-analysed into jieba words (the only jieba run
+   here), and Whoosh's expansion model (``Searcher.key_terms_from_text``, Bo1: words frequent in the
+   section and rare in the collection) picks the telling ones; an OR of them over ``rwords`` (BM25F)
+   gives the other reports most like the section (Whoosh's more-like-this, the source report masked).
+2. Sections: in those reports, each section's own stored text (heading to first sub-section) is scored by
+   BM25 over the literal occurrences of the key terms (one regex over normalized text, as snippets are
+   found: no jieba on stored text), so the best sections of other reports come first.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
+from search.analysis import normalize_text
 from search.engine import Engine
 
 TOP = 10
 PER_REPORT = 2  # a drafter wants several bureaus, not one report's every paragraph
-KEY_TERMS = 30
+CANDIDATES = 20  # reports whose sections are scored
+KEY_TERMS = 25
 EXCERPT_CHARS = 120
-FIELD = "exact"
+FIELD = "rwords"
+K1, B = 1.2, 0.75
 
 
 @dataclass
@@ -35,9 +43,9 @@ class Related:
 
 
 def key_terms(searcher, text: str, n: int = KEY_TERMS) -> list[tuple[str, float]]:
-    """The ``n`` most telling bigrams of ``text`` (word characters only), with their expansion weights."""
-    picked = searcher.key_terms_from_text(FIELD, text, numterms=n * 4, normalize=True)
-    return [(t, w) for t, w in picked if len(t) == 2 and t.isalnum()][:n]
+    """The ``n`` most telling words of ``text`` (two characters or more, not bare numbers), with weights."""
+    picked = searcher.key_terms_from_text(FIELD, text, numterms=n * 3, normalize=True)
+    return [(t, w) for t, w in picked if len(t) > 1 and not t.isdigit()][:n]
 
 
 def excerpt(text: str, heading: str, limit: int = EXCERPT_CHARS) -> str:
@@ -47,40 +55,68 @@ def excerpt(text: str, heading: str, limit: int = EXCERPT_CHARS) -> str:
     return body if len(body) <= limit else body[:limit] + "…"
 
 
+def similar_reports(engine: Engine, report_id: str, terms: list[tuple[str, float]],
+                    limit: int = CANDIDATES) -> list[str]:
+    """Other reports most like the key terms (BM25F over their whole text's words), best first."""
+    with engine._locked() as st:  # the engine's open searcher (same package: the read side)
+        q = wq.Or([wq.Term(FIELD, t, boost=w) for t, w in terms])
+        results = st.searcher.search(q, limit=limit, mask=wq.Term("report_id", report_id))
+        return [hit["report_id"] for hit in results]
+
+
+def own_sections(report: dict) -> list[dict]:
+    """Each section with its own text: from its heading to its first sub-section (or its end)."""
+    sections, text = report["sections"], report["text"]
+    out = []
+    for i, s in enumerate(sections):
+        end = sections[i + 1]["start"] if i + 1 < len(sections) and sections[i + 1]["start"] < s["end"] else s["end"]
+        out.append({**s, "own": text[s["start"]:end]})
+    return out
+
+
+def _score(counts: Counter, weights: dict[str, float], length: int, avg: float) -> float:
+    norm = K1 * (1 - B + B * length / max(avg, 1.0))
+    return sum(weights[t] * n * (K1 + 1) / (n + norm) for t, n in counts.items())
+
+
 def related(engine: Engine, report_id: str, index: int, top: int = TOP, per_report: int = PER_REPORT) -> Related | None:
     """Sections of other reports most like section ``index`` of ``report_id`` (None: no such section)."""
     report = engine.report(report_id)
-    if report is None:
-        return None
-    section = next((s for s in report["sections"] if s["index"] == index), None)
+    section = next((s for s in report["sections"] if s["index"] == index), None) if report else None
     if section is None:
         return None
     source = {"file": report_id, "title": report.get("title"), "agency": report.get("agency"),
               "year": report.get("year"), "index": index, "heading": section["heading"],
               "path": section["path"], "kinds": section["kinds"]}
-    out = Related(source)
-    with engine._locked() as st:  # the engine's open searcher (same package: read side)
+    with engine._locked() as st:
         terms = key_terms(st.searcher, section["text"])
-        out.terms = [t for t, _ in terms]
-        if not terms:
-            return out
-        q = wq.Or([wq.Term(FIELD, t, boost=w) for t, w in terms])
-        results = st.searcher.search(q, limit=None, mask=wq.Term("report_id", report_id))
-        counts: dict[str, int] = {}
-        for hit in results:
-            stored = hit.fields()
-            rid = stored["report_id"]
-            if stored.get("sec_index", -1) < 0 or counts.get(rid, 0) >= per_report:
-                continue  # the title/preamble document is no section
-            counts[rid] = counts.get(rid, 0) + 1
-            head = st.searcher.stored_fields(st.report_docs[st.by_id[rid]][0])
-            out.related.append({
-                "file": rid, "title": head.get("title"), "agency": stored.get("agency"),
-                "province": stored.get("province"), "city": stored.get("city"), "year": stored.get("year"),
-                "index": stored["sec_index"], "heading": stored.get("heading") or "",
-                "path": list(stored.get("path") or []), "kinds": list(stored.get("kinds") or []),
-                "score": round(hit.score, 4), "excerpt": excerpt(stored.get("text") or "", stored.get("heading") or ""),
-            })
-            if len(out.related) >= top:
-                break
+    out = Related(source, [t for t, _ in terms])
+    if not terms:
+        return out
+    weights = dict(terms)
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(weights, key=len, reverse=True)))
+    scored = []
+    for rid in similar_reports(engine, report_id, terms):
+        other = engine.report(rid)
+        if other is None:
+            continue
+        for s in own_sections(other):
+            counts = Counter(pattern.findall(normalize_text(s["own"])))
+            if counts:
+                scored.append((counts, len(s["own"]), other, s))
+    avg = sum(n for _, n, _, _ in scored) / len(scored) if scored else 1.0
+    ranked = sorted(scored, key=lambda x: (-_score(x[0], weights, x[1], avg), x[2]["file"], x[3]["index"]))
+    taken: Counter = Counter()
+    for counts, length, other, s in ranked:
+        if taken[other["file"]] >= per_report:
+            continue
+        taken[other["file"]] += 1
+        out.related.append({
+            "file": other["file"], "title": other.get("title"), "agency": other.get("agency"),
+            "province": other.get("province"), "city": other.get("city"), "year": other.get("year"),
+            "index": s["index"], "heading": s["heading"], "path": list(s["path"]), "kinds": list(s["kinds"]),
+            "score": round(_score(counts, weights, length, avg), 4), "excerpt": excerpt(s["own"], s["heading"]),
+        })
+        if len(out.related) >= top:
+            break
     return out

@@ -4,7 +4,8 @@ One Whoosh document per section, plus one (the *head*) for the report's title, a
 (the text before the first heading); the title is indexed and stored on the head only, so a title
 match counts once per report. Each section document holds the section's *own* text: from its heading to
 its first sub-section (or its end), so the documents of a report partition its text exactly once.
-Report-level fields (id, agency, place, level, sector, year, publish date) are repeated on each.
+The report id is on each document; the other report-level fields (agency, place, level, sector, year,
+publish date) are on the head only.
 
 Fields:
 - ``exact`` (head document only: title, agency and the whole text, one posting per report and gram),
@@ -33,11 +34,12 @@ from bisect import bisect_left
 from pathlib import Path
 
 import whoosh.index
+from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, NUMERIC, STORED, Schema
 
 from search.analysis import ExactField, WordsField, join_word_tokens, normalize, slots_at, word_tokens
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
 
@@ -62,8 +64,8 @@ def make_schema() -> Schema:
     return Schema(
         doc_id=ID(stored=True, unique=True),
         report_id=ID(stored=True, sortable=True),
-        sec_index=NUMERIC(int, stored=True, sortable=True),
-        kmask=NUMERIC(int, sortable=True),
+        sec_index=COLUMN(NumericColumn("i")),
+        kmask=COLUMN(NumericColumn("i")),
         title=WordsField(stored=True),
         agency=ID(stored=True, sortable=True),
         province=ID(stored=True, sortable=True),
@@ -142,11 +144,12 @@ def section_documents(report: dict) -> list[dict]:
     sections = report.get("sections") or []
     rid = report["file"]
     common = {"report_id": rid}
+    meta = {}  # report-level fields: on the head document only (fewer postings; read per report)
     for name in FACET_FIELDS + ("publish_date",):
         if report.get(name):
-            common[name] = str(report[name])
+            meta[name] = str(report[name])
     if report.get("year"):
-        common["year"] = int(report["year"])
+        meta["year"] = int(report["year"])
     title = report.get("title") or ""
     agency = report.get("agency") or ""
 
@@ -156,6 +159,7 @@ def section_documents(report: dict) -> list[dict]:
     exact = "\n".join((title, agency, text))
     head = {
         **common,
+        **meta,
         "doc_id": f"{rid}#0",
         "title": title,
         "sec_index": -1,
@@ -164,8 +168,8 @@ def section_documents(report: dict) -> list[dict]:
         "path": [],
         "sec_level": 0,
         "kinds": [],
-        "offsets": {"start": 0, "end": first, "body_start": 0, "own_start": 0, "own_end": first,
-                    "parent": None},
+        "offsets": {"index": -1, "start": 0, "end": first, "body_start": 0, "own_start": 0,
+                    "own_end": first, "parent": None},
         "text": preamble,
         "exact": exact,
         "title_exact": title,
@@ -193,7 +197,7 @@ def section_documents(report: dict) -> list[dict]:
             "path": _heading_path(sections, i),
             "sec_level": sec["level"],
             "kinds": list(kinds),
-            "offsets": {"start": sec["start"], "end": sec["end"], "body_start": sec["body_start"],
+            "offsets": {"index": i, "start": sec["start"], "end": sec["end"], "body_start": sec["body_start"],
                         "own_start": sec["start"], "own_end": own_end, "parent": sec.get("parent")},
             "text": own,
         })

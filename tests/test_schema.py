@@ -28,9 +28,11 @@ def test_section_documents_fields():
     docs = section_documents(REPORT)
     sub = docs[2]
     expected = {"heading": "（一）执法规范", "path": ["一、主要举措", "（一）执法规范"], "sec_level": 2,
-                "kinds": ["举措成效"], "text": "（一）执法规范\n执法记录仪。\n", "year": 2021, "province": "广东",
-                "agency": "某市公安局"}
+                "kinds": ["举措成效"], "text": "（一）执法规范\n执法记录仪。\n", "report_id": "a/b.txt"}
     assert expected == {k: sub[k] for k in expected}
+    assert ({"year": 2021, "province": "广东", "agency": "某市公安局"}
+            == {k: docs[0][k] for k in ("year", "province", "agency")})
+    assert not {"year", "province", "agency"} & set(sub)  # report metadata: on the head only
     assert schema.kind_mask(["举措成效"]) == sub["kmask"]
     assert schema.NO_KIND == docs[0]["kmask"]
 
