@@ -132,7 +132,11 @@ def tokenize(q: str, notices: list[str]) -> list[tuple[str, str]]:
                 j += 1
             _lex_chunk(q[i:j], out)
             i = j
-    return out
+    # "同句 (a b)" with a space: still the operator
+    for k in range(len(out) - 1):
+        if out[k][0] == "TERM" and out[k][1] in NEAR_UNITS and out[k + 1][0] == "LP":
+            out[k], out[k + 1] = ("NEAR", NEAR_UNITS[out[k][1]]), ("SKIP", "")
+    return [t for t in out if t[0] != "SKIP"]
 
 
 # --------------------------------------------------------------------------------------------------
