@@ -277,23 +277,31 @@ class _State:
         width = max(rel + gram_width(g) for rel, g in grams)
         cursors = self._cursors(fieldname, grams)
         found: dict[int, int] = {}
+        rel0, first = cursors[0]
         for d in docs:
             r = self.doc_report[d]
-            if r >= 0:
-                mask = self._kinds_at(r, _aligned_starts(cursors, d), width, heading)
-                if mask:
-                    found[r] = mask
+            if r < 0:
+                continue
+            others = [(rel - rel0, c.positions(d)) for rel, c in cursors[1:]]
+            starts = [p - rel0 for p in first.positions(d)]  # candidate starts from the rarest gram
+            mask = self._kinds_at(r, starts, width, heading, _aligner(others, rel0) if others else None)
+            if mask:
+                found[r] = mask
         return found
 
-    def _kinds_at(self, r: int, starts: list[int], width: int, heading: bool = False) -> int:
-        """OR of the kinds of the sections holding these match starts (ascending); NO_KIND before the
-        first section. Jumps from section to section, so a term found 500 times costs a few bisects."""
+    def _kinds_at(self, r: int, starts: list[int], width: int, heading: bool = False, verify=None) -> int:
+        """OR of the kinds of the sections holding these match starts (ascending; each checked with
+        ``verify`` if given); NO_KIND before the first section. Jumps to the next section once one
+        start is confirmed in a section, so a term found 500 times costs a few checks."""
         sec_starts, masks, full = self.sec_starts[r], self.sec_masks[r], self.report_mask[r]
         bodies = self.sec_bodies[r]
         mask = 0
         j, n, last = 0, len(starts), len(sec_starts) - 1
         while j < n:
             s = starts[j]
+            if verify is not None and not verify(s):
+                j += 1
+                continue
             i = bisect_right(sec_starts, s) - 1
             if not heading:
                 mask |= masks[i] if i >= 0 else NO_KIND
@@ -376,6 +384,18 @@ class _State:
         for c in negatives:
             out = out - self.evaluate(c, kmask)
         return out
+
+
+def _aligner(others, rel0):
+    """verify(start): every other gram at its place, ``others`` = [(offset from the first gram, positions)]."""
+    def verify(start):
+        p0 = start + rel0
+        for delta, poss in others:
+            j = bisect_left(poss, p0 + delta)
+            if j == len(poss) or poss[j] != p0 + delta:
+                return False
+        return True
+    return verify
 
 
 def _aligned_starts(cursors, d: int) -> list[int]:
