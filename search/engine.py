@@ -537,6 +537,9 @@ class Engine:
         texts = [t.text for t in terms]
         idf = [st.idf(len(st.leaf(t))) for t in terms]
         phrases = [t.text for t in typed if t.scope != "title" and len(query_words(t.text)) > 1]
+        leaves = ql.positive_leaves(tree)
+        nears = [x for x in leaves if isinstance(x, ql.Near)]
+        alone = {t.text for t in leaves if isinstance(t, ql.Term)}
         hits = []
         for r in shown:
             meta = st.reports[r]
@@ -548,6 +551,9 @@ class Engine:
                 stored = st.searcher.stored_fields(d)
                 text = stored.get("text") or ""
                 spans = match_spans(text, texts)
+                if nears:  # a 同句/同段 term counts only where its whole group is satisfied
+                    allowed = alone | _satisfied_near_terms(text, nears)
+                    spans = [sp for sp in spans if texts[sp[2]] in allowed]
                 if not spans:
                     continue
                 score = _section_score(text, stored.get("heading") or "", spans, texts, idf, phrases)
@@ -662,6 +668,21 @@ def _facet_values(name: str, counts: Counter, request: SearchRequest) -> list[di
     else:
         values.sort(key=lambda x: -x["value"])
     return values
+
+
+def _satisfied_near_terms(text: str, nears) -> set[str]:
+    """Terms of the 同句/同段 groups satisfied within this text."""
+    from search.analysis import paragraph_spans, sentence_spans
+    from search.snippets import term_pattern
+
+    norm = normalize_text(text)
+    out: set[str] = set()
+    for near in nears:
+        pats = [term_pattern(t) for t in near.terms]
+        units = sentence_spans(norm) if near.unit == "sentence" else paragraph_spans(norm)
+        if any(all(p.search(norm, a, b) for p in pats) for a, b in units):
+            out.update(near.terms)
+    return out
 
 
 def _section_score(text, heading, spans, terms, idf, phrases) -> float:

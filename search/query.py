@@ -338,6 +338,22 @@ def positive_terms(node, negated=False) -> list[Term]:
     return out
 
 
+def positive_leaves(node, negated=False) -> list:
+    """Terms and 同句/同段 groups not under NOT, each once."""
+    if node is None:
+        return []
+    if isinstance(node, (Term, Near)):
+        return [] if negated else [node]
+    if isinstance(node, Not):
+        return positive_leaves(node.child, not negated)
+    out = []
+    for c in node.children:
+        for leaf in positive_leaves(c, negated):
+            if leaf not in out:
+                out.append(leaf)
+    return out
+
+
 def only_negative(node) -> bool:
     return node is not None and not positive_terms(node)
 

@@ -406,3 +406,9 @@ def test_kind_facet_counts_on_a_known_report(kind_engine):
     facets = kind_engine.search(SearchRequest(q="执法")).facets["kind"]
     assert [{"value": "举措成效", "count": 1, "selected": False},
             {"value": "问题不足", "count": 1, "selected": False}] == facets
+
+
+def test_sections_shown_for_a_near_group_satisfy_it(kind_engine):
+    hit = kind_engine.search(SearchRequest(q="同句(执法 记录仪)")).hits[0]
+    assert [["一、主要举措"]] == [s["path"] for s in hit["sections"]]
+    assert ["<mark>执法</mark><mark>记录仪</mark>全面配备。"] == hit["sections"][0]["snippets"]
