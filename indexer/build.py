@@ -165,7 +165,7 @@ def _check_format(index_dir: Path) -> None:
     try:
         open_index(index_dir).close()
     except IndexFormatError as e:
-        raise BuildError(f"{e} (the index at {index_dir} is from an incompatible version)") from None
+        raise BuildError(str(e)) from None  # it says to run --rebuild
 
 
 def _start_generation(index_dir: Path, live: str | None, new_dir: Path):
