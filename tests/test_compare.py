@@ -81,7 +81,8 @@ def test_bad_kind_or_too_many_reports(engine, kind, ids):
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("province", ["广东", "浙江", ""])
 def test_pick_takes_the_newest_reports_with_the_kind(engine, truth, kind, province):
-    having = [t for t in truth if any(kind in k for k in t["level1_kinds"]) and (not province or t["province"] == province)]
+    having = [t for t in truth
+              if any(kind in k for k in t["level1_kinds"]) and (not province or t["province"] == province)]
     expected = [t["file"] for t in sorted(having, key=lambda t: (-t["year"], t["file"]))][:MAX_REPORTS]
     assert expected == pick(engine, SearchRequest(province=[province] if province else []), kind)
 

@@ -165,6 +165,10 @@ BAD = [
     ("/compare", "sort=year", "未知参数：sort。可用参数：agency、city、county、ids、kind、level、mode、province、q、"
                               "sector、year、year_from、year_to"),
     ("/explain", "mode=all", "参数 mode 只能是 exact 或 words，收到“all”"),
+    ("/related", "section=1", "缺少参数 id（报告）"),
+    ("/related", "id=000_27c9d69931be37ee.txt", "缺少参数 section（章节序号）"),
+    ("/related", "id=000_27c9d69931be37ee.txt&section=abc", "参数 section 应为整数，收到“abc”"),
+    ("/related", "id=000_27c9d69931be37ee.txt&section=1&q=执法", "未知参数：q。可用参数：id、section"),
     ("/explain", "q=a%00b", "查询中含有控制字符"),
 ]
 
@@ -196,7 +200,8 @@ def evil_client(tmp_path_factory):
 
 EVIL_URLS = ["/matrix?q=执法", f"/matrix?q={EVIL}", "/matrix?rows=agency", "/trend?q=执法", f"/trend?q={EVIL}",
              "/compare?ids=evil/a.txt&ids=evil/b.txt&q=执法", f"/compare?ids=evil/a.txt&ids=evil/b.txt&q={EVIL}",
-             "/compare?kind=举措成效&q=script", f"/explain?q={EVIL}", f"/explain?q=同句({EVIL} 执法)"]
+             "/compare?kind=举措成效&q=script", f"/explain?q={EVIL}", f"/explain?q=同句({EVIL} 执法)",
+             "/related?id=evil/b.txt&section=1", "/related?id=evil/a.txt&section=0"]
 
 
 @pytest.mark.parametrize("url", EVIL_URLS)
@@ -229,8 +234,8 @@ def test_compare_page_has_a_column_per_report_with_its_sections_and_marks(client
     columns = re.findall(r'<article class="cmp-col">(.*?)</article>', page, re.S)
     assert len(ids) == len(columns)
     for report, column in zip(data["reports"], columns):
-        headings = [html.unescape(re.sub(r"</?mark>", "", h))
-                    for h in re.findall(r'<section class="cmp-sec" data-step="\d+">\s*<h3><a href="[^"]+">(.*?)</a>', column)]
+        headings = [html.unescape(re.sub(r"</?mark>", "", h)) for h in re.findall(
+            r'<section class="cmp-sec" data-step="\d+">\s*<h3><a href="[^"]+">(.*?)</a>', column)]
         assert [s["text"][:s["parts"][0]["body_start"]].rstrip() for s in report["sections"]] == headings
         assert sum(len(s["matches"]) for s in report["sections"]) == column.count("<mark>")
         assert (not report["sections"]) == (f"本报告没有标为“{kind}”的部分。" in column)
@@ -343,3 +348,40 @@ def test_compare_unknown_report_is_404(client, truth):
 def test_compare_shows_evil_report_text_as_text(evil_client):
     page = evil_client.get("/compare?ids=evil/a.txt&ids=evil/b.txt&q=执法").get_data(as_text=True)
     assert "<mark>执法</mark>&lt;script&gt;alert(1)&lt;/script&gt;不规范。" in page
+
+
+# --- /related ---------------------------------------------------------------------------------------------------------
+
+def test_related_json_is_the_library_object(client, engine, truth):
+    from search.related import related
+
+    assert related(engine, truth[0]["file"], 20).to_dict() == get_json(
+        client, f"/related.json?id={truth[0]['file']}&section=20")
+
+
+def test_related_page_links_each_section_to_its_report(client, truth):
+    rid = truth[1]["file"]
+    data = get_json(client, f"/related.json?id={rid}&section=1")
+    page = get_page(client, f"/related?id={rid}&section=1")
+    listed = re.search(r'<ol class="hits related" id="related">.*?</ol>', page, re.S).group(0)
+    assert data["related"] and rid not in listed
+    assert [(f"/report/{r['file']}#s-{r['index']}", " › ".join(r["path"])) for r in data["related"]] == [
+        (unquote_plus(h), t) for h, t in links(listed) if t != "相似段落"]
+    assert [f"/related?id={r['file']}&section={r['index']}" for r in data["related"]] == [
+        unquote_plus(h) for h, t in links(listed) if t == "相似段落"]
+
+
+def test_report_page_links_every_heading_to_its_related_sections(client, truth):
+    rid = truth[2]["file"]
+    report = get_json(client, f"/report.json?id={rid}")["report"]
+    page = get_page(client, f"/report/{rid}")
+    found = [unquote_plus(html.unescape(h)) for h in re.findall(r'<a class="related-link" href="([^"]+)"', page)]
+    assert [f"/related?id={rid}&section={s['index']}" for s in report["sections"]] == found
+    for href in found[:3]:
+        assert 200 == client.get(href).status_code
+
+
+@pytest.mark.parametrize("query_string", ["id=nothing.txt&section=0", "id=000_27c9d69931be37ee.txt&section=9999"])
+def test_related_unknown_report_or_section_is_404(client, query_string):
+    assert "error" in get_json(client, f"/related.json?{query_string}", 404)
+    get_page(client, f"/related?{query_string}", 404)

@@ -205,3 +205,117 @@ def test_script_in_a_report_does_not_run(page, evil_server):
         assert EVIL in page.find_element(By.TAG_NAME, "main").text
     assert [] == page.find_elements(By.CSS_SELECTOR, "main script")
     screenshot(page, "evil-search.png")
+
+
+# --- the analysis pages: matrix and compare ---------------------------------------------------------------------------
+
+def test_matrix_from_the_search_page_and_a_cell_opens_its_results(page, server):
+    page.get(server.url + quote("/search?q=执法记录仪"))
+    page.find_element(By.ID, "matrix-link").click()
+    wait_for(page, lambda d: "/matrix?" in d.current_url)
+    data = server.json(quote("/matrix.json?q=执法记录仪"))
+    rows = page.find_elements(By.CSS_SELECTOR, "#matrix tbody tr")
+    assert [row["key"]["province"] for row in data["table"]] == [r.find_element(By.TAG_NAME, "th").text for r in rows]
+    expected = [c["matched"] for row in data["table"] for c in row["cells"] if c["matched"]]
+    cells = page.find_elements(By.CSS_SELECTOR, "#matrix tbody td:not(.total) a")
+    assert [str(n) for n in expected] == [a.text for a in cells]
+    screenshot(page, "matrix.png")
+    count = cells[0].text
+    cells[0].click()
+    wait_for(page, lambda d: "/search?" in d.current_url)
+    assert f"找到 {count} 份报告" == page.find_element(By.ID, "summary").text
+    assert count == str(len(page.find_elements(By.CSS_SELECTOR, "li.hit")))
+
+
+def test_matrix_rows_by_city_and_coverage_without_query(page, server):
+    page.get(server.url + quote("/matrix"))
+    page.find_element(By.LINK_TEXT, "按城市").click()
+    wait_for(page, lambda d: "rows=city" in d.current_url)
+    data = server.json(quote("/matrix.json?rows=city"))
+    shown = [td.text for td in page.find_elements(By.CSS_SELECTOR, "#matrix tbody td:not(.total)")]
+    assert [str(c["held"]) if c["held"] else "无报告" for row in data["table"] for c in row["cells"]] == shown
+    screenshot(page, "matrix-coverage.png")
+
+
+def _column_state(driver) -> list[dict]:
+    return driver.execute_script("""
+        return Array.prototype.map.call(document.querySelectorAll('#compare .cmp-body'), function (b) {
+            return {top: b.scrollTop, max: b.scrollHeight - b.clientHeight,
+                    secs: Array.prototype.map.call(b.querySelectorAll('.cmp-sec'),
+                                                   function (s) { return [s.offsetTop, s.offsetHeight]; })};
+        });""")
+
+
+def _scroll_column(driver, i: int, top: float) -> None:
+    driver.execute_script("document.querySelectorAll('#compare .cmp-body')[arguments[0]].scrollTop = arguments[1];",
+                          i, top)
+
+
+def test_compare_from_checked_results_scrolls_in_step(page, server):
+    page.get(server.url + quote("/search?q=执法&sort=year"))
+    hits = server.json(quote("/search.json?q=执法&sort=year"))["hits"]
+    chosen = [h["file"] for h in hits if h["file"].startswith(("000_", "004_", "002_"))]
+    for file in chosen:
+        page.find_element(By.CSS_SELECTOR, f'input[name="ids"][value="{file}"]').click()
+    page.find_element(By.CSS_SELECTOR, 'select[name="kind"] option[value="举措成效"]').click()
+    page.find_element(By.ID, "compare-button").click()
+    wait_for(page, lambda d: "/compare?" in d.current_url)
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(page.current_url).query)
+    assert {"ids": chosen, "kind": ["举措成效"], "q": ["执法"]} == query
+    data = server.json(f"/compare.json?{urllib.parse.urlencode(query, doseq=True)}")
+    columns = page.find_elements(By.CSS_SELECTOR, "#compare .cmp-col")
+    assert [len(r["sections"]) for r in data["reports"]] == [
+        len(c.find_elements(By.CSS_SELECTOR, ".cmp-sec")) for c in columns]
+    assert [sum(len(s["matches"]) for s in r["sections"]) for r in data["reports"]] == [
+        len(c.find_elements(By.TAG_NAME, "mark")) for c in columns]
+    screenshot(page, "compare.png")
+
+    # the column with most sections (举措成效: four in one report) leads, the others follow it
+    state = _column_state(page)
+    lead = max(range(len(state)), key=lambda i: len(state[i]["secs"]))
+    assert len(state[lead]["secs"]) > 1
+
+    def others(driver):
+        return [c for i, c in enumerate(_column_state(driver)) if i != lead]
+
+    def in_step(driver):
+        """Every other column as far into its first section as the leading one is into its own."""
+        now = _column_state(driver)
+        top, height = now[lead]["secs"][0]
+        fraction = (now[lead]["top"] - top) / height
+        return all(abs(c["top"] - min(c["secs"][0][0] + fraction * c["secs"][0][1], c["max"])) <= 2
+                   for i, c in enumerate(now) if i != lead)
+
+    # halfway into its first section: the others show halfway into their first section
+    first = state[lead]["secs"][0]
+    _scroll_column(page, lead, first[0] + first[1] / 2)
+    wait_for(page, in_step)
+    # the top of its second section: the others at their second section, or at their end without one
+    _scroll_column(page, lead, state[lead]["secs"][1][0])
+    wait_for(page, lambda d: all(abs(c["top"] - min(c["secs"][1][0] if len(c["secs"]) > 1 else c["max"], c["max"])) <= 2
+                                 for c in others(d)))
+    screenshot(page, "compare-scrolled.png")
+
+    # unticked: the columns scroll on their own
+    page.find_element(By.ID, "sync-scroll").click()
+    before = [c["top"] for c in others(page)]
+    _scroll_column(page, lead, 0)
+    time.sleep(0.3)  # a (wrongly) following column would have moved by now
+    assert before == [c["top"] for c in others(page)]
+
+
+def test_analysis_pages_fit_a_phone(page, server):
+    page.set_window_size(390, 844)
+    for path in ("/matrix?q=执法&rows=agency", "/trend?q=执法", "/compare?kind=问题不足&q=执法",
+                 "/explain?q=執法 记录仪 -信访", "/related?id=000_27c9d69931be37ee.txt&section=20"):
+        page.get(server.url + quote(path))
+        assert page.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), path
+    screenshot(page, "compare-phone.png")
+
+
+@pytest.mark.parametrize("path, name", [("/trend?q=执法记录仪", "trend.png"), ("/explain?q=執法 记录仪 -信访", "explain.png"),
+                                        ("/related?id=000_27c9d69931be37ee.txt&section=20", "related.png")])
+def test_other_analysis_pages_render(page, server, path, name):
+    page.get(server.url + quote(path))
+    assert page.find_element(By.TAG_NAME, "h1").text
+    screenshot(page, name)

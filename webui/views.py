@@ -13,6 +13,7 @@ from .pages import compare as compare_page
 from .pages import explain as explain_page
 from .pages import matrix as matrix_page
 from .pages import overview as overview_page
+from .pages import related as related_page
 from .pages import report as report_page
 from .pages import results as results_page
 from .pages import trend as trend_page
@@ -141,3 +142,13 @@ def explain():
 @bp.get("/explain.json")
 def explain_json():
     return jsonify(explain_page.build(get_engine(), request.args)["explanation"])
+
+
+@bp.get("/related")
+def related():
+    return render_template("related.html", page=related_page.build(get_engine(), request.args))
+
+
+@bp.get("/related.json")
+def related_json():
+    return jsonify(related_page.build(get_engine(), request.args)["related"])

@@ -77,8 +77,16 @@ def _paragraphs(report: dict, spans: list[tuple[int, int]]) -> list[dict]:
         out.append({"id": f"p-{n}", "href": f"#p-{n}",
                     "anchors": [_anchor(sections[i], i) for i in range(first, last)],
                     "css": f"heading level-{min(int(heading.get('level') or 1), 3)}" if heading else "",
-                    "head": highlighted(line[:cut], head), "html": highlighted(line[cut:], body)})
+                    "head": highlighted(line[:cut], head), "html": highlighted(line[cut:], body),
+                    "related_url": _related_url(report["file"], heading)})
     return out
+
+
+def _related_url(report_id: str, heading: dict | None) -> str | None:
+    """The 相似段落 link of a heading's section (sections of other reports like it)."""
+    if heading is None or not isinstance(heading.get("index"), int):
+        return None
+    return url_for("webui.related", id=report_id, section=heading["index"])
 
 
 def _split(marks: list[tuple[int, int, str]], cut: int) -> tuple[list, list]:

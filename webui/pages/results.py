@@ -194,6 +194,7 @@ def _analysis(result: dict, request, args: urls.Args) -> dict:
         "matrix_url": urls.path_with_args(url_for("webui.matrix"), kept),
         "trend_url": urls.path_with_args(url_for("webui.trend"), kept) if request.q else None,
         "explain_url": urls.path_with_args(url_for("webui.explain"), query) if request.q else None,
-        "compare": {"action": url_for("webui.compare"), "hidden": [{"name": k, "value": v} for k, v in query],
-                    "kinds": [{"value": k, "selected": k == wanted} for k in KINDS]} if len(result["hits"]) > 1 else None,
+        "compare": None if len(result["hits"]) < 2 else {
+            "action": url_for("webui.compare"), "hidden": [{"name": k, "value": v} for k, v in query],
+            "kinds": [{"value": k, "selected": k == wanted} for k in KINDS]},
     }

@@ -1,0 +1,67 @@
+"""search.related on the seed index and on a tiny hand-made one: other reports' sections only, best first."""
+
+import pytest
+
+from search.engine import Engine
+from search.related import PER_REPORT, TOP, related
+from search_helpers import build_index, make_report
+
+
+@pytest.fixture(scope="module")
+def engine(seed_index):
+    engine = Engine(seed_index)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def reports(engine, truth):
+    return {t["file"]: engine.report(t["file"]) for t in truth}
+
+
+def test_related_never_returns_the_source_report(engine, reports):
+    for rid, report in reports.items():
+        for section in report["sections"]:
+            data = related(engine, rid, section["index"]).to_dict()
+            files = [r["file"] for r in data["related"]]
+            assert rid not in files
+            assert len(files) <= TOP and all(files.count(f) <= PER_REPORT for f in files)
+            scores = [r["score"] for r in data["related"]]
+            assert sorted(scores, reverse=True) == scores
+            for r in data["related"]:
+                other = reports[r["file"]]["sections"][r["index"]]
+                assert (other["index"], other["heading"], other["path"], other["kinds"]) == (
+                    r["index"], r["heading"], r["path"], r["kinds"])
+
+
+def test_problems_sections_find_problems_sections(engine, reports):
+    """A 问题不足 section of one bureau is most like another bureau's 问题不足 section (the genre's habit)."""
+    for rid, report in reports.items():
+        for section in report["sections"]:
+            if section["parent"] is None and "问题不足" in section["kinds"]:
+                top = related(engine, rid, section["index"]).to_dict()["related"][:3]
+                assert any("问题不足" in r["kinds"] for r in top), (rid, section["heading"])
+
+
+@pytest.mark.parametrize("report_id, index", [("nothing.txt", 0), ("000_27c9d69931be37ee.txt", 10_000),
+                                              ("000_27c9d69931be37ee.txt", -1)])
+def test_unknown_report_or_section_is_none(engine, report_id, index):
+    assert related(engine, report_id, index) is None
+
+
+def test_a_copied_paragraph_is_found_first(tmp_path):
+    shared = "全面推行行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度，执法记录仪配备率达到百分之百。"
+    reports = [
+        make_report("a.txt", f"一、工作成效\n{shared}\n二、存在问题\n队伍素质有待提高。\n", agency="甲市公安局", year=2021),
+        make_report("b.txt", f"一、主要做法\n加强组织领导。\n二、三项制度\n{shared}\n", agency="乙市公安局", year=2022),
+        make_report("c.txt", "一、主要做法\n开展普法宣传进社区活动。\n二、存在问题\n基层警力不足。\n", agency="丙市公安局", year=2022),
+    ]
+    build_index(tmp_path / "index", reports)
+    engine = Engine(tmp_path / "index")
+    try:
+        data = related(engine, "a.txt", 0).to_dict()
+        assert ("b.txt", 1, "二、三项制度") == tuple(data["related"][0][k] for k in ("file", "index", "heading"))
+        assert data["related"][0]["excerpt"] == shared
+        assert {"a.txt"}.isdisjoint(r["file"] for r in data["related"])
+    finally:
+        engine.close()
