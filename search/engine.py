@@ -33,7 +33,7 @@ from search.analysis import BREAK, SENTENCE_GRAMS, gram_width, normalize_text, q
 from search.query import QueryError
 from search.schema import (ALL_KINDS, FACET_FIELDS, KINDS, NO_KIND, IndexFormatError, IndexMissingError,
                            current_generation, open_index_path)
-from search.postings import PositionCursor, blocks, doc_ids
+from search.postings import PositionCursor, blocks, doc_ids, positions_at
 from search.snippets import match_spans, snippets
 
 __all__ = ["Engine", "SearchRequest", "SearchResult", "QueryError"]
@@ -46,6 +46,7 @@ FACETS = FACET_FIELDS + ("year", "kind")
 META = ("province", "city", "county", "agency", "level", "sector", "year")
 LEAF_CACHE = 400_000  # cached (report, kinds) pairs over all cached terms: bounds memory, ~30 MB
 REFRESH_SECONDS = 1.0
+WORDS_CACHE = 64  # ranking scores of recent query words (a dict of ≤ one float per report each)
 RANK_FIELDS = (("rwords", 1.0), ("rheadings", 2.0), ("title", 1.5))  # head documents: one per report
 K1, B = 1.2, 0.75
 ADJACENT_BOOST = 1.0
@@ -124,6 +125,7 @@ class _State:
         self.leaves: OrderedDict = OrderedDict()
         self.leaf_size = 0
         self._universe: dict[int, frozenset] = {}
+        self.words_cache: OrderedDict = OrderedDict()
         self._load_columns()
 
     def _load_columns(self) -> None:
@@ -195,28 +197,12 @@ class _State:
         """BM25F of each report over its whole text (``rwords``), headings and title (head documents:
         one posting per report, read block by block), plus a bonus where a typed term of several
         words occurs literally (its words adjacent as typed)."""
-        n = max(len(self.reports), 1)
         acc: dict[int, float] = {}
-        doc_report = self.doc_report
-        words = list(dict.fromkeys(w for t in terms for w in query_words(t.text)))
         idfs = {}
-        for w in words:
-            for fieldname, boost in RANK_FIELDS:
-                df = self.reader.doc_frequency(fieldname, w)
-                if not df:
-                    continue
-                idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-                idfs[w] = max(idfs.get(w, 0.0), idf)
-                c = boost * idf * (K1 + 1)
-                norms = self.norms[fieldname]
-                for offset, leaf in blocks(self.reader, fieldname, w):
-                    if leaf._weights is None:
-                        leaf._read_weights()
-                    for i, tf in zip(leaf._ids, leaf._weights):
-                        d = offset + i
-                        r = doc_report[d]
-                        if r >= 0:
-                            acc[r] = acc.get(r, 0.0) + c * tf / (tf + norms[d])
+        for w in dict.fromkeys(w for t in terms for w in query_words(t.text)):
+            idfs[w], scores = self.word_scores(w)
+            for r, score in scores.items():
+                acc[r] = acc.get(r, 0.0) + score
         for t in typed:
             ws = query_words(t.text)
             if len(ws) > 1 and t.scope == "all":
@@ -224,6 +210,59 @@ class _State:
                 for r in self.leaf(t):
                     acc[r] = acc.get(r, 0.0) + bonus
         return acc
+
+    def word_scores(self, w: str) -> tuple[float, dict[int, float]]:
+        """(idf, report → BM25F of word ``w`` over the ranking fields), cached per generation."""
+        hit = self.words_cache.get(w)
+        if hit is not None:
+            self.words_cache.move_to_end(w)
+            return hit
+        n = max(len(self.reports), 1)
+        doc_report = self.doc_report
+        acc: dict[int, float] = {}
+        best_idf = 0.0
+        for fieldname, boost in RANK_FIELDS:
+            df = self.reader.doc_frequency(fieldname, w)
+            if not df:
+                continue
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            best_idf = max(best_idf, idf)
+            c = boost * idf * (K1 + 1)
+            norms = self.norms[fieldname]
+            for offset, leaf in blocks(self.reader, fieldname, w):
+                if leaf._weights is None:
+                    leaf._read_weights()
+                for i, tf in zip(leaf._ids, leaf._weights):
+                    d = offset + i
+                    r = doc_report[d]
+                    if r >= 0:
+                        acc[r] = acc.get(r, 0.0) + c * tf / (tf + norms[d])
+        self.words_cache[w] = (best_idf, acc)
+        if len(self.words_cache) > WORDS_CACHE:
+            self.words_cache.popitem(last=False)
+        return best_idf, acc
+
+    def sections_with(self, r: int, texts) -> set[int]:
+        """Indexes of report r's sections (-1: title, agency or preamble) where any text starts,
+        from the positions in its head document: only these sections' stored text is read."""
+        head = self.report_docs[r][0]
+        found: set[int] = set()
+        for text in texts:
+            grams = query_grams(text)
+            positions = []
+            for rel, g in grams:
+                poss = positions_at(self.reader, "exact", g, head)
+                if not poss:
+                    break
+                positions.append((rel, poss))
+            else:
+                if not positions:
+                    continue
+                rel0, first = positions[0]
+                verify = _aligner([(rel - rel0, p) for rel, p in positions[1:]], rel0)
+                sec_starts = self.sec_starts[r]
+                found.update(bisect_right(sec_starts, p - rel0) - 1 for p in first if verify(p - rel0))
+        return found
 
     def close(self) -> None:
         with self.lock:
@@ -545,8 +584,9 @@ class Engine:
             meta = st.reports[r]
             head = st.searcher.stored_fields(st.report_docs[r][0])
             sections = []
-            for d in st.report_docs[r] if with_sections else ():
-                if not st.doc_mask[d] & kmask or not texts:
+            candidates = st.sections_with(r, texts) if with_sections and texts else set()
+            for d in st.report_docs[r]:
+                if st.doc_sec[d] not in candidates or not st.doc_mask[d] & kmask:
                     continue
                 stored = st.searcher.stored_fields(d)
                 text = stored.get("text") or ""

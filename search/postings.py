@@ -76,3 +76,29 @@ class PositionCursor:
         if self.leaf._values is None:
             self.leaf._read_values()
         return decode_positions(self.leaf._values[i])
+
+
+def positions_at(reader, fieldname, text, d: int) -> list[int]:
+    """Positions of a term in one document ([] if absent); skips blocks by their header alone."""
+    for sub, offset in reader.leaf_readers():
+        if not offset <= d < offset + sub.doc_count_all():
+            continue
+        if (fieldname, text) not in sub:
+            return []
+        leaf = sub.postings(fieldname, text)
+        while hasattr(leaf, "child"):
+            leaf = leaf.child
+        local = d - offset
+        while leaf.is_active() and leaf.block_max_id() < local:
+            leaf._next_block()
+        if not leaf.is_active():
+            return []
+        if leaf._data is None:
+            leaf._read_data()
+        ids = leaf._data[0] if leaf._byteids else tuple(accumulate(leaf._data[0]))
+        i = bisect_left(ids, local)
+        if i == len(ids) or ids[i] != local:
+            return []
+        leaf._read_values()
+        return decode_positions(leaf._values[i])
+    return []
