@@ -243,25 +243,17 @@ class _State:
         return best_idf, acc
 
     def sections_with(self, r: int, texts) -> set[int]:
-        """Indexes of report r's sections (-1: title, agency or preamble) where any text starts,
-        from the positions in its head document: only these sections' stored text is read."""
+        """Indexes of report r's sections (-1: title, agency or preamble) where a text may start:
+        where its rarest gram sits in the head document. Only these sections' stored text is read."""
         head = self.report_docs[r][0]
+        sec_starts = self.sec_starts[r]
         found: set[int] = set()
         for text in texts:
             grams = query_grams(text)
-            positions = []
-            for rel, g in grams:
-                poss = positions_at(self.reader, "exact", g, head)
-                if not poss:
-                    break
-                positions.append((rel, poss))
-            else:
-                if not positions:
-                    continue
-                rel0, first = positions[0]
-                verify = _aligner([(rel - rel0, p) for rel, p in positions[1:]], rel0)
-                sec_starts = self.sec_starts[r]
-                found.update(bisect_right(sec_starts, p - rel0) - 1 for p in first if verify(p - rel0))
+            if not grams:
+                continue
+            rel, g = min(grams, key=lambda x: self.reader.doc_frequency("exact", x[1]))
+            found.update(bisect_right(sec_starts, p - rel) - 1 for p in positions_at(self.reader, "exact", g, head))
         return found
 
     def close(self) -> None:
