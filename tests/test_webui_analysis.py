@@ -8,9 +8,11 @@ import csv
 import html
 import io
 import re
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlencode
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from search.engine import Engine, SearchRequest
 from search.matrix import matrix
@@ -385,3 +387,17 @@ def test_report_page_links_every_heading_to_its_related_sections(client, truth):
 def test_related_unknown_report_or_section_is_404(client, query_string):
     assert "error" in get_json(client, f"/related.json?{query_string}", 404)
     get_page(client, f"/related?{query_string}", 404)
+
+
+# --- whatever the query string, an answer and never a 500 -------------------------------------------------------------
+
+FUZZ_NAMES = ["q", "mode", "rows", "ids", "kind", "year", "year_from", "province", "city", "id", "section", "page"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["/matrix", "/trend", "/compare", "/explain", "/related"]),
+       st.lists(st.tuples(st.sampled_from(FUZZ_NAMES), st.text(max_size=12)), max_size=4))
+def test_any_query_string_is_an_answer(client, path, pairs):
+    for url in (f"{path}.json?{urlencode(pairs)}", f"{path}?{urlencode(pairs)}"):
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404), (url, response.get_data(as_text=True)[:300])

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 48, 150, 16, 36
 INSET = 24  # the first and last years sit inside the grid, clear of the axis labels
-PALETTE = ("#1f2328", "#0b57d0", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#be185d")
+PALETTE = ("#aab4be", "#0b57d0", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#be185d")
 MAX_SERIES = len(PALETTE)
 
 
@@ -40,7 +40,7 @@ def _segments(points: list[dict], n: int) -> list[list[tuple[float, float]]]:
 
 
 def line_chart(years: list[int], series: list[dict], title: str) -> Markup:
-    """``series``: ``{"name", "points": [{"year", "matched", "held", "share"}]}``, the first drawn boldest."""
+    """``series``: ``{"name", "points": [{"year", "matched", "held", "share"}]}``, the first wide and pale, under the others."""
     n = len(years)
     out = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
            f'xmlns="http://www.w3.org/2000/svg">', f"<title>{escape(title)}</title>"]
@@ -52,8 +52,8 @@ def line_chart(years: list[int], series: list[dict], title: str) -> Markup:
     for i, year in enumerate(years):
         out.append(f'<text x="{_x(i, n):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-size="12" '
                    f'fill="#59636e">{escape(str(year))}</text>')
-    for k, s in enumerate(series[:MAX_SERIES]):
-        color, width = PALETTE[k], 3 if k == 0 else 1.6
+    for k, s in enumerate(series[:MAX_SERIES]):  # the first one wide and pale, under the others
+        color, width = PALETTE[k], 6 if k == 0 else 2
         for run in _segments(s["points"], n):
             coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
             out.append(f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="{width}"/>')
@@ -61,7 +61,7 @@ def line_chart(years: list[int], series: list[dict], title: str) -> Markup:
             if p["share"] is None:
                 continue
             label = f"{s['name']} {p['year']}年：{p['matched']} / {p['held']}（{p['share'] * 100:.0f}%）"
-            out.append(f'<circle cx="{_x(i, n):.1f}" cy="{_y(p["share"]):.1f}" r="{4 if k == 0 else 3}" '
+            out.append(f'<circle cx="{_x(i, n):.1f}" cy="{_y(p["share"]):.1f}" r="{5 if k == 0 else 3}" '
                        f'fill="{color}"><title>{escape(label)}</title></circle>')
         ly = TOP + 8 + 20 * k
         lx = WIDTH - RIGHT + 14
