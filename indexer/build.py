@@ -118,6 +118,7 @@ def _run(corpus: Path, index_dir: Path, summary: BuildSummary, rebuild: bool, wo
     from search.schema import FORMAT_VERSION
 
     live = gens.read_current(index_dir)
+    code = mf.code_fingerprint()
     previous = None
     if live and not rebuild:
         _check_format(index_dir)
@@ -130,6 +131,9 @@ def _run(corpus: Path, index_dir: Path, summary: BuildSummary, rebuild: bool, wo
                 f"the index at {index_dir} has format {previous.format_version}, this version writes "
                 f"{FORMAT_VERSION}: run `reports-index build --rebuild`"
             )
+        elif previous.code != code:
+            summary.notes.append("the parser or the analysis changed since the last build: indexing every file again")
+            summary.rebuilt, previous = True, None
     plan = mf.plan(corpus, previous)
     summary.unchanged = len(plan.unchanged)
     summary.generation = live
@@ -146,7 +150,7 @@ def _run(corpus: Path, index_dir: Path, summary: BuildSummary, rebuild: bool, wo
         _pause("seeded")
         old = previous.files if previous else {}
         results = _index(ix, corpus, plan, old, workers, scratch, progress, new_dir)
-        manifest = mf.Manifest(str(corpus), _now(), FORMAT_VERSION, dict(plan.unchanged))
+        manifest = mf.Manifest(str(corpus), _now(), FORMAT_VERSION, dict(plan.unchanged), code)
         _tally(summary, plan, old, results, manifest)
         mf.save(new_dir, manifest)
         gens.fsync_tree(new_dir)

@@ -41,6 +41,7 @@ class Manifest:
     built_at: str = ""
     format_version: int | None = None
     files: dict[str, Entry] = field(default_factory=dict)
+    code: str = ""  # ``code_fingerprint()`` of the build that parsed these files
 
     def to_json(self) -> bytes:
         data = {
@@ -48,6 +49,7 @@ class Manifest:
             "corpus": self.corpus,
             "built_at": self.built_at,
             "format_version": self.format_version,
+            "code": self.code,
             "files": {rid: asdict(e) for rid, e in sorted(self.files.items())},
         }
         return json.dumps(data, ensure_ascii=False, indent=0).encode("utf-8")
@@ -62,11 +64,34 @@ def load(gen_dir: Path) -> Manifest | None:
     if data.get("manifest_version") != MANIFEST_VERSION:
         return None
     files = {rid: Entry(**e) for rid, e in data["files"].items()}
-    return Manifest(data["corpus"], data["built_at"], data.get("format_version"), files)
+    return Manifest(data["corpus"], data["built_at"], data.get("format_version"), files, data.get("code", ""))
 
 
 def save(gen_dir: Path, manifest: Manifest) -> None:
     write_atomic(gen_dir / MANIFEST, manifest.to_json())
+
+
+# The build machinery itself: changing it does not change what a file's documents are.
+_NOT_PARSING = {"build.py", "cli.py", "cli_build.py", "generations.py", "lock.py", "manifest.py", "parallel.py",
+                "stats.py", "worker.py"}
+
+
+def code_fingerprint() -> str:
+    """A hash of the code and data that turn a file into documents (readers, parser, schema, analysis).
+
+    An incremental build parses only changed files, so a new parser would otherwise leave every unchanged
+    report parsed the old way; when this fingerprint differs from the manifest's, every file is parsed again.
+    """
+    import indexer
+    import search
+
+    indexer_dir, search_dir = Path(indexer.__file__).parent, Path(search.__file__).parent
+    paths = [p for p in sorted(indexer_dir.glob("*.py")) if p.name not in _NOT_PARSING]
+    paths += sorted((indexer_dir / "data").glob("*.json")) + [search_dir / "schema.py", search_dir / "analysis.py"]
+    h = hashlib.blake2b(digest_size=16)
+    for p in paths:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 @dataclass

@@ -63,7 +63,8 @@ def stored_docs(index_dir: Path) -> list[str]:
     ix = open_index(index_dir)
     try:
         with ix.searcher() as s:
-            return sorted(json.dumps(d, sort_keys=True, ensure_ascii=False, default=str) for d in s.all_stored_fields())
+            docs = s.all_stored_fields()
+            return sorted(json.dumps(d, sort_keys=True, ensure_ascii=False, default=str) for d in docs)
     finally:
         ix.close()
 
@@ -116,6 +117,10 @@ def test_incremental_equals_rebuild(built, tmp_path, name, changes, workers, exp
 QUERIES = ["执法", "行政复议", "法治 -复议", "执法监督", "公安局", "警", "2021"]
 
 
+def by_index(section: dict) -> int:
+    return section["index"]
+
+
 def search_view(index_dir: Path, q: str) -> dict:
     """What a user sees of a search, without scores (term statistics count deleted documents until a merge)."""
     from search.engine import Engine, SearchRequest
@@ -125,7 +130,7 @@ def search_view(index_dir: Path, q: str) -> dict:
         result = engine.search(SearchRequest(q=q, limit=100)).to_dict()
     finally:
         engine.state().close()  # Engine has no close(): it lives as long as its process
-    hits = {h["file"]: [(s["heading"], s["matches"], s["snippets"]) for s in sorted(h["sections"], key=lambda s: s["index"])]
+    hits = {h["file"]: [(s["heading"], s["matches"], s["snippets"]) for s in sorted(h["sections"], key=by_index)]
             for h in result["hits"]}
     return {"total": result["total"], "hits": hits, "facets": result["facets"]}
 
@@ -262,6 +267,20 @@ def test_old_generations_and_leftovers_are_removed(tmp_path):
     assert ["CURRENT", LOCK_NAME, "gen-000004", "gen-000005"] == sorted(os.listdir(index_dir))
 
 
+def test_new_parser_code_reparses_every_file(built):
+    corpus, index_dir = built
+    path = index_dir / "gen-000001" / mf.MANIFEST
+    before = stored_docs(index_dir)
+    data = json.loads(path.read_bytes())
+    data["code"] = "an older parser"
+    path.write_text(json.dumps(data))
+    summary = build(corpus, index_dir, workers=1)
+    expected_note = "the parser or the analysis changed since the last build: indexing every file again"
+    assert (5, 5, 0, [expected_note]) == (summary.parsed, summary.added, summary.unchanged, summary.notes)
+    assert (before, mf.code_fingerprint()) == (stored_docs(index_dir), mf.load(index_dir / "gen-000002").code)
+    assert 0 == build(corpus, index_dir, workers=1).parsed
+
+
 @pytest.mark.parametrize("marker", [mf.MANIFEST, "reports_format.json"])  # ours, and search.schema's
 def test_incompatible_format_asks_for_rebuild(built, marker):
     corpus, index_dir = built
@@ -351,12 +370,14 @@ def test_stats_json(tmp_path):
 
 def start_build(corpus: Path, index_dir: Path, pause: str = "", *args: str) -> subprocess.Popen:
     env = dict(os.environ, **{PAUSE_ENV: pause})
-    cmd = [sys.executable, "-m", "indexer.cli", "build", str(corpus), "--index-dir", str(index_dir), "--quiet", *args]
+    cmd = [sys.executable, "-m", "indexer.cli", "build", str(corpus), "--index-dir", str(index_dir), "--quiet",
+           *args]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def run_build(corpus: Path, index_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "indexer.cli", "build", str(corpus), "--index-dir", str(index_dir), "--quiet", *args]
+    cmd = [sys.executable, "-m", "indexer.cli", "build", str(corpus), "--index-dir", str(index_dir), "--quiet",
+           *args]
     return subprocess.run(cmd, capture_output=True, text=True)
 
 
