@@ -80,6 +80,7 @@ class BuildSummary:
             "generation": self.generation,
             "changed": self.changed,
             "rebuilt": self.rebuilt,
+            "notes": self.notes,
         }
 
 
