@@ -241,8 +241,15 @@ def slots_at(norm: str, offsets: list[int]) -> list[int]:
     return out
 
 
-class ExactTokenizer(Tokenizer):
-    """Whoosh tokenizer for the exact field: unigrams + in-run bigrams (see module docstring)."""
+class _UnitTokenizer(Tokenizer):
+    """The Whoosh tokenizer contract over ``units(norm)`` → (position, text, start, end) of normalized
+    text: positions as given, start/end chars mapped back to the original text, one reused Token."""
+
+    fold_untokenized = False  # with tokenize=False: index the value normalized (True) or as it is
+
+    @staticmethod
+    def units(norm: str):
+        raise NotImplementedError
 
     def __eq__(self, other):
         return self.__class__ is other.__class__
@@ -251,7 +258,7 @@ class ExactTokenizer(Tokenizer):
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
-            t.original = t.text = value
+            t.original = t.text = normalize_text(value) if self.fold_untokenized else value
             t.boost = 1.0
             if positions:
                 t.pos = start_pos
@@ -260,18 +267,24 @@ class ExactTokenizer(Tokenizer):
             yield t
             return
         norm, offsets = normalize(value)
-        for pos, gram, s, e in grams(norm):
-            t.text = gram
+        for pos, text, s, e in self.units(norm):
+            t.text = text
             t.boost = 1.0
             t.stopped = False
             if keeporiginal:
-                t.original = gram
+                t.original = text
             if positions:
                 t.pos = start_pos + pos
             if chars:
                 s, e = to_original(offsets, s, e)
                 t.startchar, t.endchar = start_char + s, start_char + e
             yield t
+
+
+class ExactTokenizer(_UnitTokenizer):
+    """Whoosh tokenizer for the exact field: unigrams + in-run bigrams (see module docstring)."""
+
+    units = staticmethod(grams)
 
 
 class ExactField(FieldType):
@@ -355,37 +368,11 @@ def query_words(term: str) -> tuple[str, ...]:
     return tuple(w for _, w, _, _ in words(normalize_text(term)))
 
 
-class WordTokenizer(Tokenizer):
+class WordTokenizer(_UnitTokenizer):
     """Whoosh tokenizer: jieba words of the normalized text, offsets into the original text."""
 
-    def __eq__(self, other):
-        return self.__class__ is other.__class__
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            t.original = t.text = normalize_text(value)
-            t.boost = 1.0
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar, t.endchar = start_char, start_char + len(value)
-            yield t
-            return
-        norm, offsets = normalize(value)
-        for pos, w, s, e in words(norm):
-            t.text = w
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = w
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                s, e = to_original(offsets, s, e)
-                t.startchar, t.endchar = start_char + s, start_char + e
-            yield t
+    fold_untokenized = True
+    units = staticmethod(words)
 
 
 class WordTokens(tuple):
