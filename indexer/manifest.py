@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from indexer.generations import write_atomic
@@ -76,11 +77,13 @@ _NOT_PARSING = {"build.py", "cli.py", "cli_build.py", "generations.py", "lock.py
                 "stats.py", "worker.py"}
 
 
+@lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of the code and data that turn a file into documents (readers, parser, schema, analysis).
 
     An incremental build parses only changed files, so a new parser would otherwise leave every unchanged
     report parsed the old way; when this fingerprint differs from the manifest's, every file is parsed again.
+    Computed once per process: the code a process runs is the code it loaded.
     """
     import indexer
     import search
