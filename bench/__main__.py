@@ -18,7 +18,7 @@ from bench.corpus import default_dir, generate
 from bench.grep import grep_truth
 from bench.measure import disk_size
 from bench.queries import make_queries
-from bench.run import builds, last_line, profile_pages, query_stage
+from bench.run import builds, last_line, profile_build, profile_pages, query_stage, snapshot_code
 from bench.seeds import ROOT
 
 
@@ -33,7 +33,7 @@ def parse_args(argv):
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="work directory (default bench/out)")
     ap.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md",
                     help="where to write the results (default bench/RESULTS.md); '-' for nowhere")
-    ap.add_argument("--profile", action="store_true", help="cProfile our result pages and print the hot spots")
+    ap.add_argument("--profile", action="store_true", help="cProfile our result pages and a 1-worker build of 100 reports")
     return ap.parse_args(argv)
 
 
@@ -52,47 +52,58 @@ def web_stage(work: Path, queries, args) -> dict:
             "peak_mb": result.peak_rss / 2**20, "idle_mb": result.idle_rss / 2**20}
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
+def measure(args) -> dict:
+    """Run every stage; returns what the table is made of."""
     started = time.perf_counter()
     corpus = default_dir(args.out, args.reports)
     work = args.out / f"run-{args.reports}"
-    stage(f"generating {args.reports} reports into {corpus}", started)
+    m = {"code": snapshot_code(work, ROOT)}
+    stage(f"generating {args.reports} reports into {corpus}; code {m['code']}", started)
     manifest = generate(args.reports, corpus, args.seed)
-    corpus_mb = disk_size(corpus) / 2**20
-    queries = make_queries(args.queries, args.seed)
+    m["corpus_mb"] = disk_size(corpus) / 2**20
+    m["queries"] = queries = make_queries(args.queries, args.seed)
     stage("builds: jieba alone, ours ×1, ours ×2, no-op, naive, FTS5", started)
-    b = builds(corpus, work)
+    m["builds"] = builds(corpus, work)
     stage("grep truth", started)
-    truth = grep_truth(corpus, manifest, queries)
+    m["truth"] = grep_truth(corpus, manifest, queries)
     stage("queries: accuracy, then timed result pages", started)
-    q = query_stage(work, queries, truth)
-    profile = profile_pages(q["_systems"]["ours"], queries) if args.profile and "ours" in q["_systems"] else ""
+    m["queries_stage"] = q = query_stage(work, queries, m["truth"])
+    m["profile"] = {}
+    if args.profile and "ours" in q["_systems"]:
+        stage("profiling our result pages and a 1-worker build of 100 reports", started)
+        m["profile"]["result pages (all queries, one pass)"] = profile_pages(q["_systems"]["ours"], queries)
+        m["profile"]["build, 1 worker, first 100 reports"] = profile_build(corpus, work)
     for system in q.pop("_systems").values():
         system.close()
-    web = None
+    m["web"] = None
     if not args.skip_web:
         stage(f"web: {args.clients} clients for {args.web_seconds:g} s", started)
-        web = web_stage(work, queries, args)
+        m["web"] = web_stage(work, queries, args)
     stage("done", started)
+    return m
 
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    m = measure(args)
+    b, q, web = m["builds"], m["queries_stage"], m["web"]
     command = "python -m bench " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
-    head = (f"{args.reports} synthetic reports ({corpus_mb:.1f} MB, seed {args.seed}), {len(queries)} queries, "
-            f"{sum(map(len, truth))} relevant (report, query) pairs by grep")
-    lines = report.table(b, q, web, corpus_mb) + [""] + report.ratio_table(report.ratios(b, q, web))
+    head = (f"Code: {m['code']}. {args.reports} synthetic reports ({m['corpus_mb']:.1f} MB, seed {args.seed}), "
+            f"{len(m['queries'])} queries, {sum(map(len, m['truth']))} relevant (report, query) pairs by grep")
+    lines = report.table(b, q, web, m["corpus_mb"]) + [""] + report.ratio_table(report.ratios(b, q, web))
     print(head)
     print("\n".join(lines))
     problems = report.errors(b, q, web)
     if problems:
         print("\n".join(["", "errors:", *problems]))
-    if profile:
-        print(profile)
+    for name, text in m["profile"].items():
+        print(f"\ncProfile of ours: {name}\n{text}")
     if str(args.results) != "-":
-        write_results(args.results, command, head, lines, report.kind_table(q), problems, q)
+        write_results(args.results, command, head, lines, report.kind_table(q), problems, q, m["profile"])
     return 0
 
 
-def write_results(path: Path, command: str, head: str, lines, kinds, problems, q) -> None:
+def write_results(path: Path, command: str, head: str, lines, kinds, problems, q, profile: dict) -> None:
     wrong = [f"- {name}: `{query}` missed {missed} extra {extra}" for name in ("ours", "naive", "fts5")
              for query, missed, extra in (q[name].get("wrong", []) if isinstance(q[name], dict) else [])[:5]]
     text = [
@@ -102,9 +113,26 @@ def write_results(path: Path, command: str, head: str, lines, kinds, problems, q
         "Recall / precision by query kind:", "", *kinds, "",
         *(["Errors:", "", *problems, ""] if problems else []),
         *(["Examples of wrong result sets (first 3 files missed / returned wrongly):", "", *wrong, ""] if wrong else []),
-        "## How it is measured", "", METHOD,
+        "## How it is measured", "", METHOD, "",
     ]
+    for name, stats in profile.items():
+        text += [f"## cProfile of ours: {name}", "", "```", *_trim_profile(stats), "```", ""]
     path.write_text("\n".join(text).rstrip() + "\n", encoding="utf-8")
+
+
+def _trim_profile(stats: str, rows: int = 18) -> list[str]:
+    """The header and the first rows of each pstats listing (own time, then cumulative)."""
+    out, kept = [], None
+    for line in stats.splitlines():
+        if "ncalls" in line:
+            kept = 0
+            out.append(line)
+        elif kept is not None and line.strip() and kept < rows:
+            out.append(line)
+            kept += 1
+        elif "function calls" in line or line.startswith("   Ordered by"):
+            out.append(line.strip())
+    return out
 
 
 METHOD = """\

@@ -27,11 +27,11 @@ class OursSearch:
 
         self.engine = Engine(str(index_dir))
 
-    def request(self, query: Query, limit: int = 10, page: int = 1):
+    def request(self, query: Query, limit: int = 10, page: int = 1, **extra):
         from search.engine import SearchRequest
 
         return SearchRequest(q=query.q, province=list(query.province), year_from=query.year_from,
-                             year_to=query.year_to, limit=limit, page=page)
+                             year_to=query.year_to, limit=limit, page=page, **extra)
 
     def page(self, query: Query) -> dict:
         return self.engine.search(self.request(query)).to_dict()
@@ -40,7 +40,8 @@ class OursSearch:
         files: set[str] = set()
         page = 1
         while True:
-            result = self.engine.search(self.request(query, MAX_LIMIT, page)).to_dict()
+            # the full listing without sections and snippets: that is what accuracy needs
+            result = self.engine.search(self.request(query, MAX_LIMIT, page, sections=False)).to_dict()
             files |= {hit["file"] for hit in result["hits"]}
             if page * MAX_LIMIT >= result["total"]:
                 return files

@@ -9,8 +9,10 @@ from __future__ import annotations
 import cProfile
 import io
 import json
+import os
 import pstats
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -43,6 +45,32 @@ def measured(cmd: list[str], ok_codes=(0,), needs_summary: bool = True, timeout:
 def last_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[-1][:300] if lines else ""
+
+
+CODE = ("search", "indexer", "webui")
+
+
+def snapshot_code(work: Path, root: Path) -> str:
+    """Copy our packages into the work directory and run every stage on that copy (subprocesses through
+    PYTHONPATH, this process through sys.path), so commits landing during a long run cannot mix code
+    versions (an index built by one version and read by another). Returns the code's git description."""
+    code = work / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    for package in CODE:
+        shutil.copytree(root / package, code / package, ignore=shutil.ignore_patterns("__pycache__"))
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(code), str(root)])
+    sys.path.insert(0, str(code))
+    return describe_code(root)
+
+
+def describe_code(root: Path) -> str:
+    def git(*args: str) -> str:
+        run = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        return run.stdout.strip() if run.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = [line for line in git("status", "--porcelain", "--", *CODE).splitlines() if line.strip()]
+    return f"git {head}" + (f" + {len(dirty)} uncommitted file(s) in {', '.join(CODE)}" if dirty else "")
 
 
 def builds(corpus: Path, work: Path) -> dict:
@@ -127,6 +155,27 @@ def profile_pages(system, queries: list[Query], top: int = 25) -> str:
     for query in queries:
         system.page(query)
     profiler.disable()
+    return _top(profiler, top)
+
+
+def profile_build(corpus: Path, work: Path, n: int = 100, top: int = 25) -> str:
+    """cProfile of our build with 1 worker (in this process) over the corpus's first n files."""
+    from indexer.build import build
+
+    sample, index_dir = work / "profile-corpus", work / "profile-index"
+    for path in (sample, index_dir):
+        shutil.rmtree(path, ignore_errors=True)
+    sample.mkdir(parents=True)
+    for path in sorted(corpus.glob("*.txt"))[:n]:
+        shutil.copy2(path, sample / path.name)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    build(sample, index_dir, rebuild=True, workers=1)
+    profiler.disable()
+    return _top(profiler, top)
+
+
+def _top(profiler: cProfile.Profile, top: int) -> str:
     text = io.StringIO()
     stats = pstats.Stats(profiler, stream=text).strip_dirs()
     stats.sort_stats("tottime").print_stats(top)

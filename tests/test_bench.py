@@ -89,9 +89,10 @@ def table_labels(stdout: str, first: str) -> list[str]:
 
 def test_bench_command_runs_on_20_reports(tmp_path):
     results = tmp_path / "RESULTS.md"
-    result = run("bench", "--reports", "20", "--queries", "24", "--web-seconds", "2", "--out", str(tmp_path),
+    result = run("bench", "--reports", "20", "--queries", "12", "--web-seconds", "2", "--out", str(tmp_path),
                  "--results", str(results))
     assert 0 == result.returncode, result.stderr[-2000:]
     assert TABLE_ROWS == table_labels(result.stdout, "measure")
     assert RATIO_ROWS == table_labels(result.stdout, "ratio / target")
+    assert "errors:" not in result.stdout, result.stdout  # every system, ours included, was measured
     assert results.read_text("utf-8").startswith("# Benchmark results\n")
