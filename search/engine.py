@@ -488,8 +488,9 @@ class Engine:
         return self._state
 
     @contextmanager
-    def _locked(self):
-        """The current state, locked; a state closed by a refresh in between is never used."""
+    def reading(self):
+        """The current index state (searcher, columns), locked for one reader; a state closed by a refresh
+        in between is never used. For read-side modules that need the open searcher (related, matrix)."""
         while True:
             if self._closed:
                 raise RuntimeError("this Engine was closed")
@@ -520,7 +521,7 @@ class Engine:
         request.validate()
         parsed = ql.parse(request.q)
         tree = ql.to_words(parsed.tree) if request.mode == "words" else parsed.tree
-        with self._locked() as st:
+        with self.reading() as st:
             kmask = _kind_mask(request.kind)
             matched = st.evaluate(tree, kmask)
             filters = _filter_sets(st, request)
@@ -623,7 +624,7 @@ class Engine:
     # ---------------------------------------------------------------- the report page
 
     def report(self, report_id: str) -> dict | None:
-        with self._locked() as st:
+        with self.reading() as st:
             r = st.by_id.get(report_id)
             if r is None:
                 return None

@@ -58,7 +58,7 @@ def excerpt(text: str, heading: str, limit: int = EXCERPT_CHARS) -> str:
 def similar_reports(engine: Engine, report_id: str, terms: list[tuple[str, float]],
                     limit: int = CANDIDATES) -> list[str]:
     """Other reports most like the key terms (BM25F over their whole text's words), best first."""
-    with engine._locked() as st:  # the engine's open searcher (same package: the read side)
+    with engine.reading() as st:
         q = wq.Or([wq.Term(FIELD, t, boost=w) for t, w in terms])
         results = st.searcher.search(q, limit=limit, mask=wq.Term("report_id", report_id))
         return [hit["report_id"] for hit in results]
@@ -88,7 +88,7 @@ def related(engine: Engine, report_id: str, index: int, top: int = TOP, per_repo
     source = {"file": report_id, "title": report.get("title"), "agency": report.get("agency"),
               "year": report.get("year"), "index": index, "heading": section["heading"],
               "path": section["path"], "kinds": section["kinds"]}
-    with engine._locked() as st:
+    with engine.reading() as st:
         terms = key_terms(st.searcher, section["text"])
     out = Related(source, [t for t, _ in terms])
     if not terms:
