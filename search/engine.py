@@ -572,6 +572,7 @@ class Engine:
         leaves = ql.positive_leaves(tree)
         nears = [x for x in leaves if isinstance(x, ql.Near)]
         alone = {t.text for t in leaves if isinstance(t, ql.Term)}
+        in_heading = {i for i, t in enumerate(terms) if t.scope == "heading"}
         hits = []
         for r in shown:
             meta = st.reports[r]
@@ -587,6 +588,10 @@ class Engine:
                 if nears:  # a 同句/同段 term counts only where its whole group is satisfied
                     allowed = alone | _satisfied_near_terms(text, nears)
                     spans = [sp for sp in spans if texts[sp[2]] in allowed]
+                if in_heading:  # a 章节:/heading: term counts only inside the heading
+                    offs = stored.get("offsets") or {}
+                    hlen = offs.get("body_start", 0) - offs.get("own_start", offs.get("start", 0))
+                    spans = [sp for sp in spans if sp[2] not in in_heading or sp[1] <= hlen]
                 if not spans:
                     continue
                 score = _section_score(text, stored.get("heading") or "", spans, texts, idf, phrases)

@@ -412,3 +412,18 @@ def test_sections_shown_for_a_near_group_satisfy_it(kind_engine):
     hit = kind_engine.search(SearchRequest(q="同句(执法 记录仪)")).hits[0]
     assert [["一、主要举措"]] == [s["path"] for s in hit["sections"]]
     assert ["<mark>执法</mark><mark>记录仪</mark>全面配备。"] == hit["sections"][0]["snippets"]
+
+
+@pytest.mark.parametrize("word", ["问题", "执法", "2022"])
+def test_heading_scope_lists_exactly_the_sections_whose_heading_holds_the_term(engine, corpus_dir, word):
+    from indexer.parse import parse_file
+
+    expected = {}
+    for path in sorted(corpus_dir.glob("*.txt")):
+        report = parse_file(path, root=corpus_dir)
+        headings = sorted(s.heading for s in report.sections if word in normalize_text(s.heading))
+        if headings:
+            expected[report.file] = headings
+    result = engine.search(SearchRequest(q=f"章节:{word}", limit=100)).to_dict()
+    actual = {h["file"]: sorted(s["heading"] for s in h["sections"]) for h in result["hits"]}
+    assert expected == actual
