@@ -33,6 +33,10 @@ _CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
 _WRAP_CJK = re.compile(rf"(?<={_CJK})[ \t]*[\r\n][ \t\r\n]*(?={_CJK})")
 _WRAP = re.compile(r"[ \t]*[\r\n][ \t\r\n]*|\t+")
 _CELL_MAX = 200  # a table cell with more text than this is page layout, not a data cell
+# Tags nested deeper than this are unwrapped (their text kept, a block boundary kept as a line break): real
+# pages nest a few dozen levels; thousands (broken or hostile HTML) would overflow the recursive walk and make
+# the clutter checks, which read each block's text, quadratic.
+MAX_DEPTH = 100
 
 
 def read_html(data: bytes, path) -> Document:
@@ -40,6 +44,7 @@ def read_html(data: bytes, path) -> Document:
     soup = BeautifulSoup(text, "lxml")
     meta = _page_meta(soup)
     body = soup.body or soup
+    _flatten_deep(soup, body)
     _drop_clutter(body)
     lines = _render(body)
     return Document("\n".join(lines).strip("\n"), "html", encoding, meta)
@@ -91,6 +96,34 @@ def _page_meta(soup: BeautifulSoup) -> dict[str, str]:
     if url:
         meta["source_url"] = url
     return meta
+
+
+def _flatten_deep(soup: BeautifulSoup, root: Tag, max_depth: int = MAX_DEPTH) -> None:
+    """Replace each subtree rooted ``max_depth`` levels below ``root`` by its text lines (a block boundary
+    or <br> starts a line; scripts, styles and comments dropped), without recursion and in linear time."""
+    roots: list[Tag] = []
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        for child in node.contents:
+            if isinstance(child, Tag):
+                if depth + 1 >= max_depth:
+                    roots.append(child)
+                else:
+                    stack.append((child, depth + 1))
+    for tag in roots:
+        lines = [""]
+        for node in tag.descendants:  # bs4 walks the next_element chain: iterative
+            if type(node) is NavigableString:  # not Comment, Script, Stylesheet
+                lines[-1] += str(node)
+            elif isinstance(node, Tag) and (node.name in _BLOCK or node.name in ("br", "td", "th")):
+                lines.append("")
+        flat = soup.new_tag("div")
+        for k, line in enumerate(line for line in lines if line.strip()):
+            if k:
+                flat.append(soup.new_tag("br"))
+            flat.append(NavigableString(line))
+        tag.replace_with(flat)
 
 
 def _drop_clutter(body: Tag) -> None:

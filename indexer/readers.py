@@ -11,8 +11,10 @@ and ideographic spaces itself, keeping offsets), only newlines are normalized to
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +36,10 @@ _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 # C0 controls other than \t \n \v \f \r (and ESC, seen in some old files): their presence means binary.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+# A report is tens of thousands of characters; parsing and indexing cost grows with the text, so a huge
+# file (a log, a data dump renamed .txt) is refused with a reason instead of tying up a worker for minutes.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_TEXT_CHARS = 1_000_000
 
 
 class ReadError(Exception):
@@ -58,6 +64,9 @@ def read_file(path: str | os.PathLike) -> Document:
     suffix = Path(path).suffix.lower()
     data = _read_bytes(path, suffix)
     if suffix == ".txt":
+        if len(data) > 4 * MAX_TEXT_CHARS:  # no encoding takes more than 4 bytes a character: too long anyway
+            raise ReadError(path, f"text too long for a report ({len(data) / 2**20:.0f} MB, at most "
+                                  f"{MAX_TEXT_CHARS:,} characters)")
         text, encoding = decode_text(data, path)
         doc = Document(normalize_newlines(text), "txt", encoding)
     elif suffix in (".html", ".htm"):  # the format modules are imported lazily: bs4/lxml/pdfminer are slow
@@ -74,6 +83,8 @@ def read_file(path: str | os.PathLike) -> Document:
         doc = read_pdf(data, path)
     if not doc.text.strip():
         raise ReadError(path, "no text found")
+    if len(doc.text) > MAX_TEXT_CHARS:
+        raise ReadError(path, f"text too long for a report ({len(doc.text):,} characters, at most {MAX_TEXT_CHARS:,})")
     return doc
 
 
@@ -81,12 +92,12 @@ def _read_bytes(path: str | os.PathLike, suffix: str) -> bytes:
     p = Path(path)
     try:
         if not p.exists():
-            raise ReadError(path, "broken symbolic link" if p.is_symlink() else "no such file")
+            raise ReadError(path, _missing_reason(p))
         if p.is_dir():
             raise ReadError(path, "is a directory")
         if suffix not in SUPPORTED_SUFFIXES:
             raise ReadError(path, f"unsupported file type {suffix or '(no suffix)'}")
-        data = p.read_bytes()
+        data = _read_regular(p, path)
     except PermissionError:
         raise ReadError(path, "permission denied") from None
     except OSError as e:
@@ -94,6 +105,29 @@ def _read_bytes(path: str | os.PathLike, suffix: str) -> bytes:
     if not data.strip():
         raise ReadError(path, "empty file")
     return data
+
+
+def _missing_reason(p: Path) -> str:
+    if not p.is_symlink():
+        return "no such file"
+    try:
+        p.stat()
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symbolic link loop"
+    return "broken symbolic link"
+
+
+def _read_regular(p: Path, path) -> bytes:
+    """The bytes of a regular file. A FIFO, socket or device is refused: opening a FIFO blocks forever."""
+    with open(p, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK)) as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError(path, "not a regular file (a pipe, socket or device)")
+        if st.st_size > MAX_FILE_BYTES:
+            raise ReadError(path, f"file too large for a report ({st.st_size / 2**20:.0f} MB, "
+                                  f"at most {MAX_FILE_BYTES // 2**20} MB)")
+        return f.read()
 
 
 def normalize_newlines(text: str) -> str:
