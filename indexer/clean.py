@@ -57,7 +57,9 @@ _FOOTER = re.compile(
     r"^(?:地址|联系电话|电话|邮编|邮政编码|传真|网站地图)\s*[:：|]"
 )
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?$")
-_TRAILER = re.compile(r"^(?:相关(?:文件|信息|链接|阅读|新闻|文章|附件|稿件|解读|报道)|附件下载|扫一扫在手机打开当前页)\s*[:：]?$")
+_TRAILER = re.compile(
+    r"^(?:相关(?:文件|信息|链接|阅读|新闻|文章|附件|稿件|解读|报道)|友情链接|附件下载|扫一扫在手机打开当前页)\s*[:：]?(.*)$"
+)
 
 
 # Full-width ASCII (２０２１, ：, （) folded one for one, so the shadow's patterns need one spelling.
@@ -231,7 +233,12 @@ def _drop_trailer(shadow: list[str], keep: list[bool]) -> None:
     """相关文件 / 相关信息 at the end of a page, and the short link lines that follow it."""
     n = len(shadow)
     for i, s in enumerate(shadow):
-        if not _TRAILER.match(s):
+        m = _TRAILER.match(s)
+        if not m:
+            continue
+        tail = m.group(1).strip()
+        # "相关链接：A B" with its links on the same line: only a short list of names near the end
+        if tail and (i < n * 0.5 or len(tail) > 60 or re.search(r"[。；;！？]", tail)):
             continue
         keep[i] = False
         rest = [t for t in shadow[i + 1 :] if t]

@@ -436,3 +436,29 @@ def test_site_name_hint_does_not_hide_the_bureau_the_text_names():
     text = "2021年，我局全面推进法治建设。制定《抚州市公安局执法规范》，抚州市公安局法制支队开展培训。\n一、主要举措和成效\n"
     report = parse_text(text, meta={"agency": "抚州市人民政府门户网站"})
     assert ("抚州市公安局", "police", "city") == (report.agency, report.sector, report.level)
+
+
+BODY_FOR_TRAILERS = (
+    "鹤山市公安局2022年法治政府建设年度报告\n2022年，我局深入推进法治公安建设。\n一、主要举措和成效\n"
+    "全面推行执法记录仪全程记录。\n二、存在的不足\n执法队伍素质有待提升。\n三、2023年工作计划\n"
+    "持续深化执法规范化建设。\n鹤山市公安局\n2023年2月8日\n"
+)
+
+
+@pytest.mark.parametrize(
+    "trailer",
+    [
+        "相关链接：江门市公安局 广东省公安厅\n",
+        "友情链接：\n江门市人民政府\n广东省公安厅\n",
+        "相关信息\n鹤山市公安局2021年法治政府建设年度报告\n",
+    ],
+)
+def test_link_trailers_are_dropped_with_their_links(trailer):
+    report = parse_text(BODY_FOR_TRAILERS + trailer)
+    assert BODY_FOR_TRAILERS.rstrip("\n") == report.text
+    assert "2023-02-08" == report.doc_date
+
+
+def test_a_related_information_sentence_in_the_body_is_kept():
+    text = BODY_FOR_TRAILERS.replace("全面推行执法记录仪全程记录。", "相关信息：我局已在门户网站公开执法流程。")
+    assert "相关信息：我局已在门户网站公开执法流程。" in parse_text(text).text
