@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from contextlib import contextmanager
 from array import array
 from bisect import bisect_left, bisect_right
@@ -36,7 +37,7 @@ from search.schema import (ALL_KINDS, FACET_FIELDS, KINDS, NO_KIND, IndexFormatE
 from search.postings import PositionCursor, blocks, doc_ids, positions_at
 from search.snippets import match_spans, snippets
 
-__all__ = ["Engine", "SearchRequest", "SearchResult", "QueryError"]
+__all__ = ["Engine", "SearchRequest", "SearchResult", "QueryError", "QueryTimeout"]
 
 MODES = ("exact", "words")
 SORTS = ("relevance", "year")
@@ -111,8 +112,17 @@ class SearchResult:
 # Per-generation state: the searcher and everything cached about it
 
 
+class QueryTimeout(QueryError):
+    """A search that ran past the engine's time limit (it is stopped, not left running)."""
+
+
+SEARCH_TIME_LIMIT = 10.0  # seconds; a query that needs more is cut off with a message
+
+
 class _State:
     """One opened index generation: searcher, per-document columns, per-report metadata, term cache."""
+
+    deadline = math.inf  # set for the duration of one search (the state is locked by its reader)
 
     def __init__(self, index_dir):
         self.ix, self.path = open_index_path(index_dir)
@@ -261,6 +271,10 @@ class _State:
             self.closed = True
             self.searcher.close()
 
+    def check_deadline(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise QueryTimeout("查询过于复杂，未能在时限内完成，已停止：请缩短检索词或减少检索词的数量")
+
     # ---------------------------------------------------------------- term lookup
 
     def leaf(self, node) -> dict[int, int]:
@@ -309,7 +323,9 @@ class _State:
         cursors = self._cursors(fieldname, grams)
         found: dict[int, int] = {}
         rel0, first = cursors[0]
-        for d in docs:
+        for k, d in enumerate(docs):
+            if not k & 63:
+                self.check_deadline()
             r = self.doc_report[d]
             if r < 0:
                 continue
@@ -357,7 +373,9 @@ class _State:
         breaks = [PositionCursor(self.reader, "exact", g)
                   for g in (SENTENCE_GRAMS if node.unit == "sentence" else (BREAK,))]
         found: dict[int, int] = {}
-        for d in docs:
+        for k, d in enumerate(docs):
+            if not k & 63:
+                self.check_deadline()
             r = self.doc_report[d]
             if r < 0:
                 continue
@@ -454,8 +472,9 @@ def _aligned_starts(cursors, d: int) -> list[int]:
 class Engine:
     """One per process: opens the index, reopens when CURRENT changes, answers searches thread-safely."""
 
-    def __init__(self, index_dir):
+    def __init__(self, index_dir, time_limit: float = SEARCH_TIME_LIMIT):
         self.index_dir = Path(index_dir)
+        self.time_limit = time_limit
         self._lock = threading.Lock()
         self._state = _State(self.index_dir)
         self._checked = 0.0
@@ -464,8 +483,6 @@ class Engine:
     # ---------------------------------------------------------------- generations
 
     def state(self) -> _State:
-        import time
-
         now = time.monotonic()
         if now - self._checked >= REFRESH_SECONDS:
             self._checked = now
@@ -521,7 +538,7 @@ class Engine:
         request.validate()
         parsed = ql.parse(request.q)
         tree = ql.to_words(parsed.tree) if request.mode == "words" else parsed.tree
-        with self.reading() as st:
+        with self.reading() as st, _deadline(st, self.time_limit):
             kmask = _kind_mask(request.kind)
             matched = st.evaluate(tree, kmask)
             filters = _filter_sets(st, request)
@@ -651,6 +668,15 @@ class Engine:
 
 # --------------------------------------------------------------------------------------------------
 # helpers
+
+
+@contextmanager
+def _deadline(st: _State, seconds: float):
+    st.deadline = time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        st.deadline = math.inf
 
 
 def _kind_mask(kinds) -> int:

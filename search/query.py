@@ -297,10 +297,31 @@ def _scoped(node, scope):
     return node
 
 
+MAX_DEPTH = 16  # bracket nesting kept; deeper pairs are dropped (every tree walk stays shallow)
+
+
+def _cap_nesting(tokens: list[tuple[str, str]], notices: list[str]) -> list[tuple[str, str]]:
+    """Drop the brackets nested deeper than MAX_DEPTH, in pairs, keeping what they hold."""
+    out, depth, dropped = [], 0, 0
+    for kind, value in tokens:
+        if kind == "LP" and depth >= MAX_DEPTH:
+            dropped += 1
+            continue
+        if kind == "RP" and dropped:
+            dropped -= 1
+            continue
+        depth += kind == "LP"
+        depth -= kind == "RP" and depth > 0
+        out.append((kind, value))
+    if len(out) < len(tokens):
+        notices.append(f"括号嵌套超过 {MAX_DEPTH} 层，多余的括号已忽略")
+    return out
+
+
 def parse(q: str) -> ParsedQuery:
     """Parse a user's query; never raises on its content."""
     notices: list[str] = []
-    tree = _Parser(tokenize(q or "", notices), notices).parse()
+    tree = _Parser(_cap_nesting(tokenize(q or "", notices), notices), notices).parse()
     return ParsedQuery(tree, notices)
 
 

@@ -427,3 +427,13 @@ def test_heading_scope_lists_exactly_the_sections_whose_heading_holds_the_term(e
     result = engine.search(SearchRequest(q=f"章节:{word}", limit=100)).to_dict()
     actual = {h["file"]: sorted(s["heading"] for s in h["sections"]) for h in result["hits"]}
     assert expected == actual
+
+
+def test_a_search_past_the_time_limit_is_stopped_with_a_message(seed_index):
+    from search.engine import QueryTimeout
+
+    slow = Engine(seed_index, time_limit=0.0)
+    with pytest.raises(QueryTimeout, match="查询过于复杂"):
+        slow.search(SearchRequest(q="法治"))
+    slow.time_limit = 10.0  # the state is usable afterwards: the deadline does not linger
+    assert 5 == slow.search(SearchRequest(q="法治")).total

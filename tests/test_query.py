@@ -77,3 +77,15 @@ def test_words_mode_splits_terms_into_jieba_words():
 
 def test_positive_terms_skip_negated():
     assert [T("a"), T("b"), T("c")] == positive_terms(parse("(a OR b) -d 同句(c a)").tree)
+
+
+@pytest.mark.parametrize("depth", [17, 300, 5000])
+def test_deep_nesting_is_capped_with_a_notice(depth):
+    parsed = parse("(" * depth + "执法 OR 记录仪" + ")" * depth + " 复议")
+    assert And((Or((Term("执法"), Term("记录仪"))), Term("复议"))) == parsed.tree
+    assert ["括号嵌套超过 16 层，多余的括号已忽略"] == parsed.notices
+
+
+def test_nesting_within_the_cap_needs_no_notice():
+    parsed = parse("(" * 16 + "执法" + ")" * 16)
+    assert (Term("执法"), []) == (parsed.tree, parsed.notices)
