@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -126,7 +127,10 @@ def discover(corpus: Path):
 def file_hash(path: Path) -> str:
     h = hashlib.blake2b(digest_size=16)
     try:
-        with open(path, "rb") as f:
+        # O_NONBLOCK: opening a FIFO named like a report must not wait for a writer (the build would hang)
+        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK)) as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                return ""  # a FIFO, socket or device: the reader refuses it with its reason
             while chunk := f.read(1 << 20):
                 h.update(chunk)
     except OSError:
