@@ -77,21 +77,6 @@ def tree_dict(node) -> dict | None:
     return {"op": "and" if isinstance(node, ql.And) else "or", "children": [tree_dict(c) for c in node.children]}
 
 
-def _leaves(node, negated=False) -> list[tuple[object, bool]]:
-    if node is None:
-        return []
-    if isinstance(node, (ql.Term, ql.Near)):
-        return [(node, negated)]
-    if isinstance(node, ql.Not):
-        return _leaves(node.child, not negated)
-    out = []
-    for c in node.children:
-        for leaf in _leaves(c, negated):
-            if leaf not in out:
-                out.append(leaf)
-    return out
-
-
 def _texts(node) -> list[str]:
     return list(node.terms) if isinstance(node, ql.Near) else [node.text]
 
@@ -139,7 +124,7 @@ def explain(engine: Engine, request: SearchRequest) -> Explanation:
     total = engine.search(replace(request, page=1, limit=1, sections=False))
     return Explanation(
         query=request.q, mode=request.mode, normalized=normalize_text(request.q),
-        changes=char_changes("".join(t for node, _ in _leaves(parsed.tree) for t in _texts(node))),
+        changes=char_changes("".join(t for node, _ in ql.leaves(parsed.tree) for t in _texts(node))),
         notices=list(total.notices), parsed=tree_dict(parsed.tree), searched=tree_dict(searched),
-        terms=[_term_info(engine, request, node, negated) for node, negated in _leaves(searched)],
+        terms=[_term_info(engine, request, node, negated) for node, negated in ql.leaves(searched)],
         total=total.total)

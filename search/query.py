@@ -341,37 +341,34 @@ def to_words(node):
     return node
 
 
-def positive_terms(node, negated=False) -> list[Term]:
-    """Terms that make a report match (not under NOT): highlighted, counted, ranked."""
-    if node is None:
-        return []
-    if isinstance(node, Term):
-        return [] if negated else [node]
-    if isinstance(node, Near):
-        return [] if negated else [Term(t) for t in node.terms]
-    if isinstance(node, Not):
-        return positive_terms(node.child, not negated)
-    out = []
-    for c in node.children:
-        for t in positive_terms(c, negated):
-            if t not in out:
-                out.append(t)
-    return out
-
-
-def positive_leaves(node, negated=False) -> list:
-    """Terms and 同句/同段 groups not under NOT, each once."""
+def leaves(node, negated=False) -> list[tuple[Term | Near, bool]]:
+    """Terms and 同句/同段 groups, each once in query order, with whether they stand under a NOT."""
     if node is None:
         return []
     if isinstance(node, (Term, Near)):
-        return [] if negated else [node]
+        return [(node, negated)]
     if isinstance(node, Not):
-        return positive_leaves(node.child, not negated)
+        return leaves(node.child, not negated)
     out = []
     for c in node.children:
-        for leaf in positive_leaves(c, negated):
+        for leaf in leaves(c, negated):
             if leaf not in out:
                 out.append(leaf)
+    return out
+
+
+def positive_leaves(node) -> list:
+    """Terms and 同句/同段 groups not under NOT, each once."""
+    return [leaf for leaf, negated in leaves(node) if not negated]
+
+
+def positive_terms(node) -> list[Term]:
+    """Terms that make a report match (not under NOT; a group's terms too): highlighted, counted, ranked."""
+    out = []
+    for leaf in positive_leaves(node):
+        for t in [leaf] if isinstance(leaf, Term) else [Term(x) for x in leaf.terms]:
+            if t not in out:
+                out.append(t)
     return out
 
 
