@@ -36,3 +36,26 @@ def seed_index(tmp_path_factory) -> Path:
     index_dir = tmp_path_factory.mktemp("seed-index")
     build(CORPUS, index_dir, workers=1)
     return index_dir
+
+
+@pytest.fixture(scope="module")
+def engine(seed_index):
+    """A search engine over the seed index (one per test module)."""
+    from search.engine import Engine
+
+    engine = Engine(seed_index)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def app(seed_index):
+    """The web app over the seed index (one per test module)."""
+    from webui import create_app
+
+    return create_app({"INDEX_DIR": str(seed_index), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

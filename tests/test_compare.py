@@ -8,14 +8,7 @@ import pytest
 from indexer.parse import parse_file
 from search.analysis import normalize_text
 from search.compare import KINDS, MAX_REPORTS, compare, pick
-from search.engine import Engine, QueryError, SearchRequest
-
-
-@pytest.fixture(scope="module")
-def engine(seed_index):
-    engine = Engine(seed_index)
-    yield engine
-    engine.close()
+from search.engine import QueryError, SearchRequest
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,6 @@ OPERATOR_WORDS = {"OR", "AND", "NOT", "或", "与", "非"}
 
 
 @pytest.fixture(scope="module")
-def engine(seed_index):
-    return Engine(seed_index)
-
-
-@pytest.fixture(scope="module")
 def grep(corpus_dir):
     """report id → normalized title + agency + text: what a user's Ctrl+F would search."""
     from indexer.parse import parse_file

@@ -4,18 +4,11 @@ from collections import Counter
 
 import pytest
 
-from search.engine import Engine, QueryError, SearchRequest
+from search.engine import QueryError, SearchRequest
 from search.matrix import ROWS, all_hits, matrix
 from search.trend import OVERALL, trend
 
 QUERIES = ["", "执法记录仪", "执法", "复议 -记录仪", "同句(执法 规范)", "没有这个词语呀"]
-
-
-@pytest.fixture(scope="module")
-def engine(seed_index):
-    engine = Engine(seed_index)
-    yield engine
-    engine.close()
 
 
 def total(engine, q="", mode="exact", **filters) -> int:

@@ -8,13 +8,6 @@ from search_helpers import build_index, make_report
 
 
 @pytest.fixture(scope="module")
-def engine(seed_index):
-    engine = Engine(seed_index)
-    yield engine
-    engine.close()
-
-
-@pytest.fixture(scope="module")
 def reports(engine, truth):
     return {t["file"]: engine.report(t["file"]) for t in truth}
 

@@ -25,16 +25,6 @@ from webui import create_app
 QUERY = "执法"
 
 
-@pytest.fixture(scope="module")
-def app(seed_index):
-    return create_app({"INDEX_DIR": str(seed_index), "TESTING": True})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def get_json(client, url, status=200):
     response = client.get(url)
     assert (status, "application/json") == (response.status_code, response.mimetype)

@@ -14,30 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.engine import Engine, SearchRequest
+from search.engine import SearchRequest
 from search.matrix import matrix
 from search.trend import trend
 from search_helpers import build_index, make_report
 from webui import create_app
 
 EVIL = "<script>alert(1)</script>"
-
-
-@pytest.fixture(scope="module")
-def app(seed_index):
-    return create_app({"INDEX_DIR": str(seed_index), "TESTING": True})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def engine(seed_index):
-    engine = Engine(seed_index)
-    yield engine
-    engine.close()
 
 
 def get_json(client, url, status=200):
