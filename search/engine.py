@@ -271,6 +271,15 @@ class _State:
             self.closed = True
             self.searcher.close()
 
+    def _reports_of(self, docs):
+        """(head docnum, report ordinal) of candidate documents, minding the search's deadline."""
+        for k, d in enumerate(docs):
+            if not k & 63:
+                self.check_deadline()
+            r = self.doc_report[d]
+            if r >= 0:
+                yield d, r
+
     def check_deadline(self) -> None:
         if time.monotonic() > self.deadline:
             raise QueryTimeout("查询过于复杂，未能在时限内完成，已停止：请缩短检索词或减少检索词的数量")
@@ -323,12 +332,7 @@ class _State:
         cursors = self._cursors(fieldname, grams)
         found: dict[int, int] = {}
         rel0, first = cursors[0]
-        for k, d in enumerate(docs):
-            if not k & 63:
-                self.check_deadline()
-            r = self.doc_report[d]
-            if r < 0:
-                continue
+        for d, r in self._reports_of(docs):
             others = [(rel - rel0, c.positions(d)) for rel, c in cursors[1:]]
             starts = [p - rel0 for p in first.positions(d)]  # candidate starts from the rarest gram
             mask = self._kinds_at(r, starts, width, heading, _aligner(others, rel0) if others else None)
@@ -373,12 +377,7 @@ class _State:
         breaks = [PositionCursor(self.reader, "exact", g)
                   for g in (SENTENCE_GRAMS if node.unit == "sentence" else (BREAK,))]
         found: dict[int, int] = {}
-        for k, d in enumerate(docs):
-            if not k & 63:
-                self.check_deadline()
-            r = self.doc_report[d]
-            if r < 0:
-                continue
+        for d, r in self._reports_of(docs):
             bounds = sorted(p for c in breaks for p in c.positions(d))
             common = None
             first = {}
