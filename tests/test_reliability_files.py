@@ -32,7 +32,8 @@ def marked(n: int, marker: str) -> str:
 
 def deep_html(text: str, depth: int = 5000) -> str:
     lines = "".join(f"<p>{line}</p>" for line in text.split("\n") if line.strip())
-    return f"<html><head><title>深层嵌套</title></head><body>{'<div>' * depth}{lines}{'</div>' * depth}</body></html>"
+    nested = f"{'<div>' * depth}{lines}{'</div>' * depth}"
+    return f"<html><head><title>深层嵌套</title></head><body>{nested}</body></html>"
 
 
 def good_files(corpus: Path) -> dict[str, str]:

@@ -129,8 +129,8 @@ def test_json_error_messages_are_json(client, path):
 # Every response carries the CSP
 
 
-CSP_PATHS = ["/", "/search?q=执法", "/search.json?q=执法", "/search.csv?q=执法", "/report/evil-0.txt", "/report.json?id=evil-0.txt",
-             "/search?page=0", "/search.json?year=abc", "/report/nothing.txt", "/no-such-page", "/static/style.css",
+CSP_PATHS = ["/", "/search?q=执法", "/search.json?q=执法", "/search.csv?q=执法", "/report/evil-0.txt",
+             "/report.json?id=evil-0.txt", "/search?page=0", "/search.json?year=abc", "/report/nothing.txt", "/no-such-page", "/static/style.css",
              "/static/app.js", "/matrix", "/trend?q=执法", "/explain?q=执法"]
 
 
