@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -86,11 +87,14 @@ class WebServer:
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [str(BIN / "reports-web"), "--index-dir", str(index_dir), "--host", "127.0.0.1",
                "--port", str(self.port), "--threads", str(threads)]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # A file, not a pipe: under load waitress logs a line per queued request, and a pipe nobody reads
+        # fills up and blocks the server.
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.log, text=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"reports-web exited with {self.proc.returncode}: {self.proc.stderr.read()}")
+                raise RuntimeError(f"reports-web exited with {self.proc.returncode}: {self.close()}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return
@@ -108,6 +112,7 @@ class WebServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        err = self.proc.stderr.read()
-        self.proc.stderr.close()
+        self.log.seek(0)
+        err = self.log.read()
+        self.log.close()
         return err
