@@ -19,10 +19,16 @@ from indexer.readers import Document, ReadError, normalize_newlines
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
+# The XML a .docx unpacks to (pictures aside). A report's is a few MB; a "zip bomb" of a few hundred KB can
+# declare gigabytes, which python-docx would parse into memory.
+MAX_DOCX_XML_BYTES = 100 * 2**20
+
+
 def read_docx(data: bytes, path) -> Document:
     import docx
     from docx.table import Table
 
+    _check_unpacked_size(data, path)
     try:
         document = docx.Document(io.BytesIO(data))
         numbers = ListNumbers(document)
@@ -40,6 +46,21 @@ def read_docx(data: bytes, path) -> Document:
     if title and title.strip():
         meta["title"] = title.strip()
     return Document(normalize_newlines("\n".join(lines)), "docx", None, meta)
+
+
+def _check_unpacked_size(data: bytes, path) -> None:
+    """Refuse a .docx whose XML parts declare more than MAX_DOCX_XML_BYTES (zipfile never inflates a member
+    past its declared size: a lying header fails its CRC check instead)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(i.file_size for i in archive.infolist() if i.filename.endswith((".xml", ".rels")))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # python-docx says it is not a valid .docx
+    if size > MAX_DOCX_XML_BYTES:
+        raise ReadError(path, f"not a report: its XML unpacks to {size / 2**20:.0f} MB "
+                              f"(at most {MAX_DOCX_XML_BYTES // 2**20} MB)")
 
 
 def _docx_table_lines(table) -> list[str]:

@@ -241,3 +241,22 @@ def test_deeply_nested_html_keeps_its_lines(tmp_path, depth):
     path = tmp_path / "deep.html"
     path.write_text(f"<html><body>{body}{'</div>' * depth}</body></html>", encoding="utf-8")
     assert lines == read_file(path).text.split("\n")
+
+
+def test_docx_zip_bomb_is_refused_unopened(tmp_path):
+    """A .docx of a few hundred KB whose document.xml unpacks to 200 MB is refused before python-docx parses it."""
+    import zipfile
+
+    from indexer.readers import ReadError, read_file
+
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            chunk = b"<w:p/>" * (2**20 // 6 + 1)
+            for _ in range(200):
+                member.write(chunk)
+    with pytest.raises(ReadError) as info:
+        read_file(path)
+    assert (True, "not a report: its XML unpacks to 200 MB (at most 100 MB)") == (
+        path.stat().st_size < 2**20, info.value.reason)
