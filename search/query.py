@@ -255,6 +255,10 @@ class _Parser:
             self.take()
         else:
             self.note("缺少右括号，已自动补上")
+        room = max(MAX_TERMS - self.terms, 0)
+        if len(terms) > room:  # the cap holds inside 同句/同段 too
+            self.note(f"检索词过多，只使用前 {MAX_TERMS} 个")
+            terms = terms[:room]
         if len(terms) < 2:
             return _and([self.term(t, "all") for t in terms])
         self.terms += len(terms)
