@@ -520,6 +520,13 @@ class Engine:
         finally:
             st.lock.release()
 
+    def __del__(self):
+        # An engine dropped without close() (a script, a test) still releases its index files.
+        try:
+            self.close()
+        except Exception:
+            pass
+
     def close(self) -> None:
         """Release the open index (the engine is unusable afterwards)."""
         with self._lock:

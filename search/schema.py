@@ -36,6 +36,7 @@ from pathlib import Path
 import whoosh.index
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, NUMERIC, STORED, Schema
+from whoosh.filedb.filestore import FileStorage
 
 from search.analysis import ExactField, WordsField, join_word_tokens, normalize, slots_at, word_tokens
 
@@ -265,4 +266,6 @@ def open_index(index_dir) -> whoosh.index.Index:
 def open_index_path(index_dir) -> tuple[whoosh.index.Index, Path]:
     path = resolve_index_dir(index_dir)
     check_format(path)
-    return whoosh.index.open_dir(str(path), schema=SCHEMA), path
+    # Without mmap: Whoosh wraps a mapped file in BytesIO (filedb/structfile.py BufferFile), a heap copy of
+    # every file it opens, so a server would hold the whole index in memory (1.7 GB at 10k reports).
+    return FileStorage(str(path), supports_mmap=False).open_index(schema=SCHEMA), path
