@@ -70,13 +70,6 @@ def timed(kind: str, call):
 
 
 @pytest.fixture(scope="module")
-def engine(seed_index):
-    engine = Engine(seed_index)
-    yield engine
-    engine.close()
-
-
-@pytest.fixture(scope="module")
 def client(seed_index):
     from webui import create_app
 
