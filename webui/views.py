@@ -97,14 +97,30 @@ MATRIX_DISPOSITION = ("attachment; filename=\"reports-matrix.csv\"; "
                       "filename*=UTF-8''%E5%9C%B0%E5%8C%BA%E5%B9%B4%E4%BB%BD%E8%A1%A8.csv")
 
 
-@bp.get("/matrix")
-def matrix():
-    return render_template("matrix.html", page=matrix_page.build(get_engine(), request.args))
+# Analysis pages: one data object from ``<module>.build``, shown as HTML at /NAME and as JSON at /NAME.json
+# (its ``key`` entry). Endpoint names are the views' names: matrix, matrix_json, trend, trend_json, …
+_TWINS = {
+    "matrix": (matrix_page, "matrix"),
+    "trend": (trend_page, "trend"),
+    "compare": (compare_page, "comparison"),
+    "explain": (explain_page, "explanation"),
+    "related": (related_page, "related"),
+}
 
 
-@bp.get("/matrix.json")
-def matrix_json():
-    return jsonify(matrix_page.build(get_engine(), request.args)["matrix"])
+def _register_twin(name, module, key):
+    def html_view():
+        return render_template(f"{name}.html", page=module.build(get_engine(), request.args))
+
+    def json_view():
+        return jsonify(module.build(get_engine(), request.args)[key])
+
+    bp.add_url_rule(f"/{name}", name, html_view, methods=["GET"])
+    bp.add_url_rule(f"/{name}.json", f"{name}_json", json_view, methods=["GET"])
+
+
+for _name, (_module, _key) in _TWINS.items():
+    _register_twin(_name, _module, _key)
 
 
 @bp.get("/matrix.csv")
@@ -112,43 +128,3 @@ def matrix_csv():
     header, rows = matrix_page.csv_table(matrix_page.build(get_engine(), request.args)["matrix"])
     return Response(export.grid_csv(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition": MATRIX_DISPOSITION})
-
-
-@bp.get("/trend")
-def trend():
-    return render_template("trend.html", page=trend_page.build(get_engine(), request.args))
-
-
-@bp.get("/trend.json")
-def trend_json():
-    return jsonify(trend_page.build(get_engine(), request.args)["trend"])
-
-
-@bp.get("/compare")
-def compare():
-    return render_template("compare.html", page=compare_page.build(get_engine(), request.args))
-
-
-@bp.get("/compare.json")
-def compare_json():
-    return jsonify(compare_page.build(get_engine(), request.args)["comparison"])
-
-
-@bp.get("/explain")
-def explain():
-    return render_template("explain.html", page=explain_page.build(get_engine(), request.args))
-
-
-@bp.get("/explain.json")
-def explain_json():
-    return jsonify(explain_page.build(get_engine(), request.args)["explanation"])
-
-
-@bp.get("/related")
-def related():
-    return render_template("related.html", page=related_page.build(get_engine(), request.args))
-
-
-@bp.get("/related.json")
-def related_json():
-    return jsonify(related_page.build(get_engine(), request.args)["related"])
