@@ -177,7 +177,9 @@ def most_named(text: str) -> str | None:
 
 
 def find_agency(title, fields: dict, signature: str | None, preamble: str, hint: str | None, weights,
-                text: str = "") -> str | None:
+                text: str = "", direct=None) -> str | None:
+    """The report's agency, full name. ``weights`` is ``places.context_weights(text)``; ``direct``, if given,
+    ``places.context_weights(text, propagate=False)`` (``places.context_counts`` gives both in one scan)."""
     first_sentence = re.split(r"[。]", preamble, maxsplit=1)[0][:200]
     # Agencies the report is "guided by" (在市委…和省公安厅的领导下) are not the report's own.
     in_text = agencies_in(_GUIDED_BY.sub(lambda m: "＿" * len(m.group(0)), first_sentence))
@@ -211,7 +213,9 @@ def find_agency(title, fields: dict, signature: str | None, preamble: str, hint:
         key=lambda cd: (cd[1].rank, not _bare(cd[0]), cd[0] == primary),
         default=(primary, base),
     )[0]
-    return _complete(best, weights, places.context_weights(text, propagate=False))
+    if direct is None:
+        direct = places.context_weights(text, propagate=False)
+    return _complete(best, weights, direct)
 
 
 def level_of(agency: str, div: places.Division | None) -> tuple[str | None, str | None]:

@@ -41,9 +41,9 @@ def parse_text(text: str, file: str = "", meta: dict | None = None) -> Report:
     if stitle:
         preamble = preamble.replace(stitle, "", 1)
     sig_agency, sig_date = metadata.find_signature(lines)
-    weights = places.context_weights(shadow)
+    weights, direct = places.context_counts(shadow)
     agency = agencies.find_agency(
-        stitle, cleaned.fields, sig_agency, preamble.strip(), hints.get("agency"), weights, shadow
+        stitle, cleaned.fields, sig_agency, preamble.strip(), hints.get("agency"), weights, shadow, direct
     )
     div = places.resolve(agency, weights) if agency else None
     level, county = agencies.level_of(agency, div) if agency else (None, None)

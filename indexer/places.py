@@ -124,11 +124,18 @@ class Gazetteer:
             for stem in county_stems(old):
                 self._alias(stem, div, 1)
         self.max_len = max(len(a) for a in self.aliases)
-        self.lengths: dict[str, list[int]] = {}  # first character → alias lengths starting with it, longest first
+        if min(len(a) for a in self.aliases) < 2:
+            raise ValueError("a one-character place alias: mentions() looks names up by their first two characters")
+        self.lengths: dict[str, list[int]] = {}  # first two characters → alias lengths starting so, longest first
         for alias in self.aliases:
-            self.lengths.setdefault(alias[0], []).append(len(alias))
-        for first, lens in self.lengths.items():
-            self.lengths[first] = sorted(set(lens), reverse=True)
+            self.lengths.setdefault(alias[:2], []).append(len(alias))
+        for head, lens in self.lengths.items():
+            self.lengths[head] = sorted(set(lens), reverse=True)
+        # Where a name can start: a possible first character followed by a possible second one. Scanning for
+        # these in C leaves Python only a few positions per hundred characters to look up.
+        firsts = "".join(sorted({a[0] for a in self.aliases}))
+        seconds = "".join(sorted({a[1] for a in self.aliases}))
+        self._starts = re.compile(f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])")
 
     def _alias(self, text: str, div: Division, quality: int) -> None:
         entries = self.aliases.setdefault(text, [])
@@ -185,16 +192,18 @@ class Gazetteer:
     def mentions(self, text: str) -> list[Mention]:
         """Leftmost-longest, non-overlapping place names in ``text``."""
         found = []
-        i = 0
-        while i < len(text):
-            for n in self.lengths.get(text[i], ()):
-                entries = self.aliases.get(text[i : i + n]) if i + n <= len(text) else None
-                if entries:
-                    found.append(Mention(i, i + n, text[i : i + n], tuple(entries)))
-                    i += n
+        size = len(text)
+        aliases, lengths = self.aliases, self.lengths
+        i = 0  # where the last name found ends: names do not overlap
+        for start in self._starts.finditer(text):
+            j = start.start()
+            if j < i:
+                continue
+            for n in lengths.get(text[j : j + 2], ()):
+                if j + n <= size and (entries := aliases.get(text[j : j + n])):
+                    found.append(Mention(j, j + n, text[j : j + n], tuple(entries)))
+                    i = j + n
                     break
-            else:
-                i += 1
         return found
 
 
@@ -207,15 +216,23 @@ def gazetteer() -> Gazetteer:
 def context_weights(text: str, propagate: bool = True) -> Counter:
     """How often each division (and, through it, its ancestors unless ``propagate`` is off) is named in full
     in ``text``."""
+    weights, direct = context_counts(text)
+    return weights if propagate else direct
+
+
+def context_counts(text: str) -> tuple[Counter, Counter]:
+    """``context_weights(text)`` and ``context_weights(text, propagate=False)`` from one scan of ``text``."""
     gaz = gazetteer()
     weights: Counter = Counter()
+    direct: Counter = Counter()
     for m in gaz.mentions(text):
         full = [d for d, q in m.candidates if q == 2]
         for div in full if len(full) == 1 else []:
             weights[div.code] += 1
-            for anc in gaz.ancestors(div) if propagate else []:
+            direct[div.code] += 1
+            for anc in gaz.ancestors(div):
                 weights[anc.code] += 1
-    return weights
+    return weights, direct
 
 
 def _consistent(chain: tuple[Division, ...], gaz: Gazetteer) -> bool:

@@ -2,7 +2,9 @@
 
 import pytest
 
-from indexer.places import county_stems, gazetteer, prefecture_label, province_label, resolve
+from indexer.places import (
+    context_counts, context_weights, county_stems, gazetteer, prefecture_label, province_label, resolve,
+)
 
 
 @pytest.mark.parametrize(
@@ -84,3 +86,61 @@ def test_county_stems(name, expected):
 def test_gazetteer_skips_towns_and_zones():
     aliases = gazetteer().aliases
     assert [] == [name for name in ("长安镇", "东城街道", "石家庄高新技术产业开发区") if name in aliases]
+
+
+def _mentions_one_char_at_a_time(text):
+    """The plain leftmost-longest scan ``Gazetteer.mentions`` must agree with: every position, longest first."""
+    gaz = gazetteer()
+    found, i = [], 0
+    while i < len(text):
+        for n in range(min(gaz.max_len, len(text) - i), 0, -1):
+            if text[i : i + n] in gaz.aliases:
+                found.append((i, i + n, text[i : i + n]))
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "杭",
+        "杭州",
+        "杭州市公安局萧山区分局",
+        "浙江省杭州市萧山区人民政府和内蒙古自治区公安厅，延边朝鲜族自治州、乳源县",
+        "……在杭州",  # a name at the very end
+        "在乳源瑶族自治",  # a long name cut short at the end: the shorter name inside it still counts
+        "浦东新区浦东新广州市广州",
+        "公安县公安局，市辖区，城区",
+    ],
+)
+def test_mentions_leftmost_longest(text):
+    found = [(m.start, m.end, m.text) for m in gazetteer().mentions(text)]
+    assert _mentions_one_char_at_a_time(text) == found
+
+
+def test_mentions_agrees_with_the_plain_scan_on_mixed_text():
+    import random
+
+    gaz = gazetteer()
+    names = sorted(gaz.aliases)
+    rng = random.Random(7)
+    filler = "的了在和市区县省公安局。，1a "
+    for _ in range(200):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            name = rng.choice(names)
+            parts.append(name[: rng.randint(1, len(name))] if rng.random() < 0.3 else name)
+            parts.append("".join(rng.choice(filler) for _ in range(rng.randint(0, 3))))
+        text = "".join(parts)
+        assert _mentions_one_char_at_a_time(text) == [(m.start, m.end, m.text) for m in gaz.mentions(text)]
+
+
+def test_context_counts_is_both_context_weights():
+    text = "杭州市公安局萧山区分局、浙江省司法厅、江门市开平市，萧山区，杭州市"
+    weights, direct = context_counts(text)
+    assert (context_weights(text), context_weights(text, propagate=False)) == (weights, direct)
+    assert direct["330109"] == 2 and weights["3301"] == 4  # 萧山区 twice; 杭州市 twice and through 萧山区
