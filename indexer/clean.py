@@ -63,7 +63,8 @@ _TRAILER = re.compile(
 
 
 # Full-width ASCII (２０２１, ：, （) folded one for one, so the shadow's patterns need one spelling.
-_WIDTH_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_WIDTH_FOLD = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 
 
 @dataclass
@@ -83,11 +84,13 @@ def _t2s():
 
 # Characters that exist only in traditional script and that every report of the genre uses.
 _TRADITIONAL_ONLY = set("國會於與說關發時實現對開經動區縣務執據劃處機構應當進檢罰條規認議協調評責權設綫線")
+_TRADITIONAL_RE = re.compile("[" + "".join(sorted(_TRADITIONAL_ONLY)) + "]")
+_CJK = re.compile("[\u4e00-\u9fff]")
 
 
 def simplified_shadow(text: str) -> tuple[str, bool]:
     """``text`` in simplified script with exactly the same length, and whether it was traditional."""
-    if sum(c in _TRADITIONAL_ONLY for c in text) < 5:
+    if len(_TRADITIONAL_RE.findall(text)) < 5:
         return text, False  # a quick look first: converting costs more than the rest of parsing
     conv = _t2s()
     out = []
@@ -96,11 +99,20 @@ def simplified_shadow(text: str) -> tuple[str, bool]:
         s = conv.convert(line)
         if len(s) != len(line):  # a phrase conversion changed the length: fall back to single characters
             s = "".join(c2 if len(c2 := conv.convert(c)) == 1 else c for c in line)
-        changed += sum(a != b for a, b in zip(line, s))
-        cjk += sum("\u4e00" <= c <= "\u9fff" for c in line)
+        if s != line:
+            changed += sum(a != b for a, b in zip(line, s))
+        cjk += len(_CJK.findall(line))
         out.append(s)
     traditional = changed > max(3, 0.02 * cjk)
     return ("\n".join(out) if traditional else text), traditional
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII → ASCII, character for character (only the few distinct ones a text holds are replaced:
+    much cheaper than ``str.translate`` over CJK text)."""
+    for c in set(_FULL_WIDTH.findall(text)):
+        text = text.replace(c, _WIDTH_FOLD[c])
+    return text
 
 
 def normalize_spaces(text: str) -> str:
@@ -116,10 +128,14 @@ def _next_text(shadow: list[str], i: int) -> int | None:
     return None
 
 
+# The starts of metadata keys (2 characters or more, short of the whole key): what _split_key can complete.
+_KEY_STARTS = {k[:n] for k in META_KEYS for n in range(2, len(k))}
+
+
 def _split_key(head: str, nxt: str) -> bool:
     """Is ``head`` the start of a metadata key that ``nxt`` completes?"""
     head = _key(head)
-    return 2 <= len(head) and any(
+    return head in _KEY_STARTS and any(
         k.startswith(head) and k != head and _key(nxt).startswith(k[len(head) :]) for k in META_KEYS
     )
 
@@ -138,8 +154,11 @@ def _is_furniture(line: str) -> bool:
     return _SEPARATORS.fullmatch(rest) is not None
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _key(raw: str) -> str:
-    return re.sub(r"\s+", "", raw)
+    return _WHITESPACE.sub("", raw)
 
 
 def _colon_fields(line: str) -> dict[str, str] | None:
@@ -149,8 +168,10 @@ def _colon_fields(line: str) -> dict[str, str] | None:
     if dated:
         fields["时间"] = dated.group(0).strip()
         line = line[dated.end() :]
+    if len(line) > 150:
+        return None  # a paragraph, not a metadata line
     matches = list(_KEY_COLON.finditer(line))
-    if not matches or matches[0].start() > 1 or len(line) > 150 or (len(matches) == 1 and len(line) > 60):
+    if not matches or matches[0].start() > 1 or (len(matches) == 1 and len(line) > 60):
         return None
     if len(matches) == 1 and not dated and _DATE_KEY.search(matches[0].group(1)):
         if not _DATE_VALUE.match(line[matches[0].end() :]):
@@ -251,7 +272,7 @@ def _drop_trailer(shadow: list[str], keep: list[bool]) -> None:
 def clean(text: str) -> Cleaned:
     text = normalize_spaces(text)
     shadow_text, traditional = simplified_shadow(text)
-    shadow_text = shadow_text.translate(_WIDTH_FOLD)
+    shadow_text = fold_width(shadow_text)
     lines = [ln.strip() for ln in text.split("\n")]
     shadow = [ln.strip() for ln in shadow_text.split("\n")]
     fields: dict[str, str] = {}
