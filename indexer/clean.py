@@ -132,8 +132,13 @@ def _next_text(shadow: list[str], i: int) -> int | None:
 _KEY_STARTS = {k[:n] for k in META_KEYS for n in range(2, len(k))}
 
 
+_KEY_FIRSTS = {k[0] for k in META_KEYS}
+
+
 def _split_key(head: str, nxt: str) -> bool:
     """Is ``head`` the start of a metadata key that ``nxt`` completes?"""
+    if head.lstrip()[:1] not in _KEY_FIRSTS:
+        return False  # a paragraph: no need to strip all its spaces first
     head = _key(head)
     return head in _KEY_STARTS and any(
         k.startswith(head) and k != head and _key(nxt).startswith(k[len(head) :]) for k in META_KEYS

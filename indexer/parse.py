@@ -36,7 +36,8 @@ def parse_text(text: str, file: str = "", meta: dict | None = None) -> Report:
     first = sections[0].start if sections else len(shadow)
     preamble = shadow[:first]
 
-    title = metadata.find_title(cleaned.text.split("\n"), cleaned.fields, hints.get("title"))
+    # find_title reads the first 40 lines only
+    title = metadata.find_title(cleaned.text.split("\n", 40)[:40], cleaned.fields, hints.get("title"))
     stitle = metadata.find_title(lines, cleaned.fields, hints.get("title"))
     if stitle:
         preamble = preamble.replace(stitle, "", 1)

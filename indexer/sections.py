@@ -33,6 +33,9 @@ STYLES = (
 _SPACED_CN = re.compile(rf"^({_CN})\s+(?=\S)")  # "一 工作情况" on a short line
 _INLINE_HEADING = re.compile(rf"(?<=[。：:；;！!])\s*(?={_CN}、)|(?<![第《〈（(])(?=[（(]{_CN}[）)])")
 _STOP = re.compile(r"[。：:；;！!？?]")
+# The characters a numbered heading can start with (besides decimal digits, the \d of the digit styles):
+# other lines need not be tried against every style.
+_HEAD_START = frozenset(CN_DIGITS + "第（(") | {chr(c) for c in range(ord("①"), ord("⑳") + 1)}
 MAX_HEADING = 60
 
 
@@ -80,14 +83,16 @@ def _segments(lines: list[str], slines: list[str]):
     before each inline 一、 (after a full stop) and （一）, so its headings are found where they stand."""
     blob = len(lines) < 10 and max(map(len, lines), default=0) > 1000
     offset = 0
+    last = len(lines) - 1
     for i, (line, sline) in enumerate(zip(lines, slines)):
         cuts = [0]
         if blob and len(line) > 400:
-            cuts += [m.end() for m in _INLINE_HEADING.finditer(sline) if m.end() > 0]
-        cuts = sorted(set(cuts))
-        for a, b in zip(cuts, cuts[1:] + [len(line)]):
-            nxt = lines[i + 1] if len(cuts) == 1 and i + 1 < len(lines) else None
-            yield offset + a, line[a:b], sline[a:b], nxt
+            cuts = sorted({0, *(m.end() for m in _INLINE_HEADING.finditer(sline) if m.end() > 0)})
+        if len(cuts) == 1:
+            yield offset, line, sline, (lines[i + 1] if i < last else None)
+        else:
+            for a, b in zip(cuts, cuts[1:] + [len(line)]):
+                yield offset + a, line[a:b], sline[a:b], None
         offset += len(line) + 1
 
 
@@ -99,6 +104,8 @@ def find_candidates(text: str, shadow: str) -> list[Candidate]:
     cands = []
     segments = _segments(text.split("\n"), shadow.split("\n"))
     for i, (offset, line, sline, nxt) in enumerate(segments):
+        if not sline or (sline[0] not in _HEAD_START and not sline[0].isdecimal()):
+            continue
         for style, rx in STYLES:
             m = rx.match(sline)
             if m:
