@@ -136,6 +136,12 @@ class Gazetteer:
         firsts = "".join(sorted({a[0] for a in self.aliases}))
         seconds = "".join(sorted({a[1] for a in self.aliases}))
         self._starts = re.compile(f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])")
+        # What a mention counts for in context_counts: the one division the alias names in full, then its ancestors.
+        self.full_name_codes: dict[str, tuple[str, ...]] = {}
+        for alias, entries in self.aliases.items():
+            full = [d for d, q in entries if q == 2]
+            if len(full) == 1:
+                self.full_name_codes[alias] = (full[0].code, *(a.code for a in self.ancestors(full[0])))
 
     def _alias(self, text: str, div: Division, quality: int) -> None:
         entries = self.aliases.setdefault(text, [])
@@ -191,6 +197,11 @@ class Gazetteer:
 
     def mentions(self, text: str) -> list[Mention]:
         """Leftmost-longest, non-overlapping place names in ``text``."""
+        aliases = self.aliases
+        return [Mention(j, j + len(name), name, tuple(aliases[name])) for j, name in self.names(text)]
+
+    def names(self, text: str) -> list[tuple[int, str]]:
+        """``mentions`` as (start, alias) pairs only."""
         found = []
         size = len(text)
         aliases, lengths = self.aliases, self.lengths
@@ -200,8 +211,8 @@ class Gazetteer:
             if j < i:
                 continue
             for n in lengths.get(text[j : j + 2], ()):
-                if j + n <= size and (entries := aliases.get(text[j : j + n])):
-                    found.append(Mention(j, j + n, text[j : j + n], tuple(entries)))
+                if j + n <= size and text[j : j + n] in aliases:
+                    found.append((j, text[j : j + n]))
                     i = j + n
                     break
         return found
@@ -223,15 +234,15 @@ def context_weights(text: str, propagate: bool = True) -> Counter:
 def context_counts(text: str) -> tuple[Counter, Counter]:
     """``context_weights(text)`` and ``context_weights(text, propagate=False)`` from one scan of ``text``."""
     gaz = gazetteer()
+    full_name_codes = gaz.full_name_codes
     weights: Counter = Counter()
     direct: Counter = Counter()
-    for m in gaz.mentions(text):
-        full = [d for d, q in m.candidates if q == 2]
-        for div in full if len(full) == 1 else []:
-            weights[div.code] += 1
-            direct[div.code] += 1
-            for anc in gaz.ancestors(div):
-                weights[anc.code] += 1
+    for _start, name in gaz.names(text):
+        codes = full_name_codes.get(name)
+        if codes:
+            direct[codes[0]] += 1
+            for code in codes:
+                weights[code] += 1
     return weights, direct
 
 
