@@ -51,6 +51,7 @@ _BULLET = re.compile(r"^[•·●○◆◇■□▪*\-]\s*")
 _BREADCRUMB = re.compile(
     r"^(?:您?当前(?:所在)?的?位置|您(?:现在|所在)的?位置|您的位置|所在位置)\s*[:：]|^首页\s*[>›»＞/]|[>›»＞]\s*正文$"
 )
+_BREADCRUMB_END = re.compile(r"[>›»＞]\s*正文$")
 _FOOTER = re.compile(
     r"版权所有|ICP备|ICP证|网站标识码|公网安备|技术支持[:：]|主办单位[:：]|^主办[:：]|^承办[:：]|^联系我们|"
     r"^(?:责任)?编辑[:：]|^审核[:：]|^校对[:：]|^上一篇|^下一篇|^【?(?:打印|关闭)|"
@@ -154,6 +155,11 @@ def _is_value(line: str) -> bool:
     )
 
 
+def _is_breadcrumb(line: str) -> bool:
+    """``_BREADCRUMB.search(line)`` for a line without newlines, without scanning all of a long line."""
+    return bool(_BREADCRUMB.match(line) or (line.endswith("正文") and _BREADCRUMB_END.search(line)))
+
+
 def _is_furniture(line: str) -> bool:
     rest = _FURNITURE.sub("", line)
     return _SEPARATORS.fullmatch(rest) is not None
@@ -175,6 +181,8 @@ def _colon_fields(line: str) -> dict[str, str] | None:
         line = line[dated.end() :]
     if len(line) > 150:
         return None  # a paragraph, not a metadata line
+    if not (_KEY_COLON.match(line) or _KEY_COLON.match(line, 1)):
+        return None  # no key at the line's start (searching the whole line for keys costs more)
     matches = list(_KEY_COLON.finditer(line))
     if not matches or matches[0].start() > 1 or (len(matches) == 1 and len(line) > 60):
         return None
@@ -247,7 +255,7 @@ def _classify(lines: list[str], shadow: list[str], fields: dict[str, str]) -> li
             for k, v in found.items():
                 if v:
                     fields.setdefault(k, v)
-        elif _is_furniture(s) or _BREADCRUMB.search(s) or _PAGE_NUMBER.match(s) or (len(s) <= 80 and _FOOTER.search(s)):
+        elif _is_furniture(s) or _is_breadcrumb(s) or _PAGE_NUMBER.match(s) or (len(s) <= 80 and _FOOTER.search(s)):
             keep[i] = False
         elif i < first_text and s.count("|") + s.count("｜") >= 2 and len(s) <= 80:
             keep[i] = False  # a site menu above the report: 首页 | 信息公开 | 政务服务
