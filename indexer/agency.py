@@ -201,8 +201,9 @@ def find_agency(title, fields: dict, signature: str | None, preamble: str, hint:
         primary = named[0] if named else primary
     sector = sector_of(primary)
     same = [c for c in candidates if sector_of(c) == sector]
-    resolved = [(c, places.resolve(c, weights)) for c in same]
-    base = places.resolve(primary, weights)
+    division = {c: places.resolve(c, weights) for c in {*same, primary}}  # candidates repeat (title, signature…)
+    resolved = [(c, division[c]) for c in same]
+    base = division[primary]
     gaz = places.gazetteer()
 
     def fits(div):

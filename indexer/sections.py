@@ -36,6 +36,7 @@ _STOP = re.compile(r"[。：:；;！!？?]")
 # The characters a numbered heading can start with (besides decimal digits, the \d of the digit styles):
 # other lines need not be tried against every style.
 _HEAD_START = frozenset(CN_DIGITS + "第（(") | {chr(c) for c in range(ord("①"), ord("⑳") + 1)}
+_NUMBER_CHARS = re.compile(rf"[{CN_DIGITS}\d①-⑳\s第]")  # what is left of a numbering is its punctuation
 MAX_HEADING = 60
 
 
@@ -125,7 +126,7 @@ def find_candidates(text: str, shadow: str) -> list[Candidate]:
             heading = line.strip() + nxt.strip()  # "一、" alone, its words on the next line
             body = offset + len(line) + 1 + len(nxt)
         if num > 0:
-            mark = re.sub(rf"[{CN_DIGITS}\d①-⑳\s第]", "", m.group(0))
+            mark = _NUMBER_CHARS.sub("", m.group(0))
             sentence = line.rstrip().endswith("。")
             cands.append(Candidate(i, style, num, offset, heading, body, cut >= len(line), sentence, mark))
     return cands
@@ -228,7 +229,12 @@ def build_sections(text: str, shadow: str) -> list[Section]:
             del open_at[lv]
         open_at[c.level] = len(sections)
         sections.append(Section(c.heading, c.level, c.start, len(text), c.body_start, [], parent))
-    for i, s in enumerate(sections):
-        s.end = next((t.start for t in sections[i + 1 :] if t.level <= s.level), len(text))
+    # A section ends where the next one of its level or above starts: one pass from the end.
+    upcoming = {lv: len(text) for lv in {s.level for s in sections}}  # level → that start, so far
+    for s in reversed(sections):
+        s.end = upcoming[s.level]
         s.body_start = min(s.body_start, s.end)
+        for lv in upcoming:
+            if lv >= s.level:
+                upcoming[lv] = s.start
     return sections
