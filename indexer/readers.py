@@ -34,6 +34,8 @@ _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+_LINE_BREAK = re.compile(r"\r\n?|[\f\u2028\u2029\x85]")
+_OTHER_BREAK = re.compile(r"[\r\f\u2028\u2029\x85]")  # what starts a _LINE_BREAK
 # C0 controls other than \t \n \v \f \r (and ESC, seen in some old files): their presence means binary.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 # A report is tens of thousands of characters; parsing and indexing cost grows with the text, so a huge
@@ -133,7 +135,9 @@ def _read_regular(p: Path, path) -> bytes:
 def normalize_newlines(text: str) -> str:
     """CRLF / CR / form feed (page breaks) / Unicode line separators → "\\n"; a leading BOM dropped."""
     text = text.removeprefix("\ufeff")
-    return re.sub(r"\r\n?|[\f\u2028\u2029\x85]", "\n", text)
+    if not _OTHER_BREAK.search(text):
+        return text  # the usual case; a character-class scan is much cheaper than the substitution's
+    return _LINE_BREAK.sub("\n", text)
 
 
 def decode_text(data: bytes, path: str | os.PathLike = "") -> tuple[str, str]:
