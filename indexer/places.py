@@ -132,7 +132,8 @@ class Gazetteer:
         for head, lens in self.lengths.items():
             self.lengths[head] = sorted(set(lens), reverse=True)
         # Where a name can start: a possible first character followed by a possible second one. Scanning for
-        # these in C leaves Python only a few positions per hundred characters to look up.
+        # these in C leaves Python about one position in seven to look up. (One regex alternation of all the
+        # aliases gives the same matches but is ~10x slower than even a per-character loop: re has no trie.)
         firsts = "".join(sorted({a[0] for a in self.aliases}))
         seconds = "".join(sorted({a[1] for a in self.aliases}))
         self._starts = re.compile(f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])")
