@@ -31,7 +31,8 @@ from indexer import generations as gens
 from indexer import manifest as mf
 from indexer.lock import BuildLock, describe
 from indexer.parallel import adopt, index_in_parallel
-from indexer.worker import FileResult, IndexingFailed, add_documents, cpu_count, init_worker, parse_one
+from indexer.gramfiles import backfill
+from indexer.worker import FileResult, IndexingFailed, Part, cpu_count, init_worker, parse_one
 
 PAUSE_ENV = "REPORTS_INDEX_TEST_PAUSE"  # test seam: "point" or "point:seconds", see ``_pause``
 
@@ -201,17 +202,28 @@ def _index(ix, corpus, plan, old, workers, scratch, progress, gen_dir) -> list[F
         segments = []
         if workers > 1 and len(rids) > 1:
             parts = index_in_parallel(corpus, rids, workers, scratch, on_files)
-            segments = adopt(parts, gen_dir)
-        else:
+        elif rids:  # in this process, into a part like a worker's
             init_worker()
-            for rid in rids:
-                result, docs = parse_one(str(corpus), rid)
-                add_documents(writer, rid, docs)
-                on_files([result])
+            scratch.mkdir(parents=True, exist_ok=True)
+            part = Part(scratch / "part-0")
+            try:
+                for rid in rids:
+                    result, docs = parse_one(str(corpus), rid)
+                    part.add(rid, docs)
+                    on_files([result])
+                part.commit()
+            except BaseException:
+                part.cancel()
+                raise
+            parts = [str(part.dir)]
+        else:
+            parts = []
+        segments = adopt(parts, gen_dir)
         bar.close()
         _pause("indexed")
-        # The workers' segments join the generation in this one commit (a merge policy may add segments).
+        # The parts' segments join the generation in this one commit (a merge policy may add segments).
         writer.commit(mergetype=lambda w, existing: MERGE_SMALL(w, existing) + segments)
+        backfill(gen_dir)  # gram files of segments the merge policy made
     except IndexingFailed as e:
         writer.cancel()
         raise BuildError(str(e)) from None

@@ -2,12 +2,14 @@
 
 ``parse_one`` turns one corpus file into its Whoosh documents (``indexer.parse.parse_file`` then
 ``search.schema.section_documents``) or a failure reason. In a parallel build, each worker process takes
-batches of files from a job queue and adds their documents to a private index of its own (a "part", one
-Whoosh writer for the worker's whole life), so everything expensive happens in parallel: parsing, jieba,
-n-grams and writing the postings. At the end each worker commits its part as one segment; the builder moves
-those segment files into the new generation and lists them in its commit (``indexer.build``): nothing is
-analysed or written twice. Only per-file results (small) travel back through a queue; memory stays bounded
-(each writer spills to disk past ``limitmb``).
+batches of files from a job queue and adds their documents to a private index of its own (a ``Part``: one
+Whoosh writer and one ``search.grams`` writer for the worker's whole life), so everything expensive happens
+in parallel: parsing, jieba, the exact grams and writing the postings. At the end each worker commits its
+part as one segment with its gram file; the builder moves those files into the new generation and lists the
+segments in its commit (``indexer.build``): nothing is analysed or written twice. A build with one worker
+writes one part in its own process. Only per-file results (small) travel back through a queue; memory stays
+bounded (the Whoosh writer spills to disk past ``limitmb``, the gram writer flushes a chunk every
+``search.grams.CHUNK_ENTRIES`` grams).
 
 jieba's dictionary is loaded once per worker process (``init_worker``).
 """
@@ -70,12 +72,51 @@ def parse_one(corpus: str, rid: str) -> tuple[FileResult, list[dict]]:
     return FileResult(rid, True, report=summarize(report), size=size), docs
 
 
-def add_documents(writer, rid: str, docs: list[dict]) -> None:
-    try:
-        for doc in docs:
-            writer.add_document(**doc)
-    except Exception as e:
-        raise IndexingFailed(f"cannot index {rid}: {type(e).__name__}: {e}") from e
+class Part:
+    """A private index (one Whoosh writer, one segment) and its gram file (``search.grams``), written as
+    reports are added; ``commit`` names the gram file after the segment, so they travel together."""
+
+    def __init__(self, part_dir):
+        from search.grams import GramWriter
+        from search.schema import create_index
+
+        self.dir = Path(part_dir)
+        self.writer = create_index(self.dir).writer(limitmb=LIMIT_MB)
+        self.grams = GramWriter(self.dir / "part.grams")
+
+    def add(self, rid: str, docs: list[dict]) -> None:
+        from search.schema import gram_source
+
+        if not docs:
+            return
+        head = self.writer.docnum
+        try:
+            for doc in docs:
+                self.writer.add_document(**doc)
+            self.grams.add(head, **gram_source(docs, docs[0].get("slots"), [d["kmask"] for d in docs[1:]]))
+        except Exception as e:
+            raise IndexingFailed(f"cannot index {rid}: {type(e).__name__}: {e}") from e
+
+    def commit(self) -> None:
+        from whoosh.index import TOC
+
+        from search.grams import path_for
+        from search.schema import open_index
+
+        self.writer.commit(merge=False)  # one segment (none if nothing was added)
+        ix = open_index(self.dir)
+        toc = TOC.read(ix.storage, ix.indexname, schema=ix.schema)
+        ix.close()
+        if not toc.segments:
+            self.grams.abort()
+            return
+        (segment,) = toc.segments
+        self.grams.path = path_for(self.dir, segment.segment_id())
+        self.grams.close()
+
+    def cancel(self) -> None:
+        self.writer.cancel()
+        self.grams.abort()
 
 
 def worker_main(corpus: str, part_dir: str, jobs, results, parent_pid: int) -> None:
@@ -83,12 +124,10 @@ def worker_main(corpus: str, part_dir: str, jobs, results, parent_pid: int) -> N
 
     Puts ``("files", [FileResult])`` per batch, then ``("done", part_dir)``, or ``("error", message)``.
     """
-    from search.schema import create_index
-
     try:
         _die_with_parent()
         init_worker()
-        writer = create_index(part_dir).writer(limitmb=LIMIT_MB)
+        part = Part(part_dir)
         while True:
             try:
                 batch = jobs.get(timeout=1.0)
@@ -101,11 +140,11 @@ def worker_main(corpus: str, part_dir: str, jobs, results, parent_pid: int) -> N
             done = []
             for rid in batch:
                 result, docs = parse_one(corpus, rid)
-                add_documents(writer, rid, docs)
+                part.add(rid, docs)
                 done.append(result)
             if done:
                 results.put(("files", done))
-        writer.commit(merge=False)  # one segment
+        part.commit()
         results.put(("done", part_dir))
     except BaseException as e:
         results.put(("error", str(e) if isinstance(e, IndexingFailed) else f"{type(e).__name__}: {e}"))

@@ -12,8 +12,10 @@ query side (``search.query``/``search.engine``) analyse text identically.
   slot of its own. Each slot has a position. Every word character is indexed as a unigram and every
   adjacent pair inside a word run as a bigram, both at the position of their first character;
   punctuation is indexed as a unigram, a whitespace run as ``SPACE`` (or ``BREAK`` if it holds a line
-  break, so that paragraphs and sentences can be told apart by position). A string is found literally iff its grams occur at the same
-  relative positions, and because bigrams never span a separator, a term never matches across one.
+  break, so that paragraphs and sentences can be told apart by position). A string is found literally
+  iff its grams occur at the same relative positions, and because bigrams never span a separator, a
+  term never matches across one. ``grams`` is the reference definition; ``search.grams`` computes the
+  same grams with numpy for the index and stores them.
 - Words: jieba (accurate mode, never search mode) on normalized text, positions are word ordinals
   (a separator adds a gap), start/end chars are offsets into the original text.
 
@@ -30,8 +32,8 @@ import unicodedata
 from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import TEXT, FieldType
-from whoosh.formats import Positions
+from whoosh.fields import TEXT
+from whoosh.system import pack_uint
 
 WORD_RUN = r"[^\W_]+"
 SPACE = " "  # the gram of a whitespace run within a line (one slot, whatever its length)
@@ -139,7 +141,7 @@ def to_original(offsets: list[int] | None, start: int, end: int) -> tuple[int, i
 
 
 def grams(norm: str) -> list[tuple[int, str, int, int]]:
-    """Exact-field grams of normalized text: (position, gram, start, end) with normalized offsets."""
+    """Exact grams of normalized text: (position, gram, start, end) with normalized offsets."""
     out = []
     pos = 0
     for m in _SLOTS.finditer(norm):
@@ -159,28 +161,6 @@ def grams(norm: str) -> list[tuple[int, str, int, int]]:
             out.append((pos, m.group(3), s, s + 1))
             pos += 1
     return out
-
-
-def gram_positions(norm: str) -> dict[str, list[int]]:
-    """term → sorted positions for the exact field (the fast path used when indexing)."""
-    poses: dict[str, list[int]] = {}
-    pos = 0
-    for m in _SLOTS.finditer(norm):
-        word = m.group(1)
-        if word is not None:
-            n = len(word)
-            for i in range(n):
-                poses.setdefault(word[i], []).append(pos + i)
-            for i in range(n - 1):
-                poses.setdefault(word[i : i + 2], []).append(pos + i)
-            pos += n
-        elif m.group(2) is not None:
-            poses.setdefault(_space_gram(m.group(2)), []).append(pos)
-            pos += 1
-        else:
-            poses.setdefault(m.group(3), []).append(pos)
-            pos += 1
-    return poses
 
 
 def query_grams(term: str) -> list[tuple[int, str]]:
@@ -281,35 +261,6 @@ class _UnitTokenizer(Tokenizer):
             yield t
 
 
-class ExactTokenizer(_UnitTokenizer):
-    """Whoosh tokenizer for the exact field: unigrams + in-run bigrams (see module docstring)."""
-
-    units = staticmethod(grams)
-
-
-class ExactField(FieldType):
-    """Positional field of exact grams, never scored; indexes through ``gram_positions`` (no Tokens).
-
-    ``scorable`` only so that Whoosh keeps a field-length column: without one its writer probes the
-    file system for that column once per posting block.
-    """
-
-    def __init__(self, stored=False):
-        self.analyzer = ExactTokenizer()
-        self.format = Positions(field_boost=1.0)
-        self.scorable = True
-        self.stored = stored
-        self.unique = False
-        self.vector = None
-        self.column_type = None
-
-    def index(self, value, **kwargs):
-        poses = gram_positions(normalize_text(value))
-        encode = self.format.encode
-        for gram, poslist in poses.items():
-            yield gram.encode("utf-8"), len(poslist), float(len(poslist)), encode(poslist)
-
-
 # --------------------------------------------------------------------------------------------------
 # jieba words
 
@@ -397,22 +348,23 @@ def join_word_tokens(parts) -> WordTokens:
 
 
 class WordsField(TEXT):
-    """A jieba-words field (BM25F, phrases) that also accepts ``WordTokens`` (no second jieba run)."""
+    """A jieba-words field for BM25F ranking (term frequencies, no positions: nothing reads word phrases,
+    and ranking reads whole posting blocks, which stay small) that also accepts ``WordTokens`` (no second
+    jieba run)."""
 
     def __init__(self, stored=False):
-        super().__init__(analyzer=WordTokenizer(), phrase=True, stored=stored)
+        super().__init__(analyzer=WordTokenizer(), phrase=False, stored=stored)
 
     def index(self, value, **kwargs):
         if not isinstance(value, WordTokens):
             yield from super().index(value, **kwargs)
             return
-        poses: dict[str, list[int]] = {}
-        for pos, w in value:
-            poses.setdefault(w, []).append(pos)
+        counts: dict[str, int] = {}
+        for _, w in value:
+            counts[w] = counts.get(w, 0) + 1
         boost = self.format.field_boost
-        encode = self.format.encode
-        for w, poslist in poses.items():
-            yield w.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
+        for w, freq in counts.items():
+            yield w.encode("utf-8"), freq, freq * boost, pack_uint(freq)
 
 
 # --------------------------------------------------------------------------------------------------

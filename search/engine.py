@@ -2,17 +2,18 @@
 
 How a page is made:
 1. ``search.query`` parses the query into a tree of terms.
-2. Each term is looked up in the exact field (``search.analysis`` grams): one gram = one posting list;
-   longer terms intersect their grams' posting lists and check relative positions, so the answer is
-   exactly "the normalized text contains the term". A term's answer is a map report → bit set of the
-   section kinds it was found in; sections are skipped once their kinds are already covered for their
-   report (matching is per report, so most of a frequent term's postings are never position-checked).
-   Answers are cached per index generation.
-3. The tree is evaluated with set algebra over reports (terms of one report may sit in different
-   sections), for the selected kinds. Facet counts come from the same sets and from per-report metadata
-   read once from columns, so they equal what the list holds.
+2. Each term is looked up in the gram files (``search.grams``; grams as in ``search.analysis``): a
+   one-gram term is one key's postings, which also say in which section kinds it occurs; a longer term
+   intersects its grams' reports, then keeps the addresses (report and position) where every gram sits
+   at its offset, all as numpy arrays over the whole index at once, so the answer is exactly "the
+   normalized text contains the term". A term's answer is an array: per report, the bit set of the
+   section kinds it was found in (0: not found), from one searchsorted of its match addresses over every
+   section's start. Answers are cached per index generation.
+3. The tree is evaluated with boolean arrays over reports (terms of one report may sit in different
+   sections), for the selected kinds. Facet counts are bincounts of per-report value codes over the same
+   arrays, so they equal what the list holds.
 4. Reports are ranked by BM25F on jieba words over report-level fields (``rwords``, ``rheadings``,
-   ``title``: one posting per report, read block by block), plus a bonus where a typed term of several
+   ``title``: one posting per report, read block by block into arrays), plus a bonus where a typed term of several
    words occurs as typed. Only the reports shown get sections (ordered by a BM25 of their literal
    matches, boosted in headings) and snippets (``search.snippets``): no jieba on stored text.
 """
@@ -24,17 +25,21 @@ import threading
 import time
 from contextlib import contextmanager
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from search import query as ql
 from search.analysis import BREAK, SENTENCE_GRAMS, gram_width, normalize_text, query_grams, query_words
 from search.query import QueryError
 from search.schema import (ALL_KINDS, FACET_FIELDS, KINDS, NO_KIND, IndexFormatError, IndexMissingError,
                            current_generation, open_index_path)
-from search.postings import PositionCursor, blocks, doc_ids, positions_at
+from search.grams import SHIFT, GramFile, GramFileError, GramPostings, gram_key, member
+from search.grams import path_for as gram_path
+from search.postings import blocks
 from search.snippets import match_spans, snippets
 
 __all__ = ["Engine", "SearchRequest", "SearchResult", "QueryError", "QueryTimeout"]
@@ -45,7 +50,8 @@ MAX_LIMIT = 10000
 SUGGEST_BELOW = 3  # exact results at or below this: offer the words mode
 FACETS = FACET_FIELDS + ("year", "kind")
 META = ("province", "city", "county", "agency", "level", "sector", "year")
-LEAF_CACHE = 400_000  # cached (report, kinds) pairs over all cached terms: bounds memory, ~30 MB
+LEAF_CACHE = 32_000_000  # bytes of cached term answers (one byte per report each)
+POSITION = (1 << SHIFT) - 1  # an address's position bits
 REFRESH_SECONDS = 1.0
 WORDS_CACHE = 64  # ranking scores of recent query words (a dict of ≤ one float per report each)
 RANK_FIELDS = (("rwords", 1.0), ("rheadings", 2.0), ("title", 1.5))  # head documents: one per report
@@ -120,7 +126,8 @@ SEARCH_TIME_LIMIT = 10.0  # seconds; a query that needs more is cut off with a m
 
 
 class _State:
-    """One opened index generation: searcher, per-document columns, per-report metadata, term cache."""
+    """One opened index generation: searcher, per-document columns, per-report metadata, gram files,
+    term cache. Reports are ordinals 0..R-1; term answers and result sets are numpy arrays over them."""
 
     deadline = math.inf  # set for the duration of one search (the state is locked by its reader)
 
@@ -133,21 +140,34 @@ class _State:
         self.lock = threading.RLock()
         self.closed = False
         self.leaves: OrderedDict = OrderedDict()
-        self.leaf_size = 0
-        self._universe: dict[int, frozenset] = {}
+        self._universe: dict[int, np.ndarray] = {}
         self.words_cache: OrderedDict = OrderedDict()
-        self._load_columns()
+        self.gram_files: list[tuple[GramFile, int]] = []
+        try:
+            self._load_columns()
+            self._open_grams()
+        except BaseException:
+            self.close()
+            raise
+
+    def _open_grams(self) -> None:
+        for sub, base in self.reader.leaf_readers():
+            path = gram_path(self.path, sub.segment().segment_id())
+            try:
+                self.gram_files.append((GramFile(path), base))
+            except GramFileError as e:
+                raise IndexFormatError(f"index {self.path}: {e}; rebuild it with: reports-index build CORPUS "
+                                       "--index-dir DIR --rebuild") from None
 
     def _load_columns(self) -> None:
         n = self.reader.doc_count_all()
-        self.doc_report = array("i", [-1]) * n
-        self.doc_mask = array("i", [0]) * n
-        self.doc_sec = array("i", [0]) * n
+        doc_report = np.full(n, -1, dtype=np.int64)
+        doc_mask = np.zeros(n, dtype=np.int64)
+        doc_sec = np.zeros(n, dtype=np.int64)
         self.reports: list[dict] = []
         self.report_docs: list[list[int]] = []
-        self.report_mask: list[int] = []
         self.by_id: dict[str, int] = {}
-        self.slots: dict[int, array] = {}  # report → section start/body-start positions, pairs
+        slots: dict[int, array] = {}  # report → section start/body-start positions, pairs
         for sub, base in self.reader.leaf_readers():
             cols = {name: list(sub.column_reader(name))
                     for name in ("report_id", "kmask", "sec_index", "slots") + META}
@@ -161,75 +181,102 @@ class _State:
                     r = self.by_id[rid] = len(self.reports)
                     self.reports.append({"file": rid, **dict.fromkeys(META)})
                     self.report_docs.append([])
-                    self.report_mask.append(0)
                 if cols["sec_index"][i] < 0:  # the head document holds the report's metadata
                     meta = self.reports[r]
                     for name in META:
                         meta[name] = cols[name][i] or None
                     if not isinstance(meta["year"], int) or not 1000 <= meta["year"] <= 9999:
                         meta["year"] = None  # a missing number reads as the column's default
-                self.doc_report[d] = r
-                self.doc_mask[d] = cols["kmask"][i] or NO_KIND
-                self.doc_sec[d] = cols["sec_index"][i]
+                    slots[r] = array("i", cols["slots"][i] or b"")
+                doc_report[d] = r
+                doc_mask[d] = cols["kmask"][i] or NO_KIND
+                doc_sec[d] = cols["sec_index"][i]
                 self.report_docs[r].append(d)
-                self.report_mask[r] |= self.doc_mask[d]
-                if self.doc_sec[d] < 0:
-                    self.slots[r] = array("i", cols["slots"][i] or b"")
         for docs in self.report_docs:
-            docs.sort(key=lambda d: self.doc_sec[d])
-        # per report: where sections start (exact-field positions), where their bodies start, their kinds
-        self.sec_starts = [self.slots.get(r, array("i"))[0::2] for r in range(len(self.reports))]
-        self.sec_bodies = [self.slots.get(r, array("i"))[1::2] for r in range(len(self.reports))]
-        self.sec_masks = [[self.doc_mask[d] for d in docs if self.doc_sec[d] >= 0] for docs in self.report_docs]
-        del self.slots
+            docs.sort(key=lambda d: doc_sec[d])
+        self.doc_report, self.doc_sec = doc_report, doc_sec
+        self.doc_mask = doc_mask
+        R = len(self.reports)
+        self.heads = np.array([docs[0] for docs in self.report_docs], dtype=np.int64)
+        self.report_mask = np.zeros(R, dtype=np.uint8)
+        np.bitwise_or.at(self.report_mask, doc_report[doc_report >= 0], doc_mask[doc_report >= 0].astype(np.uint8))
+        # Every section of the index, ordered by address (head docnum << SHIFT | exact-text position):
+        # a match's address finds its section (kinds, heading) with one searchsorted over all reports.
+        sec_addr, sec_body, sec_mask, sec_doc = [], [], [], []
+        self.sec_starts: list[array] = []
+        for r, docs in enumerate(self.report_docs):
+            pairs = slots.get(r, array("i"))
+            starts, bodies = pairs[0::2], pairs[1::2]
+            self.sec_starts.append(starts)
+            masks = [int(doc_mask[d]) for d in docs if doc_sec[d] >= 0]
+            head = docs[0] << SHIFT
+            k = min(len(starts), len(bodies), len(masks))
+            sec_addr.extend(head | s for s in starts[:k])
+            sec_body.extend(head | b for b in bodies[:k])
+            sec_mask.extend(masks[:k])
+            sec_doc.extend([docs[0]] * k)
+        order = np.argsort(np.array(sec_addr, dtype=np.int64), kind="stable")
+        self.sec_addr = np.array(sec_addr, dtype=np.int64)[order]
+        self.sec_body = np.array(sec_body, dtype=np.int64)[order]
+        self.sec_mask = np.array(sec_mask, dtype=np.uint8)[order]
+        self.sec_doc = np.array(sec_doc, dtype=np.int64)[order]
+        # facet values as codes: one bincount per facet
         self.values = {name: [meta[name] for meta in self.reports] for name in META}
-        self.by_value: dict[str, dict] = {name: {} for name in META}
+        self.codes: dict[str, np.ndarray] = {}
+        self.labels: dict[str, list] = {}
         for name in META:
-            index = self.by_value[name]
-            for r, v in enumerate(self.values[name]):
-                index.setdefault(v, set()).add(r)
+            labels = sorted({v for v in self.values[name] if v is not None}, key=str)
+            index = {v: i for i, v in enumerate(labels)}
+            self.labels[name] = labels
+            self.codes[name] = np.array([index.get(v, -1) for v in self.values[name]], dtype=np.int64)
+        # the default order (newest year first, then file name) as one rank per report
+        by_year = sorted(range(R), key=lambda r: (-(self.reports[r]["year"] or 0), self.reports[r]["file"]))
+        self.year_rank = np.empty(R, dtype=np.int64)
+        self.year_rank[by_year] = np.arange(R)
         # BM25 length normalization per head document and ranking field, computed once
-        self.norms: dict[str, array] = {}
-        heads = [docs[0] for docs in self.report_docs]
+        self.norms: dict[str, np.ndarray] = {}
         for fieldname, _ in RANK_FIELDS:
-            lengths = [self.reader.doc_field_length(d, fieldname, 0) or 0 for d in heads]
-            avg = (sum(lengths) / len(lengths) if lengths else 0.0) or 1.0
-            norms = array("d", [K1]) * n
-            for d, length in zip(heads, lengths):
-                norms[d] = K1 * (1 - B + B * length / avg)
+            lengths = np.array([self.reader.doc_field_length(int(d), fieldname, 0) or 0 for d in self.heads],
+                               dtype=np.float64)
+            avg = (lengths.mean() if len(lengths) else 0.0) or 1.0
+            norms = np.full(n, K1, dtype=np.float64)
+            norms[self.heads] = K1 * (1 - B + B * lengths / avg)
             self.norms[fieldname] = norms
+
+    @property
+    def size(self) -> int:
+        return len(self.reports)
+
+    def none(self) -> np.ndarray:
+        return np.zeros(len(self.reports), dtype=np.uint8)
 
     def idf(self, df: int) -> float:
         n = max(len(self.reports), 1)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def report_scores(self, terms, typed=()) -> dict[int, float]:
+    def report_scores(self, terms, typed=()) -> np.ndarray:
         """BM25F of each report over its whole text (``rwords``), headings and title (head documents:
         one posting per report, read block by block), plus a bonus where a typed term of several
         words occurs literally (its words adjacent as typed)."""
-        acc: dict[int, float] = {}
+        acc = np.zeros(len(self.reports), dtype=np.float64)
         idfs = {}
         for w in dict.fromkeys(w for t in terms for w in query_words(t.text)):
             idfs[w], scores = self.word_scores(w)
-            for r, score in scores.items():
-                acc[r] = acc.get(r, 0.0) + score
+            acc += scores
         for t in typed:
             ws = query_words(t.text)
             if len(ws) > 1 and t.scope == "all":
-                bonus = ADJACENT_BOOST * sum(idfs.get(w, 0.0) for w in ws)
-                for r in self.leaf(t):
-                    acc[r] = acc.get(r, 0.0) + bonus
+                acc[self.leaf(t) != 0] += ADJACENT_BOOST * sum(idfs.get(w, 0.0) for w in ws)
         return acc
 
-    def word_scores(self, w: str) -> tuple[float, dict[int, float]]:
-        """(idf, report → BM25F of word ``w`` over the ranking fields), cached per generation."""
+    def word_scores(self, w: str) -> tuple[float, np.ndarray]:
+        """(idf, per report: BM25F of word ``w`` over the ranking fields), cached per generation."""
         hit = self.words_cache.get(w)
         if hit is not None:
             self.words_cache.move_to_end(w)
             return hit
         n = max(len(self.reports), 1)
-        doc_report = self.doc_report
-        acc: dict[int, float] = {}
+        acc = np.zeros(len(self.reports), dtype=np.float64)
         best_idf = 0.0
         for fieldname, boost in RANK_FIELDS:
             df = self.reader.doc_frequency(fieldname, w)
@@ -237,16 +284,17 @@ class _State:
                 continue
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             best_idf = max(best_idf, idf)
-            c = boost * idf * (K1 + 1)
-            norms = self.norms[fieldname]
+            ids, tfs = [], []
             for offset, leaf in blocks(self.reader, fieldname, w):
                 if leaf._weights is None:
                     leaf._read_weights()
-                for i, tf in zip(leaf._ids, leaf._weights):
-                    d = offset + i
-                    r = doc_report[d]
-                    if r >= 0:
-                        acc[r] = acc.get(r, 0.0) + c * tf / (tf + norms[d])
+                ids.append(np.asarray(leaf._ids, dtype=np.int64) + offset)
+                tfs.append(np.asarray(leaf._weights, dtype=np.float64))
+            docs, tf = np.concatenate(ids), np.concatenate(tfs)
+            r = self.doc_report[docs]
+            live = r >= 0
+            docs, tf, r = docs[live], tf[live], r[live]
+            acc[r] += boost * idf * (K1 + 1) * tf / (tf + self.norms[fieldname][docs])
         self.words_cache[w] = (best_idf, acc)
         if len(self.words_cache) > WORDS_CACHE:
             self.words_cache.popitem(last=False)
@@ -254,31 +302,26 @@ class _State:
 
     def sections_with(self, r: int, texts) -> set[int]:
         """Indexes of report r's sections (-1: title, agency or preamble) where a text may start:
-        where its rarest gram sits in the head document. Only these sections' stored text is read."""
-        head = self.report_docs[r][0]
+        where its rarest gram sits in the report. Only these sections' stored text is read."""
+        head = np.array([self.report_docs[r][0]], dtype=np.int64)
         sec_starts = self.sec_starts[r]
         found: set[int] = set()
         for text in texts:
             grams = query_grams(text)
             if not grams:
                 continue
-            rel, g = min(grams, key=lambda x: self.reader.doc_frequency("exact", x[1]))
-            found.update(bisect_right(sec_starts, p - rel) - 1 for p in positions_at(self.reader, "exact", g, head))
+            postings = [(rel, self.postings(gram_key(g))) for rel, g in grams]
+            rel, p = min(postings, key=lambda x: len(x[1].docs))
+            for pos in (p.addresses(head) & POSITION).tolist():
+                found.add(bisect_right(sec_starts, pos - rel) - 1)
         return found
 
     def close(self) -> None:
         with self.lock:
             self.closed = True
             self.searcher.close()
-
-    def _reports_of(self, docs):
-        """(head docnum, report ordinal) of candidate documents, minding the search's deadline."""
-        for k, d in enumerate(docs):
-            if not k & 63:
-                self.check_deadline()
-            r = self.doc_report[d]
-            if r >= 0:
-                yield d, r
+            for gf, _ in self.gram_files:
+                gf.close()
 
     def check_deadline(self) -> None:
         if time.monotonic() > self.deadline:
@@ -286,8 +329,13 @@ class _State:
 
     # ---------------------------------------------------------------- term lookup
 
-    def leaf(self, node) -> dict[int, int]:
-        """report ordinal → OR of the kind masks of the sections where ``node`` (Term/Near) matches."""
+    def postings(self, key: int) -> GramPostings:
+        self.check_deadline()
+        return GramPostings(self.gram_files, key)
+
+    def leaf(self, node) -> np.ndarray:
+        """Per report: OR of the kind masks of the sections where ``node`` (Term/Near) matches (0: none).
+        Cached per generation; callers must not modify it."""
         key = ql.normalized_key(node)
         hit = self.leaves.get(key)
         if hit is not None:
@@ -296,172 +344,146 @@ class _State:
         if isinstance(node, ql.Near):
             result = self._near(node)
         elif node.scope == "title":  # a report-level property: holds whatever kinds are selected
-            result = {r: ALL_KINDS for r in self._exact("title_exact", node.text)}
+            result = self._exact(node.text, title=True)
         else:
-            result = self._exact("exact", node.text, heading=node.scope == "heading")
+            result = self._exact(node.text, heading=node.scope == "heading")
+        result.flags.writeable = False
         self.leaves[key] = result
-        self.leaf_size += len(result)
-        while self.leaf_size > LEAF_CACHE and len(self.leaves) > 1:
-            self.leaf_size -= len(self.leaves.popitem(last=False)[1])
+        while len(self.leaves) * max(len(self.reports), 1) > LEAF_CACHE and len(self.leaves) > 1:
+            self.leaves.popitem(last=False)
         return result
 
-    def _candidates(self, fieldname, grams) -> list[int] | None:
-        """Head docnums holding every gram (ascending), or None when one gram is absent."""
-        freq = {g: self.reader.doc_frequency(fieldname, g) for _, g in grams}
-        if not freq or not all(freq.values()):
-            return None
-        order = sorted(freq, key=freq.get)
-        docs = set(doc_ids(self.reader, fieldname, order[0]))
-        for g in order[1:]:
-            docs.intersection_update(doc_ids(self.reader, fieldname, g))
-            if not docs:
-                return []
-        return sorted(docs)
-
-    def _cursors(self, fieldname, grams):
-        grams = sorted(grams, key=lambda x: self.reader.doc_frequency(fieldname, x[1]))  # rarest first
-        return [(rel, PositionCursor(self.reader, fieldname, g)) for rel, g in grams]
-
-    def _exact(self, fieldname, text, heading=False) -> dict[int, int]:
-        """report → kinds of the sections where ``text`` starts (in a heading, if ``heading``)."""
-        grams = query_grams(text)
-        docs = self._candidates(fieldname, grams)
-        if not docs:
-            return {}
-        width = max(rel + gram_width(g) for rel, g in grams)
-        cursors = self._cursors(fieldname, grams)
-        found: dict[int, int] = {}
-        rel0, first = cursors[0]
-        for d, r in self._reports_of(docs):
-            others = [(rel - rel0, c.positions(d)) for rel, c in cursors[1:]]
-            starts = [p - rel0 for p in first.positions(d)]  # candidate starts from the rarest gram
-            mask = self._kinds_at(r, starts, width, heading, _aligner(others, rel0) if others else None)
-            if mask:
-                found[r] = mask
-        return found
-
-    def _kinds_at(self, r: int, starts: list[int], width: int, heading: bool = False, verify=None) -> int:
-        """OR of the kinds of the sections holding these match starts (ascending; each checked with
-        ``verify`` if given); NO_KIND before the first section. Jumps to the next section once one
-        start is confirmed in a section, so a term found 500 times costs a few checks."""
-        sec_starts, masks, full = self.sec_starts[r], self.sec_masks[r], self.report_mask[r]
-        bodies = self.sec_bodies[r]
-        mask = 0
-        j, n, last = 0, len(starts), len(sec_starts) - 1
-        while j < n:
-            s = starts[j]
-            if verify is not None and not verify(s):
-                j += 1
-                continue
-            i = bisect_right(sec_starts, s) - 1
-            if not heading:
-                mask |= masks[i] if i >= 0 else NO_KIND
-            elif i >= 0 and s + width <= bodies[i]:
-                mask |= masks[i]
-            elif i >= 0 and s < bodies[i]:  # in the heading but running past it: try the next start
-                j += 1
-                continue
-            if mask == full:
+    def _aligned(self, grams, title: bool = False, within: np.ndarray | None = None):
+        """(sorted addresses where every gram of a term sits at its relative position, docs holding all
+        grams); ``within``: only these head docnums (sorted)."""
+        plist = sorted(((rel, self.postings(gram_key(g, title))) for rel, g in grams), key=lambda x: len(x[1].docs))
+        cand = plist[0][1].docs if within is None else within
+        for _, p in plist[(0 if within is not None else 1):]:
+            cand = cand[member(cand, p.docs)]
+            if not len(cand):
+                return np.zeros(0, dtype=np.int64), cand
+        cand = cand[self.doc_report[cand] >= 0]
+        rel0, p0 = plist[0]
+        starts = p0.addresses(cand) - rel0
+        for rel, p in plist[1:]:
+            if not len(starts):
                 break
-            j = bisect_left(starts, sec_starts[i + 1], j + 1) if i < last else n  # next section
-        return mask
+            self.check_deadline()
+            starts = starts[member(starts + rel, p.addresses(cand))]
+        return starts, cand
 
-    def _near(self, node) -> dict[int, int]:
+    def _exact(self, text: str, title: bool = False, heading: bool = False) -> np.ndarray:
+        """Per report: kinds of the sections where ``text`` starts (in a heading, if ``heading``)."""
+        grams = query_grams(text)
+        out = self.none()
+        if not grams:
+            return out
+        if len(grams) == 1 and not heading:  # one gram: its postings say where, and in which kinds
+            p = self.postings(gram_key(grams[0][1], title))
+            r = self.doc_report[p.docs]
+            live = r >= 0
+            out[r[live]] = ALL_KINDS if title else p.masks[live]
+            return out
+        starts, _ = self._aligned(grams, title)
+        if title:
+            r = self.doc_report[starts >> SHIFT]
+            out[r] = ALL_KINDS
+            return out
+        width = max(rel + gram_width(g) for rel, g in grams)
+        return self._kinds_at(starts, width, heading)
+
+    def _kinds_at(self, starts: np.ndarray, width: int = 1, heading: bool = False) -> np.ndarray:
+        """Per report: OR of the kinds of the sections holding these match addresses (NO_KIND before a
+        report's first section); with ``heading``, only matches inside a heading count."""
+        out = self.none()
+        if not len(starts):
+            return out
+        docs = starts >> SHIFT
+        i = np.searchsorted(self.sec_addr, starts, side="right") - 1
+        ic = np.maximum(i, 0)
+        inside = (i >= 0) & (self.sec_doc[ic] == docs) if len(self.sec_addr) else np.zeros(len(starts), dtype=bool)
+        if len(self.sec_addr):
+            masks = np.where(inside, self.sec_mask[ic], NO_KIND).astype(np.uint8)
+        else:
+            masks = np.full(len(starts), NO_KIND, dtype=np.uint8)
+        if heading:
+            keep = inside & (starts + width <= self.sec_body[ic]) if len(self.sec_addr) else inside
+            docs, masks = docs[keep], masks[keep]
+        reports = self.doc_report[docs]
+        R = len(self.reports)
+        for bit in range(len(KINDS) + 1):
+            has = np.bincount(reports[(masks >> bit) & 1 == 1], minlength=R) > 0
+            out[has] |= np.uint8(1 << bit)
+        return out
+
+    def _near(self, node) -> np.ndarray:
         """同句/同段: every term starts in one sentence/paragraph (units end at their break grams)."""
-        terms = [(query_grams(t), t) for t in node.terms]
-        docs = self._candidates("exact", [g for grams, _ in terms for g in grams])
-        if not docs:
-            return {}
-        term_cursors = [(max(rel + gram_width(g) for rel, g in grams), self._cursors("exact", grams))
-                        for grams, _ in terms]
-        breaks = [PositionCursor(self.reader, "exact", g)
-                  for g in (SENTENCE_GRAMS if node.unit == "sentence" else (BREAK,))]
-        found: dict[int, int] = {}
-        for d, r in self._reports_of(docs):
-            bounds = sorted(p for c in breaks for p in c.positions(d))
-            common = None
-            first = {}
-            for width, cursors in term_cursors:
-                units = {}
-                for s in _aligned_starts(cursors, d):
-                    u = bisect_right(bounds, s)
-                    if bisect_right(bounds, s + width - 1) == u:  # no break inside the match
-                        units.setdefault(u, s)
-                if not first:
-                    first = units
-                common = set(units) if common is None else common & set(units)
-                if not common:
-                    break
-            if common:
-                found[r] = self._kinds_at(r, sorted(first[u] for u in common), 1)
-        return found
+        terms = [query_grams(t) for t in node.terms]
+        if not all(terms):
+            return self.none()
+        cand = None
+        for grams in terms:
+            for _, g in grams:
+                docs = self.postings(gram_key(g)).docs
+                cand = docs if cand is None else cand[member(cand, docs)]
+        cand = cand[self.doc_report[cand] >= 0]
+        if not len(cand):
+            return self.none()
+        breaks = [self.postings(gram_key(g)).addresses(cand) for g in
+                  (SENTENCE_GRAMS if node.unit == "sentence" else (BREAK,))]
+        bounds = np.sort(np.concatenate(breaks + [cand << SHIFT]))  # a report's start bounds its first unit
+        common = None
+        first = None
+        for grams in terms:
+            width = max(rel + gram_width(g) for rel, g in grams)
+            starts, _ = self._aligned(grams, within=cand)
+            units = np.searchsorted(bounds, starts, side="right")
+            whole = np.searchsorted(bounds, starts + width - 1, side="right") == units  # no break inside
+            starts, units = starts[whole], units[whole]
+            if first is None:
+                first = (starts, units)
+            common = np.unique(units) if common is None else np.intersect1d(common, units)
+            if not len(common):
+                return self.none()
+        starts, units = first
+        return self._kinds_at(starts[member(units, common)], 1)
 
     # ---------------------------------------------------------------- report-level evaluation
 
-    def universe(self, kmask: int) -> set[int]:
+    def universe(self, kmask: int) -> np.ndarray:
         """Reports with at least one document of the given kinds (cached; callers must not mutate)."""
         hit = self._universe.get(kmask)
         if hit is None:
-            hit = self._universe[kmask] = frozenset(r for r, m in enumerate(self.report_mask) if m & kmask)
+            hit = self._universe[kmask] = (self.report_mask & kmask) != 0
+            hit.flags.writeable = False
         return hit
 
-    def evaluate(self, node, kmask: int) -> set[int]:
-        """Reports matching ``node`` when only sections of kinds in ``kmask`` count."""
+    def evaluate(self, node, kmask: int) -> np.ndarray:
+        """Reports (a boolean array) matching ``node`` when only sections of kinds in ``kmask`` count."""
         if node is None:
             return self.universe(kmask)
         if isinstance(node, (ql.Term, ql.Near)):
-            return {r for r, m in self.leaf(node).items() if m & kmask}
+            return (self.leaf(node) & kmask) != 0
         if isinstance(node, ql.Not):
-            return self.universe(kmask) - self.evaluate(node.child, kmask)
+            return self.universe(kmask) & ~self.evaluate(node.child, kmask)
         if isinstance(node, ql.Or):
-            out: set[int] = set()
+            out = np.zeros(len(self.reports), dtype=bool)
             for c in node.children:
                 out |= self.evaluate(c, kmask)
             return out
         positives = [c for c in node.children if not isinstance(c, ql.Not)]
         negatives = [c.child for c in node.children if isinstance(c, ql.Not)]
-        # evaluate the rarest-looking positive first: later ones only narrow it
         out = None
         for c in positives:
             s = self.evaluate(c, kmask)
-            out = s if out is None else out & s
-            if not out:
-                return set()
+            out = s.copy() if out is None else out & s
+            if not out.any():
+                return out
         if out is None:
-            out = self.universe(kmask)
+            out = self.universe(kmask).copy()
         for c in negatives:
-            out = out - self.evaluate(c, kmask)
+            out &= ~self.evaluate(c, kmask)
         return out
-
-
-def _aligner(others, rel0):
-    """verify(start): every other gram at its place, ``others`` = [(offset from the first gram, positions)]."""
-    def verify(start):
-        p0 = start + rel0
-        for delta, poss in others:
-            j = bisect_left(poss, p0 + delta)
-            if j == len(poss) or poss[j] != p0 + delta:
-                return False
-        return True
-    return verify
-
-
-def _aligned_starts(cursors, d: int) -> list[int]:
-    """Ascending positions in document d where every gram sits at its relative position."""
-    rel0, first = cursors[0]
-    starts = [p - rel0 for p in first.positions(d)]
-    for rel, cursor in cursors[1:]:
-        poss = cursor.positions(d)
-        n = len(poss)
-        kept = []
-        for start in starts:
-            j = bisect_left(poss, start + rel)
-            if j < n and poss[j] == start + rel:
-                kept.append(start)
-        if not kept:
-            return kept
-        starts = kept
-    return starts
 
 
 # --------------------------------------------------------------------------------------------------
@@ -548,49 +570,51 @@ class Engine:
             kmask = _kind_mask(request.kind)
             matched = st.evaluate(tree, kmask)
             filters = _filter_sets(st, request)
-            listed = _restrict(matched, filters)
+            listed = _restrict(st, matched, filters)
             facets = self._facets(st, tree, matched, filters, request)
             typed = ql.positive_terms(parsed.tree)
             order, scores = self._order(st, tree, listed, request, typed)
             start = (request.page - 1) * request.limit
-            shown = order[start:start + request.limit]
+            shown = order[start:start + request.limit].tolist()
             hits = self._hits(st, tree, shown, kmask, scores, typed, request.sections)
-            suggestion = self._suggest(st, parsed.tree, request, filters, len(listed))
-        return SearchResult(request.q, request.mode, len(listed), request.page, request.limit, hits, facets,
+            total = int(np.count_nonzero(listed))
+            suggestion = self._suggest(st, parsed.tree, request, filters, total)
+        return SearchResult(request.q, request.mode, total, request.page, request.limit, hits, facets,
                             suggestion, parsed.notices)
 
     def _facets(self, st: _State, tree, matched, filters, request: SearchRequest) -> dict[str, list[dict]]:
         """Counts of reports per value; a facet's own selection is ignored when counting that facet."""
         facets = {}
         for name in FACET_FIELDS + ("year",):
-            pool = _restrict(matched, filters, skip=name)
-            counts = Counter(map(st.values[name].__getitem__, pool))
-            counts.pop(None, None)
+            pool = _restrict(st, matched, filters, skip=name)
+            codes = st.codes[name][pool]
+            tally = np.bincount(codes[codes >= 0], minlength=len(st.labels[name]))
+            labels = st.labels[name]
+            counts = Counter({labels[i]: int(tally[i]) for i in np.flatnonzero(tally).tolist()})
             facets[name] = _facet_values(name, counts, request)
         counts = Counter()
         for i, kind in enumerate(KINDS):
-            n = len(_restrict(st.evaluate(tree, 1 << i), filters))
+            n = int(np.count_nonzero(_restrict(st, st.evaluate(tree, 1 << i), filters)))
             if n:
                 counts[kind] = n
         facets["kind"] = _facet_values("kind", counts, request)
         return facets
 
-    def _order(self, st: _State, tree, listed: list[int], request: SearchRequest, typed):
-        """Reports in page order, and their relevance scores (see ``_State.report_scores``)."""
-        def by_year(r):
-            return (-(st.reports[r]["year"] or 0), st.reports[r]["file"])
-
+    def _order(self, st: _State, tree, listed: np.ndarray, request: SearchRequest, typed):
+        """Reports in page order (an array of ordinals) and their relevance scores (an array over all
+        reports, or None when sorted by year; see ``_State.report_scores``)."""
+        reports = np.flatnonzero(listed)
         terms = ql.positive_terms(tree)
-        if request.sort == "year" or not terms or not listed:
-            return sorted(listed, key=by_year), {}
+        if request.sort == "year" or not terms or not len(reports):
+            return reports[np.argsort(st.year_rank[reports], kind="stable")], None
         scores = st.report_scores(terms, typed)
-        return sorted(listed, key=lambda r: (-scores.get(r, 0.0), by_year(r))), scores
+        return reports[np.lexsort((st.year_rank[reports], -scores[reports]))], scores
 
-    def _hits(self, st: _State, tree, shown: list[int], kmask: int, scores: dict, typed,
+    def _hits(self, st: _State, tree, shown: list[int], kmask: int, scores, typed,
               with_sections: bool = True) -> list[dict]:
         terms = [t for t in ql.positive_terms(tree) if t.scope != "title"]
         texts = [t.text for t in terms]
-        idf = [st.idf(len(st.leaf(t))) for t in terms]
+        idf = [st.idf(int(np.count_nonzero(st.leaf(t)))) for t in terms]
         phrases = [t.text for t in typed if t.scope != "title" and len(query_words(t.text)) > 1]
         leaves = ql.positive_leaves(tree)
         nears = [x for x in leaves if isinstance(x, ql.Near)]
@@ -603,7 +627,8 @@ class Engine:
             sections = []
             candidates = st.sections_with(r, texts) if with_sections and texts else set()
             for d in st.report_docs[r]:
-                if st.doc_sec[d] not in candidates or not st.doc_mask[d] & kmask:
+                sec = int(st.doc_sec[d])
+                if sec not in candidates or not st.doc_mask[d] & kmask:
                     continue
                 stored = st.searcher.stored_fields(d)
                 text = stored.get("text") or ""
@@ -618,14 +643,14 @@ class Engine:
                 if not spans:
                     continue
                 score = _section_score(text, stored.get("heading") or "", spans, texts, idf, phrases)
-                sections.append((-score, st.doc_sec[d], {
+                sections.append((-score, sec, {
                     "heading": stored.get("heading") or "",
                     "path": list(stored.get("path") or []),
                     "kinds": list(stored.get("kinds") or []),
                     "matches": len(spans),
                     "snippets": snippets(text, spans),
                     "score": round(score, 4),
-                    "index": st.doc_sec[d],
+                    "index": sec,
                     "offsets": stored.get("offsets"),
                 }))
             sections.sort(key=lambda x: x[:2])
@@ -633,7 +658,8 @@ class Engine:
                 "file": meta["file"], "title": head.get("title"), "agency": meta["agency"],
                 "province": meta["province"], "city": meta["city"], "county": meta["county"],
                 "level": meta["level"], "sector": meta["sector"], "year": meta["year"],
-                "publish_date": head.get("publish_date"), "score": round(scores.get(r, 0.0), 4),
+                "publish_date": head.get("publish_date"),
+                "score": round(float(scores[r]), 4) if scores is not None else 0.0,
                 "sections": [x[2] for x in sections],
             })
         return hits
@@ -644,7 +670,7 @@ class Engine:
         words_tree = ql.to_words(tree)
         if words_tree == tree:
             return None
-        n = len(_restrict(st.evaluate(words_tree, _kind_mask(request.kind)), filters))
+        n = int(np.count_nonzero(_restrict(st, st.evaluate(words_tree, _kind_mask(request.kind)), filters)))
         if n <= total:
             return None
         return {"mode": "words", "q": request.q, "total": n}
@@ -695,28 +721,28 @@ def _kind_mask(kinds) -> int:
     return mask
 
 
-def _filter_sets(st: _State, request: SearchRequest) -> dict[str, set[int]]:
-    """The reports passing each active filter (facet fields and year), from the value index."""
+def _filter_sets(st: _State, request: SearchRequest) -> dict[str, np.ndarray]:
+    """The reports passing each active filter (facet fields and year), as boolean arrays."""
     sets = {}
     for name in FACET_FIELDS:
-        wanted = getattr(request, name)
+        wanted = set(getattr(request, name))
         if wanted:
-            sets[name] = set().union(*(st.by_value[name].get(v, ()) for v in wanted))
+            codes = [i for i, v in enumerate(st.labels[name]) if v in wanted]
+            sets[name] = np.isin(st.codes[name], codes)
     lo, hi = request.year_from, request.year_to
     if lo is not None or hi is not None:
-        years = [y for y in st.by_value["year"] if y is not None and (lo is None or y >= lo)
-                 and (hi is None or y <= hi)]
-        sets["year"] = set().union(*(st.by_value["year"][y] for y in years))
+        codes = [i for i, y in enumerate(st.labels["year"]) if (lo is None or y >= lo) and (hi is None or y <= hi)]
+        sets["year"] = np.isin(st.codes["year"], codes)
     return sets
 
 
-def _restrict(reports, filters: dict, skip: str | None = None) -> set[int]:
-    """``reports`` passing every filter but ``skip``'s."""
+def _restrict(st: _State, reports: np.ndarray, filters: dict, skip: str | None = None) -> np.ndarray:
+    """``reports`` (a boolean array) passing every filter but ``skip``'s."""
     out = reports
     for name, passing in filters.items():
         if name != skip:
             out = out & passing
-    return out if isinstance(out, set) else set(out)
+    return out
 
 
 def _facet_values(name: str, counts: Counter, request: SearchRequest) -> list[dict]:

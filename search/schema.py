@@ -8,11 +8,11 @@ The report id is on each document; the other report-level fields (agency, place,
 publish date) are on the head only.
 
 Fields:
-- ``exact`` (head document only: title, agency and the whole text, one posting per report and gram),
-  ``title_exact``: positional unigram+bigram fields for literal matching (see ``search.analysis``);
-  ``slots`` (a column on the head): the exact-field positions where each section and its body start,
-  so a match's position gives its section (kinds, heading scope) and sentence/paragraph breaks are
-  grams of their own (同句/同段).
+- the exact grams (unigrams + in-run bigrams, see ``search.analysis``) of each report's *exact text*
+  (title, agency and the whole text) and of its title are not a Whoosh field: they sit beside each
+  segment in a gram file (``search.grams``), written from ``gram_source``. ``slots`` (a column on the
+  head): the exact-text positions where each section and its body start, so a match's position gives
+  its section (kinds, heading scope); sentence/paragraph breaks are grams of their own (同句/同段).
 - ``rwords``, ``rheadings``, ``title`` (head document only): jieba words of the whole report, of its
   headings and of its title, BM25F for ranking reports (one posting per report and word, not one per
   section: fewer to write and to score). Each text is segmented once (``WordTokens``). Sections are
@@ -38,9 +38,9 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, NUMERIC, STORED, Schema
 from whoosh.filedb.filestore import FileStorage
 
-from search.analysis import ExactField, WordsField, join_word_tokens, normalize, slots_at, word_tokens
+from search.analysis import WordsField, join_word_tokens, normalize, slots_at, word_tokens
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
 
@@ -86,8 +86,6 @@ def make_schema() -> Schema:
         text=STORED(),
         rwords=WordsField(),
         rheadings=WordsField(),
-        exact=ExactField(),
-        title_exact=ExactField(),
         slots=COLUMN(),
     )
 
@@ -157,7 +155,7 @@ def section_documents(report: dict) -> list[dict]:
     starts = [s["start"] for s in sections]
     first = starts[0] if sections else len(text)
     preamble = text[:first]
-    exact = "\n".join((title, agency, text))
+    exact = exact_text(title, agency, text)
     head = {
         **common,
         **meta,
@@ -172,8 +170,6 @@ def section_documents(report: dict) -> list[dict]:
         "offsets": {"index": -1, "start": 0, "end": first, "body_start": 0, "own_start": 0,
                     "own_end": first, "parent": None},
         "text": preamble,
-        "exact": exact,
-        "title_exact": title,
         "slots": _section_slots(exact, len(exact) - len(text), sections),
     }
     for name in ("doc_date", "source_url"):
@@ -205,6 +201,23 @@ def section_documents(report: dict) -> list[dict]:
     head["rwords"] = join_word_tokens(text_tokens)
     head["rheadings"] = join_word_tokens(heading_tokens)
     return docs
+
+
+def exact_text(title: str, agency: str, text: str) -> str:
+    """What the exact grams of a report are taken from (positions count from its start)."""
+    return "\n".join((title or "", agency or "", text or ""))
+
+
+def gram_source(docs: list[dict], slots: bytes, kmasks: list[int]) -> dict:
+    """The arguments of ``search.grams.GramWriter.add`` for one report, from its documents (as made by
+    ``section_documents`` or as stored: head first, then sections in order), the head's ``slots`` column
+    and the sections' ``kmask`` column values."""
+    head = docs[0]
+    text = "".join(d.get("text") or "" for d in docs)
+    starts = array("i", slots or b"")[0::2]
+    return {"exact": exact_text(head.get("title"), head.get("agency"), text), "title": head.get("title") or "",
+            "section_starts": list(starts), "section_masks": list(kmasks), "before_mask": NO_KIND,
+            "title_mask": ALL_KINDS}
 
 
 # --------------------------------------------------------------------------------------------------

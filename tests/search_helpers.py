@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from indexer.gramfiles import backfill
 from search.schema import create_index, section_documents
 
 _HEADING = re.compile(r"^(?P<h>(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^\n]*)$", re.M)
@@ -31,9 +32,11 @@ def make_report(file: str, text: str, kinds: dict[str, list[str]] | None = None,
 
 
 def build_index(path, reports: list[dict]):
+    """A real index of ``reports`` in ``path``: Whoosh documents, then the segment's gram file."""
     ix = create_index(path)
     with ix.writer() as w:
         for r in reports:
             for doc in section_documents(r):
                 w.add_document(**doc)
+    backfill(path)
     return ix

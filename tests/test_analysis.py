@@ -1,7 +1,6 @@
 """search.analysis: normalization, exact grams, jieba words (the same at index and query time)."""
 
 import pytest
-from whoosh.query import Phrase
 
 from search import analysis
 from search.schema import SCHEMA
@@ -38,15 +37,22 @@ def test_normalize_offsets_map_back(raw):
 TEXT = "　　２０２１年，廣州市公安局执法记录仪使用率达100%。局长信箱（网上）办结12345件。\nABC警务"
 
 
-@pytest.mark.parametrize("tokenizer", [analysis.ExactTokenizer(), analysis.WordTokenizer()])
-def test_tokens_give_back_their_text(tokenizer):
-    tokens = [(t.text, t.startchar, t.endchar) for t in tokenizer(TEXT, positions=True, chars=True)]
+def test_tokens_give_back_their_text():
+    tokens = [(t.text, t.startchar, t.endchar) for t in analysis.WordTokenizer()(TEXT, positions=True, chars=True)]
     assert tokens
     for text, s, e in tokens:
-        original = analysis.normalize_text(TEXT[s:e])
+        assert text == analysis.normalize_text(TEXT[s:e])
+
+
+def test_grams_give_back_their_text():
+    norm = analysis.normalize_text(TEXT)
+    grams = analysis.grams(norm)
+    assert grams
+    for _, gram, s, e in grams:
+        original = norm[s:e]
         if original.isspace():  # a whitespace run is one gram: a line break or a space
             original = "\n" if "\n" in original else " "
-        assert text == original
+        assert gram == original
 
 
 def test_word_positions_are_ordinals_with_gaps_at_separators():
@@ -79,26 +85,15 @@ def test_exact_grams_never_span_separators():
     assert {"执", "法", "执法", ",", "记", "录", "记录", " ", "仪"} == grams
 
 
-def test_gram_positions_fast_path_equals_tokenizer():
-    norm = analysis.normalize_text(TEXT)
-    slow = {}
-    for pos, gram, _, _ in analysis.grams(norm):
-        slow.setdefault(gram, []).append(pos)
-    assert slow == analysis.gram_positions(norm)
-
-
-@pytest.mark.parametrize("field, words, found", [
-    ("rwords", ["执法", "记录仪"], True),
-    ("rwords", ["记录仪", "执法"], False),
-    ("rwords", ["局长", "信箱"], True),
-    ("exact", ["执法", "法记", "记录", "录仪"], True),
-    ("exact", ["率高", "高,"], False),  # bigrams never span punctuation
-    ("exact", ["记录", "录仪", "使用"], False),  # 使用 starts at 使, one slot after 仪使
-])
-def test_phrase_query_matches(tmp_path, field, words, found):
-    ix = build_index(tmp_path, [make_report("a.txt", "一、总体情况\n执法记录仪使用率高，局长信箱回复及时。\n")])
-    with ix.searcher() as s:
-        assert found == bool(s.search(Phrase(field, words)).scored_length())
+def test_words_fields_hold_each_words_frequency(tmp_path):
+    ix = build_index(tmp_path, [make_report("a.txt", "一、总体情况\n执法记录仪使用率高，执法记录仪回复及时。\n")])
+    with ix.reader() as reader:
+        found = {}
+        for w in ("执法", "记录仪", "总体", "及时"):
+            m = reader.postings("rwords", w)
+            found[w] = [(m.id(), m.weight())]
+        assert {"执法": [(0, 2.0)], "记录仪": [(0, 2.0)], "总体": [(0, 1.0)], "及时": [(0, 1.0)]} == found
+        assert not reader.schema["rwords"].format.supports("positions")
 
 
 def test_jieba_query_words_accurate_mode():
@@ -114,7 +109,7 @@ def test_sentence_spans():
 def test_schema_fields_use_our_analysis():
     assert isinstance(SCHEMA["rwords"], analysis.WordsField)
     assert isinstance(SCHEMA["title"].analyzer, analysis.WordTokenizer)
-    assert isinstance(SCHEMA["exact"], analysis.ExactField)
+    assert not {"exact", "title_exact"} & set(SCHEMA.names())  # exact grams: gram files (search.grams)
 
 
 def test_words_field_indexes_pre_segmented_tokens_like_text():

@@ -268,6 +268,7 @@ def test_missing_metadata_stays_missing(tmp_path):
 
 def test_several_segments_and_deleted_reports(tmp_path):
     """Posting blocks are read directly: docnum offsets of segments and deletions must be honoured."""
+    from indexer.gramfiles import backfill
     from search.schema import open_index, section_documents
 
     reports = [make_report(f"r{i}.txt", f"一、情况\n第{i}份报告，执法记录仪{'使用' * i}。\n（一）细节\n局长信箱{i}\n")
@@ -279,6 +280,7 @@ def test_several_segments_and_deleted_reports(tmp_path):
         for doc in section_documents(r):
             w.add_document(**doc)
     w.commit(merge=False)
+    backfill(tmp_path)
     w = ix.writer()
     w.delete_by_term("report_id", "r1.txt")
     w.delete_by_term("report_id", "r4.txt")
@@ -432,3 +434,35 @@ def test_a_search_past_the_time_limit_is_stopped_with_a_message(seed_index):
         slow.search(SearchRequest(q="法治"))
     slow.time_limit = 10.0  # the state is usable afterwards: the deadline does not linger
     assert 5 == slow.search(SearchRequest(q="法治")).total
+
+
+def test_a_merged_segment_gets_its_gram_file_from_stored_text(tmp_path):
+    """Merging segments (Whoosh's optimize/merge policy) makes a segment without a gram file: the engine
+    refuses it with a rebuild hint, and ``backfill`` writes it from the stored text and columns."""
+    from indexer.gramfiles import backfill
+    from search.schema import IndexFormatError, open_index, section_documents
+
+    reports = [make_report(f"r{i}.txt", f"一、情况\n第{i}份报告，执法记录仪{'使用' * i}。\n（一）细节\n局长信箱{i}\n",
+                           kinds={"一、情况": ["举措成效"]}, title=f"报告{i}")
+               for i in range(6)]
+    build_index(tmp_path, reports[:3])
+    ix = open_index(tmp_path)
+    with ix.writer() as w:
+        for r in reports[3:]:
+            for doc in section_documents(r):
+                w.add_document(**doc)
+    backfill(tmp_path)
+    before = Engine(tmp_path)
+    queries = ["执法记录仪", "局长信箱3", "使用使用", "标题:报告4", "章节:情况", "同句(报告 使用)"]
+    expected = [before.search(SearchRequest(q=q, kind=["举措成效"])).to_dict() for q in queries]
+    before.close()
+    open_index(tmp_path).optimize()
+    with pytest.raises(IndexFormatError, match="rebuild"):
+        Engine(tmp_path)
+    assert 1 == backfill(tmp_path)
+    after = Engine(tmp_path)
+    assert 1 == len(after._state.reader.leaf_readers())
+    for q, page in zip(queries, expected):
+        assert page["total"] > 0, q
+        assert page == after.search(SearchRequest(q=q, kind=["举措成效"])).to_dict(), q
+    after.close()

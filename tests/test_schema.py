@@ -1,11 +1,13 @@
 """search.schema: documents per section, the index layout, the format version check."""
 
 import json
+from array import array
 
 import pytest
 
 from search import schema
-from search.schema import IndexFormatError, IndexMissingError, create_index, open_index, section_documents
+from search.schema import (IndexFormatError, IndexMissingError, create_index, gram_source, open_index,
+                           section_documents)
 from search_helpers import build_index, make_report
 
 TEXT = ("某市公安局2021年法治政府建设年度报告\n前言部分。\n"
@@ -42,10 +44,12 @@ def test_section_slots_point_at_section_starts_in_the_exact_field():
 
     from search.analysis import grams, normalize_text
 
-    head = section_documents(REPORT)[0]
+    docs = section_documents(REPORT)
+    head = docs[0]
     slots = array("i", head["slots"]).tolist()
+    exact = gram_source(docs, head["slots"], [d["kmask"] for d in docs[1:]])["exact"]
     by_slot = {}
-    for pos, gram, _, _ in grams(normalize_text(head["exact"])):
+    for pos, gram, _, _ in grams(normalize_text(exact)):
         by_slot.setdefault(pos, gram)
     starts = [by_slot[p] + by_slot[p + 1] for p in slots[0::2]]
     bodies = [by_slot[p] for p in slots[1::2]]
@@ -53,10 +57,14 @@ def test_section_slots_point_at_section_starts_in_the_exact_field():
     assert ["\n"] * 4 == bodies
 
 
-def test_head_document_indexes_title_agency_and_whole_text():
-    head = section_documents(REPORT)[0]
-    assert "\n".join([REPORT["title"], "某市公安局", TEXT]) == head["exact"]
-    assert all("exact" not in d for d in section_documents(REPORT)[1:])
+def test_gram_source_is_title_agency_and_whole_text_with_section_starts_and_kinds():
+    docs = section_documents(REPORT)
+    source = gram_source(docs, docs[0]["slots"], [d["kmask"] for d in docs[1:]])
+    starts = array("i", docs[0]["slots"]).tolist()[0::2]
+    assert {"exact": "\n".join([REPORT["title"], "某市公安局", TEXT]), "title": REPORT["title"],
+            "section_starts": starts, "section_masks": [d["kmask"] for d in docs[1:]],
+            "before_mask": schema.NO_KIND, "title_mask": schema.ALL_KINDS} == source
+    assert all("exact" not in d for d in docs)
 
 
 def test_open_index_directly_and_via_current(tmp_path):

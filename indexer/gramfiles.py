@@ -1,0 +1,55 @@
+"""Indexer stage 3 (build), gram files: every segment of a generation gets its ``search.grams`` file.
+
+Workers write a segment's gram file as they add its reports (``indexer.worker.Part``). A segment that
+Whoosh makes by merging others at commit has none: ``backfill`` writes it from the segment's stored text
+and columns (the same ``search.schema.gram_source`` as the workers use), before the generation is swapped in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from search.grams import GramWriter, path_for
+from search.schema import gram_source, open_index
+
+
+def backfill(gen_dir: Path) -> int:
+    """Write the missing gram files of the index in ``gen_dir``; returns how many were written."""
+    ix = open_index(gen_dir)
+    written = 0
+    try:
+        with ix.reader() as reader:
+            for sub, _ in reader.leaf_readers():
+                path = path_for(gen_dir, sub.segment().segment_id())
+                if not path.exists():
+                    write_segment(sub, path)
+                    written += 1
+    finally:
+        ix.close()
+    return written
+
+
+def write_segment(sub, path: Path) -> None:
+    """The gram file of one segment (a Whoosh segment reader), from its stored fields and columns."""
+    rid_col = list(sub.column_reader("report_id"))
+    sec_col = list(sub.column_reader("sec_index"))
+    kmask_col = list(sub.column_reader("kmask"))
+    slots_col = list(sub.column_reader("slots"))
+    groups: dict[str, list[int]] = {}
+    for d in sub.all_doc_ids():
+        groups.setdefault(rid_col[d], []).append(d)
+    writer = GramWriter(path)
+    try:
+        heads = []
+        for docs in groups.values():
+            docs.sort(key=lambda d: sec_col[d])
+            if sec_col[docs[0]] < 0:
+                heads.append((docs[0], docs))
+        for head, docs in sorted(heads):
+            stored = [sub.stored_fields(d) for d in docs]
+            kmasks = [kmask_col[d] for d in docs[1:]]
+            writer.add(head, **gram_source(stored, slots_col[head], kmasks))
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise

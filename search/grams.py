@@ -1,0 +1,310 @@
+"""Exact-gram store (shared contract of the write and read sides): each report's exact grams and their
+positions, packed in numpy arrays, one file per Whoosh segment.
+
+Literal matching needs every character unigram and in-run bigram of a report at its position (see
+``search.analysis``: the grams and positions are the same). Kept as a Whoosh positional field, they cost
+one Python-level posting per (gram, report) to write and a pickle per posting to read, which made the
+exact field most of a build and most of a result page. Here they are written and read as whole arrays:
+
+- a gram's *key* is an integer: a unigram its code point, a bigram ``c1 << 21 | c2`` (never a code point,
+  since c1 > 0), a title gram either with ``TITLE`` set;
+- a *chunk* holds the grams of consecutive reports: its distinct keys (sorted), and per key the reports
+  holding it (*groups*: the head document's docnum in the segment, the count of positions, the OR of the
+  kind masks of the sections those positions fall in; one packed record each, so a key's groups are one
+  read) and the positions themselves, report by report;
+- ``MAIN_<segment id>.grams`` holds a segment's chunks (arrays back to back, a JSON table of them at the
+  end, then its offset and the magic). Whoosh deletes it with its segment (its name matches a segment
+  file); a segment made by merging has none until ``indexer`` writes it (from the stored text).
+
+Reads use ``os.pread`` of the slices a key needs (no mmap, no file-wide copies): a server's memory holds
+the keys only, the chunks' key arrays merged into one sorted table per file (two searchsorted calls find
+a key in every chunk).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from search.analysis import BREAK, SPACE, _LINE_BREAK, normalize_text
+
+TITLE = 1 << 42
+MAGIC = b"RGRAMS02"
+SUFFIX = ".grams"
+CHUNK_ENTRIES = 4_000_000  # (key, report, position) entries per chunk: bounds a writer's memory (~100 MB)
+U1, U4, U8, I8 = np.dtype("u1"), np.dtype("<u4"), np.dtype("<u8"), np.dtype("<i8")
+GROUP = np.dtype([("doc", "<u4"), ("count", "<u4"), ("mask", "u1")])  # packed: 9 bytes, one read per key
+SHIFT = 32  # an address = docnum << SHIFT | position: one sortable integer per match in the whole index
+
+_WS = re.compile(r"\s+")
+_WORD_CHAR = re.compile(r"[^\W_]")
+_WORDY: dict[int, bool] = {}
+_WORDY_LOCK = threading.Lock()
+
+
+def gram_key(gram: str, title: bool = False) -> int:
+    """The integer key of a unigram or bigram (as ``search.analysis`` makes them)."""
+    key = ord(gram[0]) if len(gram) == 1 else (ord(gram[0]) << 21) | ord(gram[1])
+    return key | TITLE if title else key
+
+
+def path_for(index_path, segment_id: str) -> Path:
+    return Path(index_path) / f"{segment_id}{SUFFIX}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Analysis, vectorized
+
+
+def _is_word(codes: np.ndarray) -> np.ndarray:
+    """Per code point: is it a word character ([^\\W_], as ``search.analysis.WORD_RUN``)?"""
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    flags = np.empty(len(uniq), dtype=bool)
+    missing = []
+    for i, c in enumerate(uniq.tolist()):
+        hit = _WORDY.get(c)
+        if hit is None:
+            missing.append((i, c))
+        else:
+            flags[i] = hit
+    if missing:
+        with _WORDY_LOCK:
+            for i, c in missing:
+                flags[i] = _WORDY[c] = _WORD_CHAR.match(chr(c)) is not None
+    return flags[inverse]
+
+
+def slot_codes(norm: str) -> tuple[np.ndarray, np.ndarray]:
+    """(code point of each slot, is it a word character) of normalized text: one slot per character,
+    a whitespace run is one slot (``BREAK`` if it holds a line break, else ``SPACE``)."""
+    slots = _WS.sub(lambda m: BREAK if _LINE_BREAK.search(m.group()) else SPACE, norm)
+    codes = np.frombuffer(slots.encode("utf-32-le"), dtype=U4)
+    return codes, _is_word(codes) if len(codes) else np.zeros(0, dtype=bool)
+
+
+def gram_arrays(norm: str, title: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, positions) of every gram of normalized text: each slot's unigram, then each in-run bigram,
+    both in position order. The same grams and positions as ``search.analysis.gram_positions``."""
+    codes, word = slot_codes(norm)
+    n = len(codes)
+    c8 = codes.astype(U8)
+    pos = np.arange(n, dtype=U4)
+    bpos = np.flatnonzero(word[:-1] & word[1:]).astype(U4) if n > 1 else np.zeros(0, dtype=U4)
+    keys = np.concatenate([c8, (c8[bpos] << np.uint64(21)) | c8[bpos + 1]])
+    if title:
+        keys |= np.uint64(TITLE)
+    return keys, np.concatenate([pos, bpos])
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing
+
+
+class GramWriter:
+    """Collects reports' grams (``add``, in ascending docnum order) and writes one segment's file."""
+
+    def __init__(self, path, chunk_entries: int = CHUNK_ENTRIES):
+        self.path = Path(path)
+        self.tmp = self.path.with_name(self.path.name + ".tmp")
+        self.file = open(self.tmp, "wb")
+        self.chunk_entries = chunk_entries
+        self.pending: list[tuple] = []
+        self.entries = 0
+        self.chunks: list[dict] = []
+        self.last_doc = -1
+
+    def add(self, doc: int, exact: str, title: str, section_starts, section_masks, before_mask: int,
+            title_mask: int) -> None:
+        """One report: its head document's docnum, its exact text (title, agency, text) and title; the
+        exact-field positions where its sections start (ascending) and their kind masks; the mask of
+        positions before the first section and of title grams."""
+        if doc <= self.last_doc:
+            raise ValueError(f"reports must come in ascending docnum order ({doc} after {self.last_doc})")
+        self.last_doc = doc
+        keys, pos = gram_arrays(normalize_text(exact))
+        starts = np.asarray(section_starts, dtype=I8)
+        masks = np.append(np.asarray(section_masks, dtype=U1), np.uint8(before_mask))
+        sec = np.searchsorted(starts, pos, side="right") - 1  # -1 → before_mask (the last entry)
+        kmask = masks[sec]
+        tkeys, tpos = gram_arrays(normalize_text(title), title=True)
+        tmask = np.full(len(tkeys), title_mask, dtype=U1)
+        keys, pos, kmask = np.concatenate([keys, tkeys]), np.concatenate([pos, tpos]), np.concatenate([kmask, tmask])
+        self.pending.append((keys, np.full(len(keys), doc, dtype=U4), pos, kmask))
+        self.entries += len(keys)
+        if self.entries >= self.chunk_entries:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        keys, docs, pos, kmask = (np.concatenate(x) for x in zip(*self.pending))
+        self.pending, self.entries = [], 0
+        order = np.argsort(keys, kind="stable")  # docs were added in order, positions in order per doc
+        keys, docs, pos, kmask = keys[order], docs[order], pos[order], kmask[order]
+        n = len(keys)
+        new = np.ones(n, dtype=bool)
+        new[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
+        gstart = np.flatnonzero(new)
+        gkeys = keys[gstart]
+        knew = np.ones(len(gstart), dtype=bool)
+        knew[1:] = gkeys[1:] != gkeys[:-1]
+        kstart = np.flatnonzero(knew)
+        offsets = np.stack([np.append(kstart, len(gstart)), np.append(gstart[kstart], n)], axis=1).astype(U8)
+        arrays = {
+            "keys": gkeys[kstart].astype(U8),
+            "offsets": offsets,  # per key (and one past the end): first group, first position
+            "groups": np.empty(len(gstart), dtype=GROUP),
+            "pos": pos.astype(U4),
+        }
+        groups = arrays["groups"]
+        groups["doc"] = docs[gstart]
+        groups["count"] = np.diff(np.append(gstart, n))
+        groups["mask"] = np.bitwise_or.reduceat(kmask, gstart)
+        chunk = {"keys": len(kstart), "groups": len(gstart), "positions": n}
+        for name, arr in arrays.items():
+            chunk[name + "_at"] = self.file.tell()
+            self.file.write(np.ascontiguousarray(arr).tobytes())
+        self.chunks.append(chunk)
+
+    def close(self) -> Path:
+        """Write the rest and the table, flush to disk and move the file into place."""
+        self._flush()
+        table = json.dumps({"version": 1, "chunks": self.chunks}).encode("utf-8")
+        at = self.file.tell()
+        self.file.write(table)
+        self.file.write(np.array([at], dtype=U8).tobytes() + MAGIC)
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        os.replace(self.tmp, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        self.file.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading
+
+
+class GramFileError(Exception):
+    """A segment's gram file is missing or unreadable."""
+
+
+class GramFile:
+    """One segment's gram file, open for positional reads; only the chunks' key arrays live in memory."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        try:
+            self.fd = os.open(self.path, os.O_RDONLY)
+        except OSError as e:
+            raise GramFileError(f"{self.path.name}: {e.strerror}") from None
+        try:
+            size = os.fstat(self.fd).st_size
+            tail = os.pread(self.fd, 16, size - 16) if size >= 16 else b""
+            if len(tail) != 16 or tail[8:] != MAGIC:
+                raise GramFileError(f"{self.path.name}: not a gram file (or cut short)")
+            at = int(np.frombuffer(tail[:8], dtype=U8)[0])
+            if not 0 <= at <= size - 16:
+                raise GramFileError(f"{self.path.name}: damaged (its table is out of the file)")
+            self.chunks = json.loads(os.pread(self.fd, size - 16 - at, at))["chunks"]
+            keys = [self._array(c["keys_at"], U8, c["keys"]) for c in self.chunks]
+        except (ValueError, KeyError, TypeError) as e:
+            os.close(self.fd)
+            raise GramFileError(f"{self.path.name}: unreadable ({e})") from None
+        except GramFileError:
+            os.close(self.fd)
+            raise
+        # one table: every chunk's keys, sorted (stable: a key's chunks stay in docnum order)
+        allkeys = np.concatenate(keys) if keys else np.zeros(0, dtype=U8)
+        order = np.argsort(allkeys, kind="stable")
+        self.keys = allkeys[order]
+        self.chunk_of = np.repeat(np.arange(len(keys), dtype=np.int32), [len(k) for k in keys])[order]
+        self.index_in = np.concatenate([np.arange(len(k), dtype=np.int64) for k in keys] or
+                                       [np.zeros(0, dtype=np.int64)])[order]
+
+    def _array(self, at: int, dtype, count: int) -> np.ndarray:
+        nbytes = count * dtype.itemsize
+        data = os.pread(self.fd, nbytes, at) if nbytes else b""
+        if len(data) != nbytes:
+            raise GramFileError(f"{self.path.name}: cut short")
+        return np.frombuffer(data, dtype=dtype)
+
+    def slices(self, key: int):
+        """For each chunk holding ``key``: (chunk, first group, end group, first position, end position)."""
+        lo = int(np.searchsorted(self.keys, key, side="left"))
+        hi = int(np.searchsorted(self.keys, key, side="right"))
+        for c, i in zip(self.chunk_of[lo:hi].tolist(), self.index_in[lo:hi].tolist()):
+            chunk = self.chunks[c]
+            g0, p0, g1, p1 = self._array(chunk["offsets_at"] + 16 * i, U8, 4).tolist()
+            yield chunk, g0, g1, p0, p1
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+class GramPostings:
+    """One key's postings over a whole index (segments in docnum order): the head docnums holding it
+    (ascending), how often, the kinds of the sections it is in; positions on demand."""
+
+    def __init__(self, files, key: int):
+        self.key = key
+        docs, counts, masks, self.parts = [], [], [], []
+        for gf, base in files:
+            for c, g0, g1, p0, p1 in gf.slices(key):
+                groups = gf._array(c["groups_at"] + GROUP.itemsize * g0, GROUP, g1 - g0)
+                docs.append(groups["doc"].astype(I8) + base)
+                counts.append(groups["count"].astype(I8))
+                masks.append(groups["mask"])
+                self.parts.append((gf, c["pos_at"] + 4 * p0, p1 - p0))
+        self.docs = np.concatenate(docs) if docs else np.zeros(0, dtype=I8)
+        self.counts = np.concatenate(counts) if counts else np.zeros(0, dtype=I8)
+        self.masks = np.concatenate(masks) if masks else np.zeros(0, dtype=U1)
+        self._sizes = [len(d) for d in docs]
+
+    def addresses(self, want: np.ndarray | None = None) -> np.ndarray:
+        """Sorted addresses (docnum << SHIFT | position) of the key, in the docs ``want`` (sorted) or all."""
+        out = []
+        first = 0
+        for (gf, at, npos), size in zip(self.parts, self._sizes):
+            docs = self.docs[first:first + size]
+            counts = self.counts[first:first + size]
+            first += size
+            sel = None
+            if want is not None:
+                sel = member(docs, want)
+                if not sel.any():
+                    continue
+                if sel.all():
+                    sel = None
+            if sel is not None and np.count_nonzero(sel) * 8 < len(docs):  # few reports: read just theirs
+                starts = np.concatenate([[0], np.cumsum(counts)])
+                for g in np.flatnonzero(sel).tolist():
+                    pos = gf._array(at + 4 * int(starts[g]), U4, int(counts[g]))
+                    out.append((int(docs[g]) << SHIFT) | pos.astype(I8))
+                continue
+            pos = gf._array(at, U4, npos).astype(I8)
+            rep = np.repeat(docs, counts)
+            addr = (rep << SHIFT) | pos
+            if sel is not None:
+                addr = addr[np.repeat(sel, counts)]
+            out.append(addr)
+        return np.concatenate(out) if out else np.zeros(0, dtype=I8)
+
+
+def member(needles: np.ndarray, haystack: np.ndarray) -> np.ndarray:
+    """Boolean: which ``needles`` occur in the sorted ``haystack``."""
+    if not len(haystack):
+        return np.zeros(len(needles), dtype=bool)
+    j = np.searchsorted(haystack, needles)
+    np.minimum(j, len(haystack) - 1, out=j)
+    return haystack[j] == needles

@@ -1,0 +1,159 @@
+"""search.grams: the vectorized grams equal the reference grams, and the gram files give back exactly
+what was written (reports, counts, kinds, positions), across chunks, segments and deletions."""
+
+import random
+
+import numpy as np
+import pytest
+
+from search import analysis
+from search.grams import (SHIFT, TITLE, GramFile, GramFileError, GramPostings, GramWriter, gram_arrays, gram_key,
+                          member)
+
+SAMPLES = [
+    "　　２０２１年，廣州市公安局执法记录仪使用率达100%。局长信箱（网上）办结12345件。\nABC警务",
+    "一、总体情况\r\n\r\n  执法 \t 记录仪\u3000\u3000使用\n\n二、下步打算：_下划线_ a_b",
+    "",
+    "警",
+    " \n ",
+    "Ｅ－ｍａｉｌ：ABC@example.com；網址　ｗｗｗ",
+]
+
+
+def reference(norm: str, title: bool = False) -> dict[int, list[int]]:
+    """key → positions, from ``search.analysis.grams`` (the reference definition)."""
+    out: dict[int, list[int]] = {}
+    for pos, gram, _, _ in analysis.grams(norm):
+        out.setdefault(gram_key(gram, title), []).append(pos)
+    return out
+
+
+def as_dict(keys, pos) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for k, p in zip(keys.tolist(), pos.tolist()):
+        out.setdefault(k, []).append(p)
+    return out
+
+
+def random_text(rng: random.Random, n: int) -> str:
+    alphabet = "执法记录仪局长信箱警务公安法治，。；！？、（）() \t\n\r\u3000abcAB12３４-_·「」"
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_gram_arrays_equal_the_reference_grams(text):
+    norm = analysis.normalize_text(text)
+    assert reference(norm) == as_dict(*gram_arrays(norm))
+    assert reference(norm, title=True) == as_dict(*gram_arrays(norm, title=True))
+
+
+def test_gram_arrays_equal_the_reference_on_random_text_and_the_seeds(corpus_dir):
+    rng = random.Random(7)
+    texts = [random_text(rng, rng.randint(0, 300)) for _ in range(300)]
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(corpus_dir.iterdir()) if p.is_file()]
+    for text in texts:
+        norm = analysis.normalize_text(text)
+        assert reference(norm) == as_dict(*gram_arrays(norm)), text[:40]
+
+
+def test_keys_of_unigrams_bigrams_and_titles_are_distinct():
+    keys = {gram_key(g) for g in ("法", "治", "法治", "治法", "\n", " ")}
+    keys |= {gram_key(g, title=True) for g in ("法", "法治")}
+    assert 8 == len(keys)
+    assert gram_key("法", title=True) == gram_key("法") | TITLE
+
+
+REPORTS = [  # (docnum, exact text, title, section starts, section masks)
+    (0, "标题一\n某局\n一、执法情况\n执法记录仪配备。执法\n二、问题\n执法不规范", "标题一", [6, 20], [1, 2]),
+    (3, "标题二\n\n\n前言执法", "标题二", [], []),
+    (4, "执法执法执法", "", [2], [8]),
+    (9, "无关的文字", "执法报告", [0], [4]),
+]
+
+
+def expected_postings(gram: str, title: bool = False):
+    """(docs, counts, masks, addresses) of a gram over REPORTS, computed from the reference grams."""
+    docs, counts, masks, addrs = [], [], [], []
+    for doc, exact, ttl, starts, smasks in REPORTS:
+        norm = analysis.normalize_text(ttl if title else exact)
+        poss = reference(norm, title).get(gram_key(gram, title), [])
+        if not poss:
+            continue
+        mask = 0
+        for p in poss:
+            if title:
+                mask |= 63
+            else:
+                i = sum(1 for s in starts if s <= p) - 1
+                mask |= smasks[i] if i >= 0 else 32
+        docs.append(doc)
+        counts.append(len(poss))
+        masks.append(mask)
+        addrs.extend((doc << SHIFT) | p for p in poss)
+    return docs, counts, masks, addrs
+
+
+@pytest.fixture(params=[1, 10, 10**6], ids=["chunk-per-report", "small-chunks", "one-chunk"])
+def gram_file(request, tmp_path):
+    writer = GramWriter(tmp_path / "MAIN_test.grams", chunk_entries=request.param)
+    for doc, exact, title, starts, masks in REPORTS:
+        writer.add(doc, exact, title, starts, masks, before_mask=32, title_mask=63)
+    path = writer.close()
+    gf = GramFile(path)
+    yield gf
+    gf.close()
+
+
+@pytest.mark.parametrize("gram, title", [("执法", False), ("执", False), ("\n", False), ("。", False),
+                                         ("执法", True), ("标题", True), ("不存在", False)])
+def test_postings_give_back_what_was_written(gram_file, gram, title):
+    p = GramPostings([(gram_file, 0)], gram_key(gram[:2], title))
+    docs, counts, masks, addrs = expected_postings(gram[:2], title)
+    assert (docs, counts, masks) == (p.docs.tolist(), p.counts.tolist(), p.masks.tolist())
+    assert addrs == p.addresses().tolist()
+    for want in ([0], [3, 4], [9], [1, 2], [0, 4, 9]):
+        subset = [a for a in addrs if a >> SHIFT in want]
+        assert subset == p.addresses(np.array(want, dtype=np.int64)).tolist()
+
+
+def test_segments_add_their_docnum_base(gram_file):
+    p = GramPostings([(gram_file, 0), (gram_file, 100)], gram_key("执法"))
+    docs = expected_postings("执法")[0]
+    assert docs + [d + 100 for d in docs] == p.docs.tolist()
+    assert sorted(p.addresses().tolist()) == p.addresses().tolist()
+
+
+def test_writer_wants_ascending_docnums(tmp_path):
+    writer = GramWriter(tmp_path / "x.grams")
+    writer.add(5, "甲", "", [], [], 32, 63)
+    with pytest.raises(ValueError):
+        writer.add(5, "乙", "", [], [], 32, 63)
+    writer.abort()
+    assert [] == list(tmp_path.iterdir())  # nothing half-written is left
+
+
+def test_empty_file_has_no_postings(tmp_path):
+    gf = GramFile(GramWriter(tmp_path / "e.grams").close())
+    p = GramPostings([(gf, 0)], gram_key("法"))
+    assert ([], []) == (p.docs.tolist(), p.addresses().tolist())
+    gf.close()
+
+
+@pytest.mark.parametrize("damage", ["missing", "empty", "cut", "garbage"])
+def test_damaged_files_raise_gram_file_error(gram_file, tmp_path, damage):
+    path = tmp_path / "damaged.grams"
+    data = gram_file.path.read_bytes()
+    if damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "cut":
+        path.write_bytes(data[:-3])
+    elif damage == "garbage":
+        path.write_bytes(data[:-16] + b"\xff" * 8 + data[-8:])
+    with pytest.raises(GramFileError):
+        GramFile(path)
+
+
+def test_member():
+    hay = np.array([2, 5, 9], dtype=np.int64)
+    assert [False, True, False, True, False] == member(np.array([1, 2, 3, 9, 10]), hay).tolist()
+    assert [False] == member(np.array([1]), np.zeros(0, dtype=np.int64)).tolist()
