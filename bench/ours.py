@@ -25,7 +25,15 @@ class OursSearch:
     def __init__(self, index_dir: Path):
         from search.engine import Engine
 
+        self.index_dir = index_dir
         self.engine = Engine(str(index_dir))
+
+    def reopen(self) -> None:
+        """A fresh engine: the timed pages start without the term answers the accuracy pass cached."""
+        from search.engine import Engine
+
+        self.engine.close()
+        self.engine = Engine(str(self.index_dir))
 
     def request(self, query: Query, limit: int = 10, page: int = 1, **extra):
         from search.engine import SearchRequest
