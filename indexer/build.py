@@ -193,7 +193,9 @@ def _index(ix, corpus, plan, old, workers, scratch, progress, gen_dir) -> list[F
         results.extend(done)
         bar.update(len(done))
 
-    writer = ix.writer()
+    from search.schema import writer as new_writer
+
+    writer = new_writer(ix)
     try:
         for rid in sorted({f.rid for f in plan.parse} | set(plan.removed)):
             if rid in old:

@@ -78,10 +78,10 @@ class Part:
 
     def __init__(self, part_dir):
         from search.grams import GramWriter
-        from search.schema import create_index
+        from search.schema import create_index, writer
 
         self.dir = Path(part_dir)
-        self.writer = create_index(self.dir).writer(limitmb=LIMIT_MB)
+        self.writer = writer(create_index(self.dir), limitmb=LIMIT_MB)
         self.grams = GramWriter(self.dir / "part.grams")
 
     def add(self, rid: str, docs: list[dict]) -> None:

@@ -33,7 +33,8 @@ from pathlib import Path
 import numpy as np
 
 from search import query as ql
-from search.analysis import BREAK, SENTENCE_GRAMS, gram_width, normalize_text, query_grams, query_words
+from search.analysis import (BREAK, SENTENCE_GRAMS, gram_width, normalize, normalize_text, query_grams,
+                             query_words)
 from search.query import QueryError
 from search.schema import (ALL_KINDS, FACET_FIELDS, KINDS, NO_KIND, IndexFormatError, IndexMissingError,
                            current_generation, open_index_path)
@@ -300,18 +301,23 @@ class _State:
             self.words_cache.popitem(last=False)
         return best_idf, acc
 
-    def sections_with(self, r: int, texts) -> set[int]:
-        """Indexes of report r's sections (-1: title, agency or preamble) where a text may start:
-        where its rarest gram sits in the report. Only these sections' stored text is read."""
+    def rarest_grams(self, texts) -> list[tuple[int, GramPostings]]:
+        """For each text (that has grams): its rarest gram's offset in it and postings."""
+        out = []
+        for text in texts:
+            grams = query_grams(text)
+            if grams:
+                postings = [(rel, self.postings(gram_key(g))) for rel, g in grams]
+                out.append(min(postings, key=lambda x: len(x[1].docs)))
+        return out
+
+    def sections_with(self, r: int, rarest) -> set[int]:
+        """Indexes of report r's sections (-1: title, agency or preamble) where a text may start: where
+        its rarest gram sits in the report (``rarest_grams``). Only these sections' stored text is read."""
         head = np.array([self.report_docs[r][0]], dtype=np.int64)
         sec_starts = self.sec_starts[r]
         found: set[int] = set()
-        for text in texts:
-            grams = query_grams(text)
-            if not grams:
-                continue
-            postings = [(rel, self.postings(gram_key(g))) for rel, g in grams]
-            rel, p = min(postings, key=lambda x: len(x[1].docs))
+        for rel, p in rarest:
             for pos in (p.addresses(head) & POSITION).tolist():
                 found.add(bisect_right(sec_starts, pos - rel) - 1)
         return found
@@ -589,9 +595,12 @@ class Engine:
             pool = _restrict(st, matched, filters, skip=name)
             codes = st.codes[name][pool]
             tally = np.bincount(codes[codes >= 0], minlength=len(st.labels[name]))
+            held = np.flatnonzero(tally)
+            if name != "year":  # most reports first, then by value (labels are sorted by str)
+                held = held[np.lexsort((held, -tally[held]))]
             labels = st.labels[name]
-            counts = Counter({labels[i]: int(tally[i]) for i in np.flatnonzero(tally).tolist()})
-            facets[name] = _facet_values(name, counts, request)
+            counts = Counter(dict(zip([labels[i] for i in held.tolist()], tally[held].tolist())))
+            facets[name] = _facet_values(name, counts, request, ordered=name != "year")
         counts = Counter()
         for i, kind in enumerate(KINDS):
             n = int(np.count_nonzero(_restrict(st, st.evaluate(tree, 1 << i), filters)))
@@ -621,18 +630,20 @@ class Engine:
         alone = {t.text for t in leaves if isinstance(t, ql.Term)}
         in_heading = {i for i, t in enumerate(terms) if t.scope == "heading"}
         hits = []
+        rarest = st.rarest_grams(texts) if with_sections and shown else []
         for r in shown:
             meta = st.reports[r]
             head = st.searcher.stored_fields(st.report_docs[r][0])
             sections = []
-            candidates = st.sections_with(r, texts) if with_sections and texts else set()
+            candidates = st.sections_with(r, rarest) if rarest else set()
             for d in st.report_docs[r]:
                 sec = int(st.doc_sec[d])
                 if sec not in candidates or not st.doc_mask[d] & kmask:
                     continue
                 stored = st.searcher.stored_fields(d)
                 text = stored.get("text") or ""
-                spans = match_spans(text, texts)
+                folded = normalize(text)  # once per section: spans, phrases and scores share it
+                spans = match_spans(text, texts, folded)
                 if nears:  # a 同句/同段 term counts only where its whole group is satisfied
                     allowed = alone | _satisfied_near_terms(text, nears)
                     spans = [sp for sp in spans if texts[sp[2]] in allowed]
@@ -642,7 +653,7 @@ class Engine:
                     spans = [sp for sp in spans if sp[2] not in in_heading or sp[1] <= hlen]
                 if not spans:
                     continue
-                score = _section_score(text, stored.get("heading") or "", spans, texts, idf, phrases)
+                score = _section_score(text, stored.get("heading") or "", spans, texts, idf, phrases, folded)
                 sections.append((-score, sec, {
                     "heading": stored.get("heading") or "",
                     "path": list(stored.get("path") or []),
@@ -745,7 +756,9 @@ def _restrict(st: _State, reports: np.ndarray, filters: dict, skip: str | None =
     return out
 
 
-def _facet_values(name: str, counts: Counter, request: SearchRequest) -> list[dict]:
+def _facet_values(name: str, counts: Counter, request: SearchRequest, ordered: bool = False) -> list[dict]:
+    """The facet's values as dicts: most reports first, then by value (years: newest first); selected
+    values without reports are listed with count 0. ``ordered``: ``counts`` already comes in that order."""
     if name == "year":
         def selected(v):
             lo, hi = request.year_from, request.year_to
@@ -757,10 +770,10 @@ def _facet_values(name: str, counts: Counter, request: SearchRequest) -> list[di
             return v in wanted
     values = [{"value": v, "count": n, "selected": selected(v)} for v, n in counts.items()]
     if name != "year":
-        for v in getattr(request, name):
-            if v not in counts:
-                values.append({"value": v, "count": 0, "selected": True})
-        values.sort(key=lambda x: (-x["count"], str(x["value"])))
+        missing = sorted((v for v in getattr(request, name) if v not in counts), key=str)
+        values.extend({"value": v, "count": 0, "selected": True} for v in missing)
+        if not ordered:
+            values.sort(key=lambda x: (-x["count"], str(x["value"])))
     else:
         values.sort(key=lambda x: -x["value"])
     return values
@@ -781,7 +794,7 @@ def _satisfied_near_terms(text: str, nears) -> set[str]:
     return out
 
 
-def _section_score(text, heading, spans, terms, idf, phrases) -> float:
+def _section_score(text, heading, spans, terms, idf, phrases, folded=None) -> float:
     """BM25 of a section over the literal matches of the query's terms (saturating in their count,
     normalized by the section's length), plus a boost for terms in its heading and a bonus where a
     typed term of several words occurs as typed (words mode)."""
@@ -794,6 +807,6 @@ def _section_score(text, heading, spans, terms, idf, phrases) -> float:
         if normalize_text(terms[k]) in heading:
             score += HEADING_BOOST * idf[k]
     for phrase in phrases:
-        if match_spans(text, [phrase]):
+        if match_spans(text, [phrase], folded):
             score += ADJACENT_BOOST * max(idf, default=1.0)
     return score

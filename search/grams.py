@@ -18,7 +18,7 @@ exact field most of a build and most of a result page. Here they are written and
 
 Reads use ``os.pread`` of the slices a key needs (no mmap, no file-wide copies): a server's memory holds
 the keys only, the chunks' key arrays merged into one sorted table per file (two searchsorted calls find
-a key in every chunk).
+a key in every chunk), and where each key's groups and positions start in its chunk.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from search.analysis import BREAK, SPACE, _LINE_BREAK, normalize_text
 TITLE = 1 << 42
 MAGIC = b"RGRAMS02"
 SUFFIX = ".grams"
-CHUNK_ENTRIES = 4_000_000  # (key, report, position) entries per chunk: bounds a writer's memory (~100 MB)
+CHUNK_ENTRIES = 6_000_000  # (key, report, position) entries per chunk: bounds a writer's memory (~300 MB)
 U1, U4, U8, I8 = np.dtype("u1"), np.dtype("<u4"), np.dtype("<u8"), np.dtype("<i8")
 GROUP = np.dtype([("doc", "<u4"), ("count", "<u4"), ("mask", "u1")])  # packed: 9 bytes, one read per key
 SHIFT = 32  # an address = docnum << SHIFT | position: one sortable integer per match in the whole index
@@ -216,6 +216,9 @@ class GramFile:
                 raise GramFileError(f"{self.path.name}: damaged (its table is out of the file)")
             self.chunks = json.loads(os.pread(self.fd, size - 16 - at, at))["chunks"]
             keys = [self._array(c["keys_at"], U8, c["keys"]) for c in self.chunks]
+            # per key of each chunk: its first group and first position (u4: a chunk's counts fit)
+            self.starts = [self._array(c["offsets_at"], U8, 2 * (c["keys"] + 1)).reshape(-1, 2).astype(U4)
+                           for c in self.chunks]
         except (ValueError, KeyError, TypeError) as e:
             os.close(self.fd)
             raise GramFileError(f"{self.path.name}: unreadable ({e})") from None
@@ -227,8 +230,8 @@ class GramFile:
         order = np.argsort(allkeys, kind="stable")
         self.keys = allkeys[order]
         self.chunk_of = np.repeat(np.arange(len(keys), dtype=np.int32), [len(k) for k in keys])[order]
-        self.index_in = np.concatenate([np.arange(len(k), dtype=np.int64) for k in keys] or
-                                       [np.zeros(0, dtype=np.int64)])[order]
+        self.index_in = np.concatenate([np.arange(len(k), dtype=np.int32) for k in keys] or
+                                       [np.zeros(0, dtype=np.int32)])[order]
 
     def _array(self, at: int, dtype, count: int) -> np.ndarray:
         nbytes = count * dtype.itemsize
@@ -239,12 +242,12 @@ class GramFile:
 
     def slices(self, key: int):
         """For each chunk holding ``key``: (chunk, first group, end group, first position, end position)."""
+        key = np.uint64(key)  # a Python int would make numpy convert the whole table per call
         lo = int(np.searchsorted(self.keys, key, side="left"))
         hi = int(np.searchsorted(self.keys, key, side="right"))
         for c, i in zip(self.chunk_of[lo:hi].tolist(), self.index_in[lo:hi].tolist()):
-            chunk = self.chunks[c]
-            g0, p0, g1, p1 = self._array(chunk["offsets_at"] + 16 * i, U8, 4).tolist()
-            yield chunk, g0, g1, p0, p1
+            (g0, p0), (g1, p1) = self.starts[c][i:i + 2].tolist()
+            yield self.chunks[c], g0, g1, p0, p1
 
     def close(self) -> None:
         if self.fd is not None:
@@ -270,9 +273,12 @@ class GramPostings:
         self.counts = np.concatenate(counts) if counts else np.zeros(0, dtype=I8)
         self.masks = np.concatenate(masks) if masks else np.zeros(0, dtype=U1)
         self._sizes = [len(d) for d in docs]
+        self._starts = None
 
     def addresses(self, want: np.ndarray | None = None) -> np.ndarray:
         """Sorted addresses (docnum << SHIFT | position) of the key, in the docs ``want`` (sorted) or all."""
+        if want is not None and len(want) * 8 < len(self.docs):  # few reports: read just theirs
+            return self._few(want)
         out = []
         first = 0
         for (gf, at, npos), size in zip(self.parts, self._sizes):
@@ -286,18 +292,30 @@ class GramPostings:
                     continue
                 if sel.all():
                     sel = None
-            if sel is not None and np.count_nonzero(sel) * 8 < len(docs):  # few reports: read just theirs
-                starts = np.concatenate([[0], np.cumsum(counts)])
-                for g in np.flatnonzero(sel).tolist():
-                    pos = gf._array(at + 4 * int(starts[g]), U4, int(counts[g]))
-                    out.append((int(docs[g]) << SHIFT) | pos.astype(I8))
-                continue
             pos = gf._array(at, U4, npos).astype(I8)
             rep = np.repeat(docs, counts)
             addr = (rep << SHIFT) | pos
             if sel is not None:
                 addr = addr[np.repeat(sel, counts)]
             out.append(addr)
+        return np.concatenate(out) if out else np.zeros(0, dtype=I8)
+
+    def _few(self, want: np.ndarray) -> np.ndarray:
+        """``addresses`` of a few docs: one read of each one's positions."""
+        if self._starts is None:  # per group: its part and where its positions start in the part
+            self._part = np.repeat(np.arange(len(self._sizes)), self._sizes)
+            offsets = np.cumsum(self.counts) - self.counts
+            firsts = np.repeat(np.cumsum([0] + self._sizes[:-1]), self._sizes).astype(I8)
+            self._starts = offsets - (offsets[firsts] if len(firsts) else 0)
+        g = np.searchsorted(self.docs, want)
+        ok = g < len(self.docs)
+        ok[ok] = self.docs[g[ok]] == want[ok]
+        g = g[ok]
+        out = []
+        for i in g.tolist():
+            gf, at, _ = self.parts[self._part[i]]
+            pos = gf._array(at + 4 * int(self._starts[i]), U4, int(self.counts[i]))
+            out.append((int(self.docs[i]) << SHIFT) | pos.astype(I8))
         return np.concatenate(out) if out else np.zeros(0, dtype=I8)
 
 

@@ -224,6 +224,16 @@ def gram_source(docs: list[dict], slots: bytes, kmasks: list[int]) -> dict:
 # Index directories
 
 
+BLOCK_LIMIT = 8192  # postings per Whoosh block (default 128): ranking reads whole lists, block by block
+
+
+def writer(ix, **kwargs):
+    """A Whoosh writer for our index: bigger posting blocks (fewer per-block calls when reading them)."""
+    from whoosh.codec.whoosh3 import W3Codec
+
+    return ix.writer(codec=W3Codec(blocklimit=BLOCK_LIMIT), **kwargs)
+
+
 def create_index(path) -> whoosh.index.Index:
     """A fresh, empty index of our schema in directory ``path`` (created if needed)."""
     path = Path(path)

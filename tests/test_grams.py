@@ -123,6 +123,23 @@ def test_segments_add_their_docnum_base(gram_file):
     assert sorted(p.addresses().tolist()) == p.addresses().tolist()
 
 
+@pytest.mark.parametrize("chunk_entries", [50, 10**6])
+def test_addresses_of_a_few_reports_among_many(tmp_path, chunk_entries):
+    """Asking for a few reports reads only theirs: the same addresses as filtering all of them."""
+    rng = random.Random(3)
+    writer = GramWriter(tmp_path / "many.grams", chunk_entries=chunk_entries)
+    for doc in range(0, 120, 2):
+        writer.add(doc, random_text(rng, rng.randint(1, 80)), "", [], [], 32, 63)
+    gf = GramFile(writer.close())
+    for gram in ("执法", "法", "，", "\n", "ab"):
+        p = GramPostings([(gf, 0), (gf, 1000)], gram_key(gram))
+        every = p.addresses()
+        for want in ([0], [2, 118], [1, 3], [1000, 1118], [5, 1004, 1118], [4, 6, 5000]):
+            wanted = np.array(want, dtype=np.int64)
+            assert every[np.isin(every >> SHIFT, wanted)].tolist() == p.addresses(wanted).tolist(), (gram, want)
+    gf.close()
+
+
 def test_writer_wants_ascending_docnums(tmp_path):
     writer = GramWriter(tmp_path / "x.grams")
     writer.add(5, "甲", "", [], [], 32, 63)
