@@ -28,6 +28,7 @@ from array import array
 from bisect import bisect_right
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -760,15 +761,12 @@ def _facet_values(name: str, counts: Counter, request: SearchRequest, ordered: b
     """The facet's values as dicts: most reports first, then by value (years: newest first); selected
     values without reports are listed with count 0. ``ordered``: ``counts`` already comes in that order."""
     if name == "year":
-        def selected(v):
-            lo, hi = request.year_from, request.year_to
-            return (lo is not None or hi is not None) and (lo is None or v >= lo) and (hi is None or v <= hi)
+        lo, hi = request.year_from, request.year_to
+        wanted = {v for v in counts if (lo is not None or hi is not None) and (lo is None or v >= lo)
+                  and (hi is None or v <= hi)}
     else:
         wanted = set(getattr(request, name))
-
-        def selected(v):
-            return v in wanted
-    values = [{"value": v, "count": n, "selected": selected(v)} for v, n in counts.items()]
+    values = [{"value": v, "count": n, "selected": v in wanted} for v, n in counts.items()]
     if name != "year":
         missing = sorted((v for v in getattr(request, name) if v not in counts), key=str)
         values.extend({"value": v, "count": 0, "selected": True} for v in missing)
@@ -794,6 +792,11 @@ def _satisfied_near_terms(text: str, nears) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=1024)
+def _folded(term: str) -> str:
+    return normalize_text(term)
+
+
 def _section_score(text, heading, spans, terms, idf, phrases, folded=None) -> float:
     """BM25 of a section over the literal matches of the query's terms (saturating in their count,
     normalized by the section's length), plus a boost for terms in its heading and a bonus where a
@@ -804,7 +807,7 @@ def _section_score(text, heading, spans, terms, idf, phrases, folded=None) -> fl
     score = 0.0
     for k, n in counts.items():
         score += idf[k] * n * (K1 + 1) / (n + norm)
-        if normalize_text(terms[k]) in heading:
+        if _folded(terms[k]) in heading:
             score += HEADING_BOOST * idf[k]
     for phrase in phrases:
         if match_spans(text, [phrase], folded):

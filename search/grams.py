@@ -36,7 +36,7 @@ from search.analysis import BREAK, SPACE, _LINE_BREAK, normalize_text
 TITLE = 1 << 42
 MAGIC = b"RGRAMS02"
 SUFFIX = ".grams"
-CHUNK_ENTRIES = 6_000_000  # (key, report, position) entries per chunk: bounds a writer's memory (~300 MB)
+CHUNK_ENTRIES = 3_000_000  # (key, report, position) entries per chunk: bounds a writer's memory (~150 MB)
 U1, U4, U8, I8 = np.dtype("u1"), np.dtype("<u4"), np.dtype("<u8"), np.dtype("<i8")
 GROUP = np.dtype([("doc", "<u4"), ("count", "<u4"), ("mask", "u1")])  # packed: 9 bytes, one read per key
 SHIFT = 32  # an address = docnum << SHIFT | position: one sortable integer per match in the whole index
@@ -144,6 +144,8 @@ class GramWriter:
             return
         keys, docs, pos, kmask = (np.concatenate(x) for x in zip(*self.pending))
         self.pending, self.entries = [], 0
+        if not len(keys):
+            return
         order = np.argsort(keys, kind="stable")  # docs were added in order, positions in order per doc
         keys, docs, pos, kmask = keys[order], docs[order], pos[order], kmask[order]
         n = len(keys)
