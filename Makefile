@@ -16,8 +16,15 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# Exit 1 (some files failed, the rest indexed: reported above) still serves; exit 2 is retried once with
+# --rebuild, which is what an index written by an older version needs (any other fatal error repeats).
 index: install
-	$(BIN)/reports-index build corpus --index-dir $(INDEX_DIR)
+	$(BIN)/reports-index build corpus --index-dir $(INDEX_DIR) || case $$? in \
+	  1) true ;; \
+	  2) echo "make: building the index again from scratch (--rebuild)"; \
+	     $(BIN)/reports-index build corpus --index-dir $(INDEX_DIR) --rebuild || [ $$? -eq 1 ] ;; \
+	  *) false ;; \
+	esac
 
 run: index
 	$(BIN)/reports-web --index-dir $(INDEX_DIR) --host 127.0.0.1 --port 5000
