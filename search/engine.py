@@ -223,14 +223,14 @@ class _State:
         self.sec_mask = np.array(sec_mask, dtype=np.uint8)[order]
         self.sec_doc = np.array(sec_doc, dtype=np.int64)[order]
         # facet values as codes: one bincount per facet
-        self.values = {name: [meta[name] for meta in self.reports] for name in META}
         self.codes: dict[str, np.ndarray] = {}
         self.labels: dict[str, list] = {}
         for name in META:
-            labels = sorted({v for v in self.values[name] if v is not None}, key=str)
+            values = [meta[name] for meta in self.reports]
+            labels = sorted({v for v in values if v is not None}, key=str)
             index = {v: i for i, v in enumerate(labels)}
             self.labels[name] = labels
-            self.codes[name] = np.array([index.get(v, -1) for v in self.values[name]], dtype=np.int64)
+            self.codes[name] = np.array([index.get(v, -1) for v in values], dtype=np.int64)
         # the default order (newest year first, then file name) as one rank per report
         by_year = sorted(range(R), key=lambda r: (-(self.reports[r]["year"] or 0), self.reports[r]["file"]))
         self.year_rank = np.empty(R, dtype=np.int64)
@@ -244,10 +244,6 @@ class _State:
             norms = np.full(n, K1, dtype=np.float64)
             norms[self.heads] = K1 * (1 - B + B * lengths / avg)
             self.norms[fieldname] = norms
-
-    @property
-    def size(self) -> int:
-        return len(self.reports)
 
     def none(self) -> np.ndarray:
         return np.zeros(len(self.reports), dtype=np.uint8)
