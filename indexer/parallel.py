@@ -14,7 +14,7 @@ import queue
 from multiprocessing import get_context
 from pathlib import Path
 
-from indexer.worker import IndexingFailed, worker_main
+from indexer.worker import IndexingFailed, part_segments, worker_main
 
 BATCH = 16  # files per job: small enough to spread work evenly, large enough to keep queue traffic low
 
@@ -74,16 +74,9 @@ def adopt(parts: list[str], gen_dir: Path) -> list:
 
     Segment file names carry a random id (``MAIN_<id>.seg``), so they cannot collide with the generation's.
     """
-    from whoosh.index import TOC
-
-    from search.schema import open_index
-
     segments = []
     for part in parts:
-        ix = open_index(part)
-        toc = TOC.read(ix.storage, ix.indexname, schema=ix.schema)
-        ix.close()
-        for segment in toc.segments:
+        for segment in part_segments(part):
             prefix = segment.segment_id() + "."
             for name in os.listdir(part):
                 if name.startswith(prefix):

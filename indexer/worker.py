@@ -98,21 +98,15 @@ class Part:
             raise IndexingFailed(f"cannot index {rid}: {type(e).__name__}: {e}") from e
 
     def commit(self) -> None:
-        from whoosh.index import TOC
-
         from search.grams import path_for
-        from search.schema import open_index
 
         self.writer.commit(merge=False)  # one segment (none if nothing was added)
-        ix = open_index(self.dir)
-        toc = TOC.read(ix.storage, ix.indexname, schema=ix.schema)
-        ix.close()
-        if not toc.segments:
+        segments = part_segments(self.dir)
+        if not segments:
             self.grams.abort()
             return
-        (segment,) = toc.segments
-        self.grams.path = path_for(self.dir, segment.segment_id())
-        self.grams.close()
+        (segment,) = segments
+        self.grams.close(path_for(self.dir, segment.segment_id()))
 
     def cancel(self) -> None:
         self.writer.cancel()
@@ -148,6 +142,19 @@ def worker_main(corpus: str, part_dir: str, jobs, results, parent_pid: int) -> N
         results.put(("done", part_dir))
     except BaseException as e:
         results.put(("error", str(e) if isinstance(e, IndexingFailed) else f"{type(e).__name__}: {e}"))
+
+
+def part_segments(part_dir) -> list:
+    """The Whoosh segment objects listed by a committed part index."""
+    from whoosh.index import TOC
+
+    from search.schema import open_index
+
+    ix = open_index(part_dir)
+    try:
+        return list(TOC.read(ix.storage, ix.indexname, schema=ix.schema).segments)
+    finally:
+        ix.close()
 
 
 def _die_with_parent() -> None:

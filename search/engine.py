@@ -204,7 +204,8 @@ class _State:
         np.bitwise_or.at(self.report_mask, doc_report[doc_report >= 0], doc_mask[doc_report >= 0].astype(np.uint8))
         # Every section of the index, ordered by address (head docnum << SHIFT | exact-text position):
         # a match's address finds its section (kinds, heading) with one searchsorted over all reports.
-        sec_addr, sec_body, sec_mask, sec_doc = [], [], [], []
+        # A first sentinel (docnum -1) is what a match before its report's first section finds.
+        sec_addr, sec_body, sec_mask, sec_doc = [-1], [-1], [NO_KIND], [-1]
         self.sec_starts: list[array] = []
         for r, docs in enumerate(self.report_docs):
             pairs = slots.get(r, array("i"))
@@ -402,15 +403,11 @@ class _State:
         if not len(starts):
             return out
         docs = starts >> SHIFT
-        i = np.searchsorted(self.sec_addr, starts, side="right") - 1
-        ic = np.maximum(i, 0)
-        inside = (i >= 0) & (self.sec_doc[ic] == docs) if len(self.sec_addr) else np.zeros(len(starts), dtype=bool)
-        if len(self.sec_addr):
-            masks = np.where(inside, self.sec_mask[ic], NO_KIND).astype(np.uint8)
-        else:
-            masks = np.full(len(starts), NO_KIND, dtype=np.uint8)
+        i = np.searchsorted(self.sec_addr, starts, side="right") - 1  # ≥ 0: the sentinel comes first
+        inside = self.sec_doc[i] == docs
+        masks = np.where(inside, self.sec_mask[i], NO_KIND).astype(np.uint8)
         if heading:
-            keep = inside & (starts + width <= self.sec_body[ic]) if len(self.sec_addr) else inside
+            keep = inside & (starts + width <= self.sec_body[i])
             docs, masks = docs[keep], masks[keep]
         reports = self.doc_report[docs]
         R = len(self.reports)

@@ -173,8 +173,11 @@ class GramWriter:
             self.file.write(np.ascontiguousarray(arr).tobytes())
         self.chunks.append(chunk)
 
-    def close(self) -> Path:
-        """Write the rest and the table, flush to disk and move the file into place."""
+    def close(self, path=None) -> Path:
+        """Write the rest and the table, flush to disk and move the file into place (at ``path`` if
+        given: a segment's file is named after the segment, known only once it is committed)."""
+        if path is not None:
+            self.path = Path(path)
         self._flush()
         table = json.dumps({"version": 1, "chunks": self.chunks}).encode("utf-8")
         at = self.file.tell()
@@ -306,9 +309,8 @@ class GramPostings:
         """``addresses`` of a few docs: one read of each one's positions."""
         if self._starts is None:  # per group: its part and where its positions start in the part
             self._part = np.repeat(np.arange(len(self._sizes)), self._sizes)
-            offsets = np.cumsum(self.counts) - self.counts
-            firsts = np.repeat(np.cumsum([0] + self._sizes[:-1]), self._sizes).astype(I8)
-            self._starts = offsets - (offsets[firsts] if len(firsts) else 0)
+            parts = np.split(self.counts, np.cumsum(self._sizes)[:-1])
+            self._starts = np.concatenate([np.cumsum(c) - c for c in parts] or [np.zeros(0, dtype=I8)])
         g = np.searchsorted(self.docs, want)
         ok = g < len(self.docs)
         ok[ok] = self.docs[g[ok]] == want[ok]
