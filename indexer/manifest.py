@@ -91,6 +91,7 @@ def code_fingerprint() -> str:
 
     indexer_dir, search_dir = Path(indexer.__file__).parent, Path(search.__file__).parent
     paths = [p for p in sorted(indexer_dir.glob("*.py")) if p.name not in _NOT_PARSING]
+    paths += sorted((indexer_dir / "readers").glob("*.py"))
     paths += sorted((indexer_dir / "data").glob("*.json")) + [search_dir / "schema.py", search_dir / "analysis.py"]
     h = hashlib.blake2b(digest_size=16)
     for p in paths:

@@ -1,4 +1,4 @@
-"""Indexer stage 1, readers (docx helper): the list numbers Word draws but does not store in the text.
+"""Indexer stage 1 (readers), docx numbering: the list numbers Word draws but does not store in the text.
 
 A heading typed as "一、" is text; a heading numbered by Word's automatic numbering ("chineseCounting",
 lvlText "%1、") is not, and python-docx's ``paragraph.text`` lacks it. The parser needs those numbers to

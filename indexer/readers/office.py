@@ -1,4 +1,4 @@
-"""Indexer stage 1, readers: published documents (.docx via python-docx, text-based .pdf via pdfminer.six) → text.
+"""Indexer stage 1 (readers), office: .docx (python-docx) and text-based .pdf (pdfminer.six) → text.
 
 docx: paragraphs and tables in body order, a table row as one " | "-joined line.
 pdf: the text layer, without page-number lines, with lines the PDF broke mid-sentence joined again (Chinese
@@ -12,8 +12,8 @@ import logging
 import re
 from dataclasses import dataclass
 
-from indexer.docx_numbering import ListNumbers
-from indexer.readers import Document, ReadError, normalize_newlines
+from indexer.readers.docx_numbering import ListNumbers
+from indexer.readers.text import Document, ReadError, normalize_newlines
 
 # pdfminer logs every odd font or object at WARNING; a report reader has nothing to do with those.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)

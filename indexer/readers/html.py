@@ -1,4 +1,4 @@
-"""Indexer stage 1, readers: a report page saved from a government site (.html/.htm) → text lines + meta.
+"""Indexer stage 1 (readers), html: a report page saved from a government site (.html/.htm) → text lines + meta.
 
 The page is decoded with its declared charset (or detection), scripts, styles, forms, nav/header/footer and
 link-only navigation blocks are dropped, and the rest is rendered as lines: block elements and <br> break
@@ -12,7 +12,7 @@ import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from indexer.readers import Document, ReadError, _strict, decode_text, normalize_newlines
+from indexer.readers.text import Document, ReadError, decode_strict, decode_text, normalize_newlines
 
 _DROP = ["script", "style", "noscript", "nav", "header", "footer", "form", "iframe", "template", "svg",
          "button", "select", "input", "textarea", "object", "embed", "head"]
@@ -60,7 +60,7 @@ def _decode_html(data: bytes, path) -> tuple[str, str]:
         declared = "big5hkscs"  # Big5 with the Hong Kong and vendor extensions real pages use
     if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         try:
-            return normalize_newlines(_strict(data, declared, path)), declared
+            return normalize_newlines(decode_strict(data, declared, path)), declared
         except (ReadError, LookupError):
             pass  # a wrong or unknown declaration: fall back to detection
     text, encoding = decode_text(data, path)

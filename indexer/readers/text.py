@@ -1,26 +1,18 @@
-"""Indexer stage 1, readers: bytes on disk → text.
+"""Indexer stage 1 (readers), text: the ``Document`` every reader returns, ``ReadError``, and plain text.
 
-``read_file(path)`` turns one report file (.txt, .html/.htm, .docx, .pdf) into a ``Document``: the text as
-lines, the format, the encoding it was decoded from, and the metadata the file states itself. Anything it
-cannot turn into non-blank text raises ``ReadError(path, reason)`` with a short reason a user can act on.
-
-The text keeps the characters of the source: no space collapsing inside lines (the parser normalizes NBSP
-and ideographic spaces itself, keeping offsets), only newlines are normalized to "\\n".
+A .txt report's bytes are decoded (a BOM, BOM-less UTF-16, strict UTF-8, then detection among the Chinese
+encodings, then near-misses with a few broken bytes) and its newlines normalized to "\\n"; the HTML and
+office readers use the same ``decode_text`` / ``decode_strict`` and ``normalize_newlines``.
 """
 
 from __future__ import annotations
 
 import codecs
-import errno
 import os
 import re
-import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from charset_normalizer import from_bytes
-
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 
 # Encodings a Chinese report is published in without a BOM; GBK and GB2312 bytes decode identically as
 # GB18030. (BOM-less UTF-16 is recognised by its NUL bytes before detection runs.)
@@ -40,7 +32,6 @@ _OTHER_BREAK = re.compile(r"[\r\f\u2028\u2029\x85]")  # what starts a _LINE_BREA
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 # A report is tens of thousands of characters; parsing and indexing cost grows with the text, so a huge
 # file (a log, a data dump renamed .txt) is refused with a reason instead of tying up a worker for minutes.
-MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_TEXT_CHARS = 1_000_000
 
 
@@ -61,75 +52,12 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)
 
 
-def read_file(path: str | os.PathLike) -> Document:
-    """Read one report file into a Document, or raise ReadError saying why it cannot be read."""
-    suffix = Path(path).suffix.lower()
-    data = _read_bytes(path, suffix)
-    if suffix == ".txt":
-        if len(data) > 4 * MAX_TEXT_CHARS:  # no encoding takes more than 4 bytes a character: too long anyway
-            raise ReadError(path, f"text too long for a report ({len(data) / 2**20:.0f} MB, at most "
-                                  f"{MAX_TEXT_CHARS:,} characters)")
-        text, encoding = decode_text(data, path)
-        doc = Document(normalize_newlines(text), "txt", encoding)
-    elif suffix in (".html", ".htm"):  # the format modules are imported lazily: bs4/lxml/pdfminer are slow
-        from indexer.html_text import read_html
-
-        doc = read_html(data, path)
-    elif suffix == ".docx":
-        from indexer.office_text import read_docx
-
-        doc = read_docx(data, path)
-    else:
-        from indexer.office_text import read_pdf
-
-        doc = read_pdf(data, path)
-    if not doc.text.strip():
-        raise ReadError(path, "no text found")
-    if len(doc.text) > MAX_TEXT_CHARS:
-        raise ReadError(path, f"text too long for a report ({len(doc.text):,} characters, at most {MAX_TEXT_CHARS:,})")
-    return doc
-
-
-def _read_bytes(path: str | os.PathLike, suffix: str) -> bytes:
-    p = Path(path)
-    try:
-        if not p.exists():
-            raise ReadError(path, _missing_reason(p))
-        if p.is_dir():
-            raise ReadError(path, "is a directory")
-        if suffix not in SUPPORTED_SUFFIXES:
-            raise ReadError(path, f"unsupported file type {suffix or '(no suffix)'}")
-        data = _read_regular(p, path)
-    except PermissionError:
-        raise ReadError(path, "permission denied") from None
-    except OSError as e:
-        raise ReadError(path, f"cannot read file ({e.strerror or e})") from None
-    if not data.strip():
-        raise ReadError(path, "empty file")
-    return data
-
-
-def _missing_reason(p: Path) -> str:
-    if not p.is_symlink():
-        return "no such file"
-    try:
-        p.stat()
-    except OSError as e:
-        if e.errno == errno.ELOOP:
-            return "symbolic link loop"
-    return "broken symbolic link"
-
-
-def _read_regular(p: Path, path) -> bytes:
-    """The bytes of a regular file. A FIFO, socket or device is refused: opening a FIFO blocks forever."""
-    with open(p, "rb", opener=lambda name, flags: os.open(name, flags | os.O_NONBLOCK)) as f:
-        st = os.fstat(f.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            raise ReadError(path, "not a regular file (a pipe, socket or device)")
-        if st.st_size > MAX_FILE_BYTES:
-            raise ReadError(path, f"file too large for a report ({st.st_size / 2**20:.0f} MB, "
-                                  f"at most {MAX_FILE_BYTES // 2**20} MB)")
-        return f.read()
+def read_txt(data: bytes, path) -> Document:
+    if len(data) > 4 * MAX_TEXT_CHARS:  # no encoding takes more than 4 bytes a character: too long anyway
+        raise ReadError(path, f"text too long for a report ({len(data) / 2**20:.0f} MB, at most "
+                              f"{MAX_TEXT_CHARS:,} characters)")
+    text, encoding = decode_text(data, path)
+    return Document(normalize_newlines(text), "txt", encoding)
 
 
 def normalize_newlines(text: str) -> str:
@@ -144,7 +72,7 @@ def decode_text(data: bytes, path: str | os.PathLike = "") -> tuple[str, str]:
     """Decode the bytes of a text file; returns (text, encoding). Raises ReadError for binary/undecodable."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _strict(data[len(bom) :], encoding, path), encoding
+            return decode_strict(data[len(bom) :], encoding, path), encoding
     if b"\x00" in data:
         encoding = _bomless_utf16(data)
         try:
@@ -185,7 +113,9 @@ def _detect(data: bytes):
     return min(candidates, key=lambda m: len(_PRIVATE_USE.findall(str(m))))
 
 
-def _strict(data: bytes, encoding: str, path) -> str:
+def decode_strict(data: bytes, encoding: str, path) -> str:
+    """Decode with exactly ``encoding`` (a BOM's, a page's declared charset), checked for binary content;
+    ``ReadError`` if the bytes are not valid in it (``LookupError`` if Python does not know it)."""
     try:
         return _checked(data.decode(encoding), path)
     except UnicodeDecodeError:
