@@ -73,30 +73,45 @@ def save(gen_dir: Path, manifest: Manifest) -> None:
     write_atomic(gen_dir / MANIFEST, manifest.to_json())
 
 
-# The build machinery itself: changing it does not change what a file's documents are.
-_NOT_PARSING = {"build.py", "cli.py", "cli_build.py", "generations.py", "lock.py", "manifest.py", "parallel.py",
-                "stats.py", "worker.py"}
-
-
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A hash of the code and data that turn a file into documents (readers, parser, schema, analysis).
+    """A hash of the code and data that turn a file into documents (``code_files``).
 
     An incremental build parses only changed files, so a new parser would otherwise leave every unchanged
     report parsed the old way; when this fingerprint differs from the manifest's, every file is parsed again.
     Computed once per process: the code a process runs is the code it loaded.
     """
+    h = hashlib.blake2b(digest_size=16)
+    for name, path in code_files().items():
+        h.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def code_files() -> dict[str, Path]:
+    """The files ``code_fingerprint`` hashes, by path relative to the packages' folder (posix), sorted.
+
+    Every file of the readers and the parser (the ``indexer/readers/`` and ``indexer/parse/`` folders: a new
+    module there counts without being listed), the Report they fill (``indexer/model.py``), their data
+    (``indexer/data/``), and the search side's ``schema.py`` and ``analysis.py``, which make the documents and
+    their terms. The build machinery is left out: changing it does not change what a file's documents are.
+    """
     import indexer
     import search
 
     indexer_dir, search_dir = Path(indexer.__file__).parent, Path(search.__file__).parent
-    paths = [p for p in sorted(indexer_dir.glob("*.py")) if p.name not in _NOT_PARSING]
-    paths += sorted((indexer_dir / "readers").glob("*.py"))
-    paths += sorted((indexer_dir / "data").glob("*.json")) + [search_dir / "schema.py", search_dir / "analysis.py"]
-    h = hashlib.blake2b(digest_size=16)
-    for p in paths:
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
+    paths = [indexer_dir / "model.py"]
+    for folder in ("readers", "parse", "data"):
+        paths += _files_under(indexer_dir / folder)
+    named = {p.relative_to(indexer_dir.parent).as_posix(): p for p in paths}
+    for name in ("schema.py", "analysis.py"):
+        named[f"search/{name}"] = search_dir / name
+    return dict(sorted(named.items()))
+
+
+def _files_under(folder: Path) -> list[Path]:
+    """Every file below ``folder``, without Python's byte-code caches and hidden files (an editor's, the OS's)."""
+    return [p for p in folder.rglob("*") if p.is_file()
+            and not any(part == "__pycache__" or part.startswith(".") for part in p.relative_to(folder).parts)]
 
 
 @dataclass

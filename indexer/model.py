@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 
 LEVELS = ("provincial", "city", "district", "county")
 SECTORS = ("police", "justice", "government", "market_regulation", "ecology_environment", "other")
-KINDS = ("举措成效", "问题不足", "第一责任人", "下年安排", "其他")
 
 
 @dataclass
@@ -25,7 +24,7 @@ class Section:
     start: int
     end: int
     body_start: int
-    kinds: list[str] = field(default_factory=list)  # only level 1 is classified
+    kinds: list[str] = field(default_factory=list)  # of ``search.schema.KINDS``; only level 1 is classified
     parent: int | None = None  # index of the parent section in Report.sections
 
     def to_dict(self) -> dict:

@@ -283,6 +283,28 @@ def test_new_parser_code_reparses_every_file(built):
     assert 0 == build(corpus, index_dir, workers=1).parsed
 
 
+def test_code_files_are_the_readers_the_parser_their_model_and_data_and_the_analysis():
+    import indexer
+
+    package = Path(indexer.__file__).parent
+    names = list(mf.code_files())
+    assert ["indexer", "indexer/data", "indexer/parse", "indexer/readers", "search"] == sorted(
+        {name.rsplit("/", 1)[0] for name in names})
+    assert ["indexer/model.py"] == [name for name in names if name.startswith("indexer/") and name.count("/") == 1]
+    assert ["search/analysis.py", "search/schema.py"] == [name for name in names if name.startswith("search/")]
+    assert sorted(names) == names
+    for folder in ("readers", "parse", "data"):
+        assert {f"indexer/{folder}/{p.name}" for p in (package / folder).iterdir() if p.is_file()} <= set(names)
+
+
+def test_code_files_count_any_new_file_but_not_byte_code_or_hidden_files(tmp_path):
+    (tmp_path / "sub" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "sub" / "__pycache__" / "new.cpython-311.pyc").write_bytes(b"\0")
+    for name in ("new.py", "sub/words.json", ".new.py.swp"):
+        (tmp_path / name).write_text("x")
+    assert [tmp_path / "new.py", tmp_path / "sub" / "words.json"] == sorted(mf._files_under(tmp_path))
+
+
 @pytest.mark.parametrize("marker", [mf.MANIFEST, "reports_format.json"])  # ours, and search.schema's
 def test_incompatible_format_asks_for_rebuild(built, marker):
     corpus, index_dir = built

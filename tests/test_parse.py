@@ -69,19 +69,3 @@ def test_seed_clutter_removed(parsed, label):
     clutter = ("当前位置", "手机版", "扫一扫", "回到顶部", "登录 | 注册", "【字体", "访问量", "点击数", "相关文件",
                "相关信息", "索 引 号", "发布机构", "![]()", "\n\n\n")
     assert [] == [c for c in clutter if c in text]
-
-
-def test_section_ends_at_the_next_heading_of_its_level_or_above():
-    text = "\n".join([
-        "一、工作情况", "（一）加强领导", "1.成立小组", "2.制定方案", "（二）完善制度", "1.修订办法",
-        "二、存在问题", "1.执法不规范", "三、下一步打算", "（一）强化监督", "正文结束。",
-    ])
-    sections = parse_text(text).sections
-    assert [1, 2, 3, 3, 2, 3, 1, 3, 1, 2] == [s.level for s in sections]
-    starts = [s.start for s in sections]
-    expected = [
-        next((t.start for t in sections[i + 1 :] if t.level <= s.level), len(text)) for i, s in enumerate(sections)
-    ]
-    assert expected == [s.end for s in sections]
-    assert [starts[6], starts[4], starts[3], starts[4], starts[6], starts[6], starts[8], starts[8], len(text),
-            len(text)] == [s.end for s in sections]

@@ -1,4 +1,4 @@
-"""Parser stage 2: who wrote the report: the agency's full name, its places, level and sector.
+"""Indexer stage 2 (parse), agency: who wrote the report: the agency's full name, its places, level and sector.
 
 The agency is looked for in the title, the page's metadata (发布机构 …), the signature and the first
 sentence; a name the page cut short (市公安局萧山区分局, 市公安局) gets its city back from the places the
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from indexer import places
+from indexer.parse import places
 
 # Kinds of agency, most specific first, with their sector.
 _KIND_SECTORS = (

@@ -1,9 +1,10 @@
-"""Parser: report text → ``Report`` (cleaned text, metadata, section tree with kinds).
+"""Indexer stage 2 (parse): report text → ``Report`` (cleaned text, metadata, section tree with kinds).
 
-Stages: ``clean`` (clutter out, metadata fields kept) → ``sections`` (headings and tree) → ``meta`` (title,
-signature, year, dates) and ``agency`` (agency, places, level, sector) → ``kinds`` (level-1 sections by the
-national template).
-``parse_file`` reads any supported file with ``indexer.readers.read_file`` first.
+Steps, one module each: ``clean`` (clutter out, metadata fields kept) → ``sections`` (headings and tree) →
+``meta`` (title, signature, year, dates; with ``dates``) and ``agency`` (agency, places, level, sector; with
+``places``) → ``kinds`` (level-1 sections by the national template). ``indexer.model.Report`` is what comes
+out: the contract with the build stage. ``parse_file`` reads any supported file with
+``indexer.readers.read_file`` first.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePath
 
-from indexer import agency as agencies
-from indexer import kinds, places
-from indexer import meta as metadata
-from indexer.clean import clean
 from indexer.model import Report
-from indexer.sections import STYLES, build_sections
+from indexer.parse import agency as agencies
+from indexer.parse import kinds, places
+from indexer.parse import meta as metadata
+from indexer.parse.clean import clean
+from indexer.parse.sections import STYLES, build_sections
 
 
 def _strip_number(heading: str) -> str:

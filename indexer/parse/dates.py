@@ -1,4 +1,4 @@
-"""Parser helper: dates as reports write them → ``YYYY-MM-DD``.
+"""Indexer stage 2 (parse), dates: dates as reports write them → ``YYYY-MM-DD``.
 
 2022-02-22, 2022/2/22, 2022.02.22, 2022年2月22日, and Chinese-numeral signature dates such as 二〇二二年三月一日
 or 二○二一年十二月三十一日.
@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from indexer.parse.sections import CN_DIGITS
+
+YEAR = re.compile(r"(20\d\d)\s*年")  # a year as titles, headings and sentences name it: 2021年
 _ZERO = "〇○零Ｏ0O"
-_CN = "一二三四五六七八九"
+_CN = CN_DIGITS[:9]  # 一 … 九: the digits of a year written 二〇二二
 _CN_YEAR = rf"[{_ZERO}{_CN}]{{4}}"
-_CN_SMALL = r"[一二三四五六七八九十]{1,3}"
+_CN_SMALL = rf"[{CN_DIGITS}]{{1,3}}"  # a month or day: 三, 十二, 三十一
 _DIGITS = re.compile(r"(20\d\d|19\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _CN_DATE = re.compile(rf"({_CN_YEAR})\s*年\s*({_CN_SMALL})\s*月\s*({_CN_SMALL})\s*日")
 DATE_RE = re.compile(f"{_DIGITS.pattern}|{_CN_DATE.pattern}")

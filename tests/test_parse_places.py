@@ -1,8 +1,8 @@
-"""indexer.places: place names in agency strings → province / prefecture / county labels."""
+"""indexer.parse.places: place names in agency strings → province / prefecture / county labels."""
 
 import pytest
 
-from indexer.places import (
+from indexer.parse.places import (
     context_counts, context_weights, county_stems, gazetteer, prefecture_label, province_label, resolve,
 )
 

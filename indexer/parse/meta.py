@@ -1,4 +1,4 @@
-"""Parser stage 2: cleaned text + clutter fields + file hints → title, signature, work year and dates.
+"""Indexer stage 2 (parse), meta: cleaned text + clutter fields + file hints → title, signature, year, dates.
 
 The agency, its places, level and sector are found by ``agency``. Everything here reads the
 simplified-script shadow of the text, so traditional-script reports are read by the same rules.
@@ -7,14 +7,14 @@ simplified-script shadow of the text, so traditional-script reports are read by 
 from __future__ import annotations
 
 import re
-from indexer.agency import ANY_OFFICE, office
-from indexer.dates import DATE_RE, is_date_line, parse_date
 
-# Kinds of agency, most specific first, with their sector.
-YEAR = re.compile(r"(20\d\d)\s*年")
+from indexer.parse.agency import ANY_OFFICE, office
+from indexer.parse.dates import DATE_RE, YEAR, is_date_line, parse_date
+from indexer.parse.sections import CN_DIGITS
+
 _OPENING_YEAR = re.compile(r"(?:^|[。；;：:\n])\s*(?:今年|自|从)?(20\d\d)\s*年(?:度)?(?:以来|来|[，,]|是|里|全年|，)")
 _TITLE_WORDS = re.compile(r"报告|总结|法治政府|依法行政|法治建设")
-_NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]")
+_NUMBERED = re.compile(rf"^[（(]?[{CN_DIGITS}\d]+[)）、.．]")
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]| - | — ).*$")
 
 

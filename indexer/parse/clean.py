@@ -1,4 +1,4 @@
-"""Parser stage 1: raw report text → cleaned text + the metadata fields page clutter carried.
+"""Indexer stage 2 (parse), clean: raw report text → cleaned text + the metadata fields page clutter carried.
 
 Government pages wrap a report in breadcrumbs, 手机版 / 扫一扫 / 打印 / 关闭 buttons, counters and metadata
 tables (``索引号 | … | 发布机构 | …`` or one field per line). Clutter lines are dropped; metadata lines are

@@ -1,6 +1,6 @@
-"""Parser stage: place names → administrative divisions (province / prefecture / county).
+"""Indexer stage 2 (parse), places: place names → administrative divisions (province / prefecture / county).
 
-Backed by ``data/pca-code.json`` (NBS division codes, see ``data/SOURCE.md``), loaded once per process.
+Backed by ``indexer/data/pca-code.json`` (NBS division codes, see ``data/SOURCE.md``), loaded once per process.
 Labels follow tests/fixtures/LABELS.md:
 
 - province: without suffix (广东, 内蒙古, 广西, 北京);

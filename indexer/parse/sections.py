@@ -1,4 +1,4 @@
-"""Parser stage 3: cleaned text → the section tree (headings, levels, offsets).
+"""Indexer stage 2 (parse), sections: cleaned text → the section tree (headings, levels, offsets).
 
 Numbering styles and their usual levels: 一、 (level 1), （一） (level 2), 1. / 1、 / （1） / ① / paragraph-initial
 一是 (level 3). Roles are decided by the document's own numbering sequence, not by style alone:

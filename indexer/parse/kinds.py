@@ -1,4 +1,4 @@
-"""Parser stage 4: what each level-1 section is, by the national report template.
+"""Indexer stage 2 (parse), kinds: what each level-1 section is, by the national report template.
 
 The template (法治政府建设年度报告) asks for: the year's measures and results (举措成效), shortcomings and
 their causes (问题不足), the principal leaders' duty to build the rule of law (第一责任人), next year's plans
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from indexer.model import KINDS
+from indexer.parse.dates import YEAR
+from search.schema import KINDS
 
 FIRST = re.compile(r"第一责任|主要负责(?:人|同志)|主要领导(?!干部)|一把手|述法|党政.{0,4}负责人")
 PROBLEM = re.compile(
@@ -24,7 +25,6 @@ MEASURE = re.compile(
     r"建设情况|主要工作(?!安排|计划|打算|思路|设想|重点|要点|目标)|回顾|总结|取得"
 )
 OTHER = re.compile(r"其他|其它|附件|附表")
-YEAR = re.compile(r"(20\d\d)\s*年")
 
 
 def _plan(text: str, year: int | None) -> bool:
