@@ -1,23 +1,42 @@
-"""``reports-index``: the indexer's command line (a thin click layer over ``indexer.parse`` and friends).
-
-``parse`` is defined here; ``build`` and ``stats`` are registered on the same group by ``indexer.cli_build``.
-"""
+"""``reports-index``: the indexer's command line, a thin click layer over the library: ``parse`` over
+``indexer.parse``, ``build`` over ``indexer.build``, ``stats`` over ``indexer.build.stats``."""
 
 from __future__ import annotations
 
 import json
+import sys
+import traceback
 
 import click
 
+from indexer.build import BuildError, build
+from indexer.build.lock import LockTimeout
+from indexer.build.stats import StatsError, render, stats
 from indexer.model import Report
 from indexer.parse import parse_file
 from indexer.readers import ReadError
 
+EXIT_OK, EXIT_FAILED_FILES, EXIT_FATAL, EXIT_LOCKED = 0, 1, 2, 3
 
-class UnreadableFile(click.ClickException):
-    """A file the readers cannot turn into text: one line on stderr, exit code 2."""
+index_dir_option = click.option(
+    "--index-dir",
+    envvar="REPORTS_INDEX_DIR",
+    default="index",
+    type=click.Path(file_okay=False),
+    help="Index directory (default: $REPORTS_INDEX_DIR or ./index).",
+)
 
-    exit_code = 2
+
+class Fatal(click.ClickException):
+    """One line on stderr, exit code 2: a file the readers cannot turn into text, a build that cannot go on."""
+
+    exit_code = EXIT_FATAL
+
+
+class Locked(click.ClickException):
+    """Another build holds the index directory's lock: exit code 3."""
+
+    exit_code = EXIT_LOCKED
 
 
 @click.group(help="Parse and index rule-of-law government reports (法治政府建设年度报告).")
@@ -26,7 +45,7 @@ def main() -> None:
     pass
 
 
-def summary(report: Report) -> str:
+def report_summary(report: Report) -> str:
     """A readable summary: the metadata, then the section tree indented by level."""
     place = " / ".join(p or "-" for p in (report.province, report.city, report.county))
     rows = [
@@ -62,17 +81,83 @@ def parse_command(file: str, as_json: bool) -> None:
     try:
         report = parse_file(file)
     except ReadError as e:
-        raise UnreadableFile(str(e)) from None
+        raise Fatal(str(e)) from None
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
-        click.echo(summary(report))
+        click.echo(report_summary(report))
 
 
-from indexer.cli_build import build_command, stats_command  # noqa: E402 (after main: cli_build is a leaf)
+@main.command("build")
+@click.argument("corpus", default="corpus", type=click.Path(file_okay=False))
+@index_dir_option
+@click.option("--rebuild", is_flag=True, help="Index every file again into a fresh index, swapped in when done.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Parser processes (default: the number of CPUs).")
+@click.option("--wait", type=click.FloatRange(min=0), default=10.0, show_default=True,
+              help="Seconds to wait for another running build before giving up.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no notes; the summary and failures only.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def build_command(corpus, index_dir, rebuild, workers, wait, quiet, as_json):
+    """Index the report files under CORPUS (default: ./corpus) into the index directory.
 
-main.add_command(build_command)
-main.add_command(stats_command)
+    Incremental: only new and changed files (by content) are parsed, removed files are dropped, unchanged
+    files are skipped. Every build writes a new index generation beside the live one and swaps it in
+    atomically, so searches keep working during the build and after an interruption.
+
+    \b
+    Exit codes:
+      0  done, every file indexed
+      1  done, but some files failed (listed with the reason; all others are indexed)
+      2  usage error or fatal error (the index is unchanged)
+      3  another build is running (it did not finish within --wait seconds)
+
+    \b
+    Example:
+      reports-index build corpus --index-dir index
+      reports-index build corpus --index-dir index --rebuild --workers 2
+    """
+    progress = not quiet and sys.stderr.isatty()
+    try:
+        summary = build(corpus, index_dir, rebuild=rebuild, workers=workers, wait=wait, progress=progress)
+    except BuildError as e:
+        raise Fatal(str(e)) from None
+    except LockTimeout as e:
+        raise Locked(str(e)) from None
+    except Exception as e:  # a bug: show it, but exit 2 (the index is unchanged), never 1 (= some files failed)
+        click.echo(traceback.format_exc(), err=True)
+        raise Fatal(f"build failed: {type(e).__name__}: {e}") from None
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        if not quiet:
+            for note in summary.notes:
+                click.echo(f"note: {note}", err=True)
+        for rid, reason in summary.failed:
+            click.echo(f"failed: {rid}: {reason}", err=True)
+        state = f"index {summary.generation}" if summary.changed else "index unchanged"
+        click.echo(f"{summary.line()}; {state}")
+    click.get_current_context().exit(summary.exit_code)
+
+
+@main.command("stats")
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+def stats_command(index_dir, as_json):
+    """What the index holds: reports, sections, reports per year / province / city / kind, size on disk,
+    format version, corpus path, time of the last build, files that failed in the last build.
+
+    \b
+    Example:
+      reports-index stats --index-dir index
+      reports-index stats --json
+    """
+    try:
+        data = stats(index_dir)
+    except StatsError as e:
+        raise Fatal(str(e)) from None
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else render(data))
+
 
 if __name__ == "__main__":
     main()

@@ -1,6 +1,8 @@
-"""Shared fixtures: the seed corpus and its hand labels."""
+"""Shared fixtures: the seed corpus and its hand labels, and indexes built from it: ``seed_index`` (read-only,
+for the read side), ``seed_build`` / ``built`` (a copy a build test may change)."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -59,3 +61,24 @@ def app(seed_index):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    """The seeds indexed once per session; ``built`` copies it for a test to change."""
+    from build_helpers import make_corpus
+    from indexer.build import build
+
+    root = tmp_path_factory.mktemp("seed-build")
+    corpus, index_dir = make_corpus(root / "corpus"), root / "index"
+    build(corpus, index_dir, workers=1)
+    return corpus, index_dir
+
+
+@pytest.fixture
+def built(seed_build, tmp_path):
+    """(corpus, index_dir): a writable copy of the seeds and of their index (mtimes kept: nothing to redo)."""
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(seed_build[0], corpus)
+    shutil.copytree(seed_build[1], index_dir)
+    return corpus, index_dir

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.gramfiles import backfill
+from indexer.build.gramfiles import backfill
 from search.schema import create_index, section_documents
 
 _HEADING = re.compile(r"^(?P<h>(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^\n]*)$", re.M)

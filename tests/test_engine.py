@@ -268,7 +268,7 @@ def test_missing_metadata_stays_missing(tmp_path):
 
 def test_several_segments_and_deleted_reports(tmp_path):
     """Posting blocks are read directly: docnum offsets of segments and deletions must be honoured."""
-    from indexer.gramfiles import backfill
+    from indexer.build.gramfiles import backfill
     from search.schema import open_index, section_documents
 
     reports = [make_report(f"r{i}.txt", f"一、情况\n第{i}份报告，执法记录仪{'使用' * i}。\n（一）细节\n局长信箱{i}\n")
@@ -439,7 +439,7 @@ def test_a_search_past_the_time_limit_is_stopped_with_a_message(seed_index):
 def test_a_merged_segment_gets_its_gram_file_from_stored_text(tmp_path):
     """Merging segments (Whoosh's optimize/merge policy) makes a segment without a gram file: the engine
     refuses it with a rebuild hint, and ``backfill`` writes it from the stored text and columns."""
-    from indexer.gramfiles import backfill
+    from indexer.build.gramfiles import backfill
     from search.schema import IndexFormatError, open_index, section_documents
 
     reports = [make_report(f"r{i}.txt", f"一、情况\n第{i}份报告，执法记录仪{'使用' * i}。\n（一）细节\n局长信箱{i}\n",

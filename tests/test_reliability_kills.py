@@ -18,8 +18,8 @@ from collections import Counter
 import pytest
 
 from indexer.build import build
+from build_helpers import kill, start_build, stored_docs
 from reliability import cli_build, copy_tree, numbered_corpus, record, report_ids
-from test_build import kill, start_build, stored_docs
 
 pytestmark = pytest.mark.slow
 

@@ -21,7 +21,8 @@ import re
 import shutil
 from pathlib import Path
 
-CURRENT = "CURRENT"
+from search.schema import CURRENT_FILE  # the read side finds the live generation by the same name
+
 GEN_PREFIX = "gen-"
 TMP_PREFIX = ".tmp-"  # scratch space of a build (worker part indexes), removed by the next build if left over
 _GEN = re.compile(r"^gen-(\d{6,})$")
@@ -42,7 +43,7 @@ def gen_number(name: str) -> int | None:
 def read_current(index_dir: str | os.PathLike) -> str | None:
     """The live generation's name, or None when there is none (no CURRENT, or it names nothing)."""
     try:
-        name = (Path(index_dir) / CURRENT).read_text(encoding="utf-8").strip()
+        name = (Path(index_dir) / CURRENT_FILE).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
     if gen_number(name) is None or not (Path(index_dir) / name).is_dir():
@@ -116,7 +117,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def swap_current(index_dir: Path, name: str) -> None:
     """Make generation ``name`` the live one (the atomic step of every build)."""
-    write_atomic(index_dir / CURRENT, (name + "\n").encode())
+    write_atomic(index_dir / CURRENT_FILE, (name + "\n").encode())
 
 
 def clean_up(index_dir: Path, keep: int = KEEP) -> list[str]:

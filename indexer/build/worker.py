@@ -6,7 +6,7 @@ batches of files from a job queue and adds their documents to a private index of
 Whoosh writer and one ``search.grams`` writer for the worker's whole life), so everything expensive happens
 in parallel: parsing, jieba, the exact grams and writing the postings. At the end each worker commits its
 part as one segment with its gram file; the builder moves those files into the new generation and lists the
-segments in its commit (``indexer.build``): nothing is analysed or written twice. A build with one worker
+segments in its commit (``indexer.build.build``): nothing is analysed or written twice. A build with one worker
 writes one part in its own process. Only per-file results (small) travel back through a queue; memory stays
 bounded (the Whoosh writer spills to disk past ``limitmb``, the gram writer flushes a chunk every
 ``search.grams.CHUNK_ENTRIES`` grams).

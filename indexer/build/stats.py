@@ -10,8 +10,8 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from indexer import generations as gens
-from indexer import manifest as mf
+from indexer.build import generations as gens
+from indexer.build import manifest as mf
 
 
 class StatsError(Exception):

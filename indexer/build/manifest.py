@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.generations import write_atomic
+from indexer.build.generations import write_atomic
 from indexer.readers import SUPPORTED_SUFFIXES
 
 MANIFEST = "manifest.json"

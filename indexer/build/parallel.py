@@ -1,4 +1,4 @@
-"""Indexer stage 3 (build), the worker pool: run ``indexer.worker`` processes and adopt their segments.
+"""Indexer stage 3 (build), the worker pool: run ``worker`` processes and adopt their segments.
 
 Workers start from a forkserver, not a fork of the builder: the builder may run threads (tqdm's monitor, a
 test's searchers), and a forked worker would inherit the builder-lock descriptor and keep the lock held after
@@ -14,7 +14,7 @@ import queue
 from multiprocessing import get_context
 from pathlib import Path
 
-from indexer.worker import IndexingFailed, part_segments, worker_main
+from indexer.build.worker import IndexingFailed, part_segments, worker_main
 
 BATCH = 16  # files per job: small enough to spread work evenly, large enough to keep queue traffic low
 

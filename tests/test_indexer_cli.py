@@ -1,10 +1,12 @@
-"""``reports-index parse`` through click's CliRunner: the JSON contract, the summary, exit codes."""
+"""``reports-index`` (indexer.cli) through click's CliRunner: parse's JSON contract, summary and exit codes; the
+fatal errors of build and stats (exit 2) and the exit codes build's help documents."""
 
 import json
 
 import pytest
 from click.testing import CliRunner
 
+from build_helpers import make_corpus
 from conftest import CORPUS, load_truth
 from indexer.cli import main
 
@@ -62,3 +64,24 @@ def test_parse_help_has_an_example():
     result = run("parse", "--help")
     assert 0 == result.exit_code
     assert "Example:" in result.output
+
+
+@pytest.mark.parametrize(
+    "args,code,message",
+    [
+        (["build", "{tmp}/missing"], 2, "corpus folder not found"),
+        (["build", "{tmp}/corpus", "--workers", "0"], 2, "--workers"),
+        (["stats"], 2, "reports-index build"),
+    ],
+)
+def test_fatal_errors_exit_2(tmp_path, args, code, message):
+    make_corpus(tmp_path / "corpus")
+    args = [a.format(tmp=tmp_path) for a in args] + ["--index-dir", str(tmp_path / "index")]
+    result = CliRunner().invoke(main, args)
+    assert (code, True) == (result.exit_code, message in result.stderr)
+
+
+def test_help_documents_exit_codes():
+    result = CliRunner().invoke(main, ["build", "--help"])
+    codes = [line.split()[0] for line in result.output.split("Exit codes:")[1].splitlines()[1:5]]
+    assert ["0", "1", "2", "3"] == codes

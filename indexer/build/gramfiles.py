@@ -1,6 +1,6 @@
 """Indexer stage 3 (build), gram files: every segment of a generation gets its ``search.grams`` file.
 
-Workers write a segment's gram file as they add its reports (``indexer.worker.Part``). A segment that
+Workers write a segment's gram file as they add its reports (``worker.Part``). A segment that
 Whoosh makes by merging others at commit has none: ``backfill`` writes it from the segment's stored text
 and columns (the same ``search.schema.gram_source`` as the workers use), before the generation is swapped in.
 """

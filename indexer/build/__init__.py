@@ -1,18 +1,19 @@
-"""Indexer stage 3, build: corpus files → a new index generation, swapped in atomically.
+"""Indexer stage 3 (build): corpus files → a new index generation, swapped in atomically.
 
 ``build(corpus, index_dir)`` is the library behind ``reports-index build``:
 
-1. take the builder lock (``indexer.lock``); clear what a killed build left behind;
-2. compare the corpus with the live generation's manifest (``indexer.manifest``): files to parse, files
+1. take the builder lock (``lock``); clear what a killed build left behind;
+2. compare the corpus with the live generation's manifest (``manifest``): files to parse, files
    unchanged, files removed; a no-op stops here without touching the index;
-3. make a new generation (``indexer.generations``): hard links to the live one (incremental) or empty
+3. make a new generation (``generations``): hard links to the live one (incremental) or empty
    (``rebuild``); delete the reports that changed or vanished; parse and index the new and changed files,
-   in worker processes that each write one segment (``indexer.parallel``, ``indexer.worker``); one commit
-   lists the surviving and the new segments;
+   in worker processes that each write one segment (``parallel``, ``worker``); one commit
+   lists the surviving and the new segments (segments the commit merges get their gram files: ``gramfiles``);
 4. write the manifest, flush everything to disk, point CURRENT at the new generation, drop old generations.
 
 Until step 4's swap the live index is untouched, so a build killed at any moment leaves a working index: the
-old one before the swap, the new one after it.
+old one before the swap, the new one after it. ``stats`` reads what the last build left, for
+``reports-index stats``.
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ from pathlib import Path
 
 from whoosh.writing import MERGE_SMALL
 
-from indexer import generations as gens
-from indexer import manifest as mf
-from indexer.lock import BuildLock, describe
-from indexer.parallel import adopt, index_in_parallel
-from indexer.gramfiles import backfill
-from indexer.worker import FileResult, IndexingFailed, Part, cpu_count, init_worker, parse_one
+from indexer.build import generations as gens
+from indexer.build import manifest as mf
+from indexer.build.gramfiles import backfill
+from indexer.build.lock import BuildLock, describe
+from indexer.build.parallel import adopt, index_in_parallel
+from indexer.build.worker import FileResult, IndexingFailed, Part, cpu_count, init_worker, parse_one
 
 PAUSE_ENV = "REPORTS_INDEX_TEST_PAUSE"  # test seam: "point" or "point:seconds", see ``_pause``
 
@@ -96,7 +97,7 @@ def build(
 ) -> BuildSummary:
     """Bring the index at ``index_dir`` up to date with the files under ``corpus``.
 
-    Raises ``BuildError`` (nothing changed) or ``indexer.lock.LockTimeout`` (another build runs).
+    Raises ``BuildError`` (nothing changed) or ``indexer.build.lock.LockTimeout`` (another build runs).
     """
     started = time.monotonic()
     corpus, index_dir = Path(corpus).resolve(), Path(index_dir).absolute()
