@@ -77,12 +77,28 @@ def test_code_files_are_the_readers_the_parser_their_model_and_data_and_the_anal
         assert {f"indexer/{folder}/{p.name}" for p in (package / folder).iterdir() if p.is_file()} <= set(names)
 
 
-def test_code_files_count_any_new_file_but_not_byte_code_or_hidden_files(tmp_path):
-    (tmp_path / "sub" / "__pycache__").mkdir(parents=True)
-    (tmp_path / "sub" / "__pycache__" / "new.cpython-311.pyc").write_bytes(b"\0")
-    for name in ("new.py", "sub/words.json", ".new.py.swp"):
+def test_code_files_count_any_new_file_but_not_byte_code_or_hidden_files(tmp_path, monkeypatch):
+    """Packages laid out in tmp_path: a new module or data file counts without being listed anywhere."""
+    import indexer
+    import search
+
+    files = ["indexer/__init__.py", "indexer/cli.py", "indexer/model.py", "indexer/build/manifest.py",
+             "indexer/readers/__init__.py", "indexer/parse/new_stage.py", "indexer/parse/sub/words.json",
+             "indexer/parse/__pycache__/new_stage.cpython-311.pyc", "indexer/readers/.html.py.swp",
+             "indexer/data/pca-code.json", "search/__init__.py", "search/schema.py", "search/analysis.py",
+             "search/engine.py"]
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
-    assert [tmp_path / "new.py", tmp_path / "sub" / "words.json"] == sorted(mf._files_under(tmp_path))
+    monkeypatch.setattr(indexer, "__file__", str(tmp_path / "indexer" / "__init__.py"))
+    monkeypatch.setattr(search, "__file__", str(tmp_path / "search" / "__init__.py"))
+    assert {"indexer/data/pca-code.json": tmp_path / "indexer/data/pca-code.json",
+            "indexer/model.py": tmp_path / "indexer/model.py",
+            "indexer/parse/new_stage.py": tmp_path / "indexer/parse/new_stage.py",
+            "indexer/parse/sub/words.json": tmp_path / "indexer/parse/sub/words.json",
+            "indexer/readers/__init__.py": tmp_path / "indexer/readers/__init__.py",
+            "search/analysis.py": tmp_path / "search/analysis.py",
+            "search/schema.py": tmp_path / "search/schema.py"} == mf.code_files()
 
 
 @pytest.mark.parametrize("marker", [mf.MANIFEST, "reports_format.json"])  # ours, and search.schema's
