@@ -3,7 +3,8 @@
 Four parts, as in Whoosh's ``highlight.py``:
 - finding: ``match_spans`` searches the *normalized* stored text for each query term (a regex per term,
   a space matches any whitespace run within a line, as in the index) and maps spans back to original offsets;
-  normalization is a per-character table lookup, so this costs microseconds and never runs jieba;
+  normalization is a per-character table lookup, so this costs microseconds and never runs jieba
+  (``merged_spans``: the same, overlapping matches merged, for marking a whole text);
 - fragmenting: sentences (。！？； and line breaks) that contain matches;
 - ordering: sentences with more distinct terms first, then more matches; shown in text order;
 - formatting: ``render`` escapes every piece of report text (``html.escape``) and wraps matches in
@@ -47,6 +48,18 @@ def match_spans(text: str, terms, norm_offsets=None) -> list[tuple[int, int, int
             spans.append((s, e, k))
     spans.sort()
     return spans
+
+
+def merged_spans(text: str, terms) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping (start, end) of every match of ``terms`` in ``text``: overlapping matches
+    merged into one (the marks of the report and compare pages)."""
+    merged: list[tuple[int, int]] = []
+    for start, end, _ in match_spans(text, terms):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def render(text: str, start: int, end: int, spans) -> str:

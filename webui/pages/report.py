@@ -2,7 +2,8 @@
 
 The id is looked up in the index only (``Engine.report``), never used as a filesystem path. The text is cut
 into paragraphs at line breaks; each paragraph gets a permalink id, each section an anchor for the table of
-contents, and each match of the query a ``<mark id="m-N">`` for the previous / next navigation.
+contents, and each match of the query a ``<mark id="m-N">`` for the previous / next navigation (the query
+plan's hit terms, found as the search page finds them: ``search.snippets.merged_spans``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import posixpath
 from flask import current_app, url_for
 
 from search.engine import Engine
+from search.plan import QueryPlan
+from search.snippets import merged_spans
 
-from ..highlight import match_spans
 from ..labels import FACET_LABELS, MODE_LABELS, display_title, value_label
 from ..markup import highlighted
 from .results import report_url
@@ -28,7 +30,7 @@ def build(engine: Engine, report_id: str, q: str = "", mode: str = "exact") -> d
     report = engine.report(report_id)
     if report is None:
         return None
-    spans = match_spans(report["text"], q, mode) if q else []
+    spans = merged_spans(report["text"], QueryPlan.of(q, mode).texts) if q else []
     data = {"report": report, "query": q, "mode": mode,
             "matches": [{"start": s, "end": e} for s, e in spans]}
     return {**data, "ui": _ui(report, q, mode, spans)}
