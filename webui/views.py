@@ -17,7 +17,9 @@ from .pages import related as related_page
 from .pages import report as report_page
 from .pages import results as results_page
 from .pages import trend as trend_page
-from .params import MAX_LIMIT, check_names, report_query, search_request
+from search.engine import MAX_LIMIT
+
+from .params import check_names, report_query, search_request
 
 bp = Blueprint("webui", __name__)
 

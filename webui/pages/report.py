@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import posixpath
 
-from flask import current_app, url_for
+from flask import current_app
 
 from search.engine import Engine
 from search.plan import QueryPlan
@@ -19,7 +19,7 @@ from search.snippets import merged_spans
 
 from ..labels import FACET_LABELS, MODE_LABELS, display_title, value_label
 from ..markup import highlighted
-from .results import report_url
+from ..urls import query_search_url, related_url, report_url
 
 TOC_LEVELS = 2  # 一、 and （一）: deeper items (1. / 一是) are often whole sentences
 META_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year", "publish_date", "doc_date")
@@ -53,7 +53,7 @@ def _ui(report: dict, q: str, mode: str, spans: list[tuple[int, int]]) -> dict:
         "match_count": len(spans),
         "first_match": "#m-1" if spans else None,
         "permalink": report_url(report["file"]),
-        "back_url": _back_url(q, mode),
+        "back_url": query_search_url(q, mode) if q else None,
     }
 
 
@@ -88,7 +88,7 @@ def _related_url(report_id: str, heading: dict | None) -> str | None:
     """The 相似段落 link of a heading's section (sections of other reports like it)."""
     if heading is None or not isinstance(heading.get("index"), int):
         return None
-    return url_for("webui.related", id=report_id, section=heading["index"])
+    return related_url(report_id, heading["index"])
 
 
 def _split(marks: list[tuple[int, int, str]], cut: int) -> tuple[list, list]:
@@ -115,9 +115,3 @@ def _http_url(url: str | None) -> str | None:
     if url and url.lower().startswith(("http://", "https://")):
         return url
     return None
-
-
-def _back_url(q: str, mode: str) -> str | None:
-    if not q:
-        return None
-    return url_for("webui.search", q=q, **({"mode": mode} if mode != "exact" else {}))
