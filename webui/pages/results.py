@@ -15,7 +15,6 @@ from search.schema import VALUE_FACETS
 
 from .. import urls
 from ..labels import FACET_LABELS, MODE_LABELS, SORT_LABELS, display_title, value_label
-from ..markup import snippet_html
 from ..params import ParamError, search_request
 
 FACET_ORDER = tuple(FACET_LABELS)  # the sidebar shows the facets in the order of their labels
@@ -140,7 +139,7 @@ def _section(section: dict, report_id: str, request) -> dict:
         path = [path]
     return {"path": " › ".join(p for p in path if p) or "（正文开头）", "matches": section.get("matches", 0),
             "url": urls.report_url(report_id, request.q, request.mode, **urls.section_anchor(section)),
-            "snippets": [snippet_html(s) for s in section.get("snippets", [])]}
+            "snippets": list(section.get("snippets", []))}  # escaped and marked safe by search.snippets
 
 
 def _pager(path: str, args: urls.Args, page: int, pages: int) -> dict:
