@@ -8,6 +8,7 @@ import pytest
 
 from search.analysis import normalize_text
 from search.engine import Engine, SearchRequest
+from search.schema import ALL_KINDS, NO_KIND
 from search_helpers import build_index, containing, found, make_report
 
 SEED = 20261122
@@ -171,3 +172,46 @@ def test_exact_equals_grep_on_random_text_with_separators(tmp_path):
 ])
 def test_kinds_scopes_and_units(kind_engine, q, kind, hit):
     assert hit == bool(kind_engine.search(SearchRequest(q=q, kind=kind)).total)
+
+
+@pytest.mark.parametrize("q, kinds", [
+    ("执法", NO_KIND | 0b1 | 0b10),  # the preamble, 主要举措 (举措成效) and 存在问题 (问题不足)
+    ("信访", 0b1),  # a sub-section: its level-1 ancestor's kinds
+    ("前言", NO_KIND),
+    ("章节:存在", 0b10),
+    ("章节:执法", 0),
+    ("标题:2021", ALL_KINDS),  # a report-level property: whatever kinds are selected
+    ("同句(执法 记录仪)", 0b1),
+    ("同段(局长 配备)", 0b1),
+    ("同句(局长 配备)", 0),
+    ("不存在", 0),
+])
+def test_a_leaf_is_the_kinds_of_the_sections_where_it_matches(kind_engine, q, kinds):
+    from search.matching import leaf
+    from search.plan import QueryPlan
+
+    with kind_engine.reading() as st:
+        assert [kinds] == leaf(st, QueryPlan.of(q).tree).tolist()
+
+
+def test_evaluate_combines_leaves_per_report_for_the_selected_kinds(tmp_path):
+    from search.matching import evaluate
+    from search.plan import QueryPlan
+
+    build_index(tmp_path, [make_report("a.txt", "一、举措\n执法\n二、问题\n信访\n",
+                                       kinds={"一、举措": ["举措成效"], "二、问题": ["问题不足"]}),
+                           make_report("b.txt", "一、举措\n执法信访\n", kinds={"一、举措": ["举措成效"]}),
+                           make_report("c.txt", "一、情况\n其他\n")])
+    engine = Engine(tmp_path)
+    queries = ["执法 信访", "执法 OR 其他", "-执法", "执法 -信访", "", "同句(执法 信访)"]
+    with engine.reading() as st:
+        everywhere = {q: evaluate(st, QueryPlan.of(q).tree, ALL_KINDS).tolist() for q in queries}
+        measures = {q: evaluate(st, QueryPlan.of(q).tree, 0b1).tolist() for q in queries}
+    engine.close()
+    assert {"执法 信访": [True, True, False], "执法 OR 其他": [True, True, True], "-执法": [False, False, True],
+            "执法 -信访": [False, False, False], "": [True, True, True],
+            "同句(执法 信访)": [False, True, False]} == everywhere
+    # only 举措成效 sections count: a's 信访 is in its 问题不足 section, c has no such section
+    assert {"执法 信访": [False, True, False], "执法 OR 其他": [True, True, False], "-执法": [False, False, False],
+            "执法 -信访": [True, False, False], "": [True, True, False],
+            "同句(执法 信访)": [False, True, False]} == measures
