@@ -11,8 +11,6 @@ from pathlib import Path
 
 from bench.queries import Query
 
-MAX_LIMIT = 10000
-
 
 def build_command(corpus: Path, index_dir: Path, workers: int, rebuild: bool) -> list[str]:
     """The reindex command a user runs (the console script next to this Python)."""
@@ -45,6 +43,8 @@ class OursSearch:
         return self.engine.search(self.request(query)).to_dict()
 
     def all_files(self, query: Query) -> set[str]:
+        from search.engine import MAX_LIMIT
+
         files: set[str] = set()
         page = 1
         while True:

@@ -1,20 +1,21 @@
 """Compare (read side, over ``search.engine``): one kind of section of 2–4 reports, side by side.
 
 A report's sections of a kind are its top-level sections (no parent) labelled with that kind, each with the
-text of its sub-sections. The query's matches in them are found as on the report page: the positive terms of
-the parsed query (jieba words in the words mode, never title-scoped ones) searched literally in normalized
-stored text (``search.snippets.match_spans``): no jieba on stored text.
+text of its sub-sections. The query's matches in them are found as on the report page: the hit terms of the
+query plan (``search.plan``: positive terms, jieba words in the words mode, never title-scoped ones) searched
+literally in normalized stored text (``search.snippets.merged_spans``): no jieba on stored text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from search import query as ql
+from search import schema
 from search.engine import Engine, QueryError, SearchRequest
-from search.snippets import match_spans
+from search.plan import QueryPlan
+from search.snippets import merged_spans
 
-KINDS = ("举措成效", "问题不足", "第一责任人", "下年安排")
+KINDS = tuple(k for k in schema.KINDS if k != "其他")  # every kind but the catch-all
 DEFAULT_KIND = "问题不足"
 MIN_REPORTS, MAX_REPORTS = 2, 4
 REPORT_FIELDS = ("file", "title", "agency", "province", "city", "county", "level", "sector", "year", "publish_date")
@@ -33,25 +34,6 @@ class Comparison:
                 "missing": self.missing}
 
 
-def query_terms(q: str, mode: str = "exact") -> list[str]:
-    """The literal strings a query's matches are made of (as highlighted on the report page)."""
-    tree = ql.parse(q).tree
-    if mode == "words":
-        tree = ql.to_words(tree)
-    return [t.text for t in ql.positive_terms(tree) if t.scope != "title"]
-
-
-def merged_spans(text: str, terms: list[str]) -> list[list[int]]:
-    """Sorted, non-overlapping [start, end] of every match of ``terms`` in ``text``."""
-    out: list[list[int]] = []
-    for start, end, _ in match_spans(text, terms):
-        if out and start < out[-1][1]:
-            out[-1][1] = max(end, out[-1][1])
-        else:
-            out.append([start, end])
-    return out
-
-
 def kind_sections(report: dict, kind: str, terms: list[str]) -> list[dict]:
     """The top-level sections of ``report`` (``Engine.report``) labelled ``kind``, with their sub-headings
     and matches (offsets relative to the section's text)."""
@@ -65,7 +47,7 @@ def kind_sections(report: dict, kind: str, terms: list[str]) -> list[dict]:
                   "start": c["start"] - start, "body_start": c["body_start"] - start}
                  for c in sections if start <= c["start"] < s["end"]]
         out.append({"index": s["index"], "heading": s["heading"], "kinds": list(s.get("kinds") or []),
-                    "text": s["text"], "parts": parts, "matches": merged_spans(s["text"], terms)})
+                    "text": s["text"], "parts": parts, "matches": [list(span) for span in merged_spans(s["text"], terms)]})
     return out
 
 
@@ -75,7 +57,7 @@ def compare(engine: Engine, ids: list[str], kind: str = DEFAULT_KIND, q: str = "
         raise QueryError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     if len(ids) > MAX_REPORTS:  # fewer than MIN_REPORTS is allowed: a filter may find only one
         raise QueryError(f"compare at most {MAX_REPORTS} reports, not {len(ids)}")
-    terms = query_terms(q, mode)
+    terms = QueryPlan.of(q, mode).texts
     out = Comparison(kind, q, mode)
     for report_id in ids:
         report = engine.report(report_id)

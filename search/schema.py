@@ -49,7 +49,10 @@ KINDS = ("举措成效", "问题不足", "第一责任人", "下年安排", "其
 NO_KIND = 1 << len(KINDS)  # title/preamble documents and sections without a kind
 ALL_KINDS = (1 << (len(KINDS) + 1)) - 1
 
+# The facets: the report-level columns first (the one list of their names), then the year and the section kind.
 FACET_FIELDS = ("province", "city", "county", "agency", "level", "sector")
+VALUE_FACETS = FACET_FIELDS + ("kind",)  # filtered by a list of values (the year by a range)
+FACETS = FACET_FIELDS + ("year", "kind")  # a search result's facets, in its order
 BUILD_HINT = "build it with: reports-index build CORPUS --index-dir {dir}"
 
 

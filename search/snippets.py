@@ -3,11 +3,14 @@
 Four parts, as in Whoosh's ``highlight.py``:
 - finding: ``match_spans`` searches the *normalized* stored text for each query term (a regex per term,
   a space matches any whitespace run within a line, as in the index) and maps spans back to original offsets;
-  normalization is a per-character table lookup, so this costs microseconds and never runs jieba;
+  normalization is a per-character table lookup, so this costs microseconds and never runs jieba
+  (``merged_spans``: the same, overlapping matches merged, for marking a whole text);
 - fragmenting: sentences (。！？； and line breaks) that contain matches;
 - ordering: sentences with more distinct terms first, then more matches; shown in text order;
 - formatting: ``render`` escapes every piece of report text (``html.escape``) and wraps matches in
-  ``<mark>``: the only place where report text becomes HTML.
+  ``<mark>``: the only place where report text becomes HTML. Each snippet is then an ``Html`` string:
+  marked safe here, once escaped, by markupsafe's ``__html__`` protocol (which Jinja honours), so a page
+  prints it as it is and nothing escapes it a second time.
 """
 
 from __future__ import annotations
@@ -21,6 +24,16 @@ from search.analysis import normalize, normalize_text, sentence_spans, to_origin
 MAX_SNIPPETS = 3
 MAX_CHARS = 160  # a longer sentence is cut to a window around its first match
 CONTEXT = 50
+
+
+class Html(str):
+    """A string of HTML escaped by ``render``: templates print it unescaped (markupsafe's ``__html__``
+    protocol), JSON writes it as the string it is."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return str(self)
 
 
 @lru_cache(maxsize=1024)
@@ -49,6 +62,18 @@ def match_spans(text: str, terms, norm_offsets=None) -> list[tuple[int, int, int
     return spans
 
 
+def merged_spans(text: str, terms) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping (start, end) of every match of ``terms`` in ``text``: overlapping matches
+    merged into one (the marks of the report and compare pages)."""
+    merged: list[tuple[int, int]] = []
+    for start, end, _ in match_spans(text, terms):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def render(text: str, start: int, end: int, spans) -> str:
     """HTML of text[start:end] with the given spans marked; everything escaped here, once."""
     out = []
@@ -75,7 +100,7 @@ def _window(text: str, s: int, e: int, spans) -> tuple[int, int, str, str]:
     return ws, we, ("…" if ws > s else ""), ("…" if we < e else "")
 
 
-def snippets(text: str, spans, max_snippets: int = MAX_SNIPPETS) -> list[str]:
+def snippets(text: str, spans, max_snippets: int = MAX_SNIPPETS) -> list[Html]:
     """Sentence-aligned HTML fragments of ``text`` around ``spans`` (from ``match_spans``)."""
     if not spans:
         return []
@@ -92,5 +117,5 @@ def snippets(text: str, spans, max_snippets: int = MAX_SNIPPETS) -> list[str]:
     for _, _, s, e, inside in best:
         ws, we, pre, post = _window(text, s, e, inside)
         body = render(text, ws, we, inside)
-        out.append(pre + body.strip() + post)
+        out.append(Html(pre + body.strip() + post))
     return out

@@ -82,3 +82,32 @@ def built(seed_build, tmp_path):
     shutil.copytree(seed_build[0], corpus)
     shutil.copytree(seed_build[1], index_dir)
     return corpus, index_dir
+
+
+@pytest.fixture(scope="module")
+def grep(corpus_dir):
+    """report id → normalized title + agency + text: what a user's Ctrl+F would search."""
+    from indexer.parse import parse_file
+    from search.analysis import normalize_text
+
+    out = {}
+    for path in sorted(corpus_dir.iterdir()):
+        r = parse_file(path, root=corpus_dir)
+        out[r.file] = normalize_text("\n".join([r.title or "", r.agency or "", r.text]))
+    return out
+
+
+KIND_TEXT = ("某局2021年报告\n前言写到执法。\n一、主要举措\n执法记录仪全面配备。局长信箱开通。\n（一）细节\n信访件办结，"
+             "问题整改。\n二、存在问题\n执法不规范。\n")
+
+
+@pytest.fixture(scope="module")
+def kind_engine(tmp_path_factory):
+    """An engine over one hand-made report (``KIND_TEXT``) whose two sections carry known kinds."""
+    from search.engine import Engine
+    from search_helpers import build_index, make_report
+
+    path = tmp_path_factory.mktemp("kinds")
+    build_index(path, [make_report("k.txt", KIND_TEXT, title="某局2021年报告",
+                                   kinds={"一、主要举措": ["举措成效"], "二、存在问题": ["问题不足"]})])
+    return Engine(path)

@@ -40,3 +40,19 @@ def build_index(path, reports: list[dict]):
                 w.add_document(**doc)
     backfill(path)
     return ix
+
+
+def found(engine, q, **kw):
+    """(the report ids a search for ``q`` lists, the result), every page at once."""
+    from search.engine import SearchRequest
+
+    result = engine.search(SearchRequest(q=q, limit=10000, **kw))
+    return {h["file"] for h in result.hits}, result
+
+
+def containing(grep, s):
+    """The report ids whose grep text (the ``grep`` fixture) holds ``s``, normalized."""
+    from search.analysis import normalize_text
+
+    s = normalize_text(s)
+    return {rid for rid, text in grep.items() if s in text}

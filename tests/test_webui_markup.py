@@ -1,22 +1,48 @@
-"""webui.markup: the one place where text becomes unescaped HTML; only <mark> survives."""
+"""webui.markup and the snippets of search.snippets: text becomes HTML escaped once; only <mark> is markup."""
+
+import re
 
 import pytest
+from jinja2 import Environment
 
-from webui.markup import highlighted, snippet_html, snippet_text
+from search.snippets import match_spans, snippets
+from webui.markup import highlighted, snippet_text
 
 
-@pytest.mark.parametrize("snippet, expected", [
-    ("推进<mark>执法</mark>规范化", "推进<mark>执法</mark>规范化"),
-    ("&lt;script&gt;alert(1)&lt;/script&gt;<mark>警</mark>", "&lt;script&gt;alert(1)&lt;/script&gt;<mark>警</mark>"),
-    # a raw tag that should never reach us is neutralized, not trusted
-    ("<script>alert(1)</script><mark>警</mark>", "&lt;script&gt;alert(1)&lt;/script&gt;<mark>警</mark>"),
-    ('<mark onclick="x">警</mark>', "&lt;mark onclick=&#34;x&#34;&gt;警"),  # unpaired </mark> dropped
-    ("a &amp; b &quot;c&quot;", "a &amp; b &#34;c&#34;"),
-    ("<mark>未闭合", "<mark>未闭合</mark>"),
-    ("</mark>多余<mark><mark>嵌套</mark>", "多余<mark>嵌套</mark>"),
-])
-def test_snippet_html_keeps_only_mark(snippet, expected):
-    assert expected == str(snippet_html(snippet))
+HOSTILE = [
+    ("推进执法规范化。", "推进<mark>执法</mark>规范化。"),
+    ("<script>alert(1)</script>执法", "&lt;script&gt;alert(1)&lt;/script&gt;<mark>执法</mark>"),
+    ('<mark onclick="x">执法</mark>', "&lt;mark onclick=&quot;x&quot;&gt;<mark>执法</mark>&lt;/mark&gt;"),
+    ("a & b \"c\" '执法'", "a &amp; b &quot;c&quot; &#x27;<mark>执法</mark>&#x27;"),
+    ("<mark>执法", "&lt;mark&gt;<mark>执法</mark>"),
+    ("</mark>多余<mark><mark>执法</mark>", "&lt;/mark&gt;多余&lt;mark&gt;&lt;mark&gt;<mark>执法</mark>&lt;/mark&gt;"),
+]
+
+
+@pytest.mark.parametrize("text, expected", HOSTILE)
+def test_a_snippet_is_escaped_once_and_printed_as_it_is(text, expected):
+    """Report text in a snippet is escaped by search.snippets and marked safe there: a template prints it
+    unchanged (escaped once), and only our own <mark> is markup."""
+    [snippet] = snippets(text, match_spans(text, ["执法"]))
+    page = Environment(autoescape=True).from_string("{{ s }}")
+    assert (expected, expected) == (snippet, page.render(s=snippet))
+
+
+def test_a_plain_string_in_place_of_a_snippet_is_escaped_whole():
+    page = Environment(autoescape=True).from_string("{{ s }}")
+    assert "&lt;script&gt;x&lt;/script&gt;&lt;mark&gt;警&lt;/mark&gt;" == page.render(s="<script>x</script><mark>警</mark>")
+
+
+def test_the_search_page_shows_the_snippets_of_the_json_twin(tmp_path):
+    from search_helpers import build_index, make_report
+    from webui import create_app
+
+    text = "一、总体情况\n" + "\n".join(t for t, _ in HOSTILE) + "\n"
+    build_index(tmp_path, [make_report("x.txt", text, title="测试报告")])
+    client = create_app({"INDEX_DIR": str(tmp_path), "TESTING": True}).test_client()
+    [hit] = client.get("/search.json?q=执法").get_json()["hits"]
+    shown = re.findall(r'<p class="snippet">(.*?)</p>', client.get("/search?q=执法").get_data(as_text=True))
+    assert [expected for _, expected in HOSTILE[:3]] == hit["sections"][0]["snippets"] == shown
 
 
 @pytest.mark.parametrize("snippet, expected", [

@@ -52,3 +52,63 @@ def test_with_removed(name, value, expected):
 ])
 def test_with_replaced(name, value, also, expected):
     assert urls.path_with_args("/s", expected) == urls.with_replaced("/s", ARGS, name, value, *also)
+
+
+@pytest.fixture
+def request_context(app):
+    with app.test_request_context("/"):
+        yield
+
+
+@pytest.mark.parametrize("call, expected", [
+    (lambda: urls.report_url("a/b.txt"), "/report/a/b.txt"),
+    (lambda: urls.report_url("a.txt", "执法", "words", _anchor="s-2"),
+     "/report/a.txt?q=%E6%89%A7%E6%B3%95&mode=words#s-2"),
+    (lambda: urls.report_url("a.txt", "", "exact"), "/report/a.txt"),
+    (lambda: urls.related_url("a.txt", 3), "/related?id=a.txt&section=3"),
+    (lambda: urls.query_search_url("a b", "exact"), "/search?q=a+b"),
+    (lambda: urls.query_search_url("a", "words"), "/search?q=a&mode=words"),
+])
+def test_links_between_pages(request_context, call, expected):
+    assert expected == call()
+
+
+@pytest.mark.parametrize("section, expected", [
+    ({"index": 4}, {"_anchor": "s-4"}), ({"index": 0}, {"_anchor": "s-0"}), ({"index": -1}, {}), ({}, {}),
+])
+def test_section_anchor(section, expected):
+    assert expected == urls.section_anchor(section)
+
+
+@pytest.mark.parametrize("values, expected", [
+    (None, "/search?q=%E6%89%A7%E6%B3%95&mode=words&city=%E5%B9%BF%E5%B7%9E&year=2020-2022"),
+    ({"year": 2021}, "/search?q=%E6%89%A7%E6%B3%95&mode=words&city=%E5%B9%BF%E5%B7%9E&year=2021"),
+    ({"province": "广东"},
+     "/search?q=%E6%89%A7%E6%B3%95&mode=words&city=%E5%B9%BF%E5%B7%9E&year=2020-2022&province=%E5%B9%BF%E4%B8%9C"),
+    ({"province": None}, None),  # an unknown value: no filter says so
+])
+def test_search_url_narrows_a_request(request_context, values, expected):
+    from search.engine import SearchRequest
+
+    request = SearchRequest(q="执法", mode="words", city=["广州"], year_from=2020, year_to=2022)
+    assert expected == urls.search_url(request, values)
+
+
+def test_every_facet_has_a_label_in_the_sidebars_order():
+    from search.schema import FACETS
+    from webui.labels import FACET_LABELS
+    from webui.pages.results import FACET_ORDER
+
+    assert (sorted(FACETS), ("province", "city", "county", "agency", "year", "level", "sector", "kind")) == (
+        sorted(FACET_LABELS), FACET_ORDER)
+
+
+def test_every_page_has_its_twins(app):
+    rules = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert {"webui.home": "/", "webui.home_json": "/overview.json", "webui.search": "/search",
+            "webui.search_json": "/search.json", "webui.search_csv": "/search.csv",
+            "webui.report": "/report/<path:report_id>", "webui.report_json": "/report.json",
+            "webui.matrix": "/matrix", "webui.matrix_json": "/matrix.json", "webui.matrix_csv": "/matrix.csv",
+            "webui.trend": "/trend", "webui.trend_json": "/trend.json", "webui.compare": "/compare",
+            "webui.compare_json": "/compare.json", "webui.explain": "/explain", "webui.explain_json": "/explain.json",
+            "webui.related": "/related", "webui.related_json": "/related.json"} == rules

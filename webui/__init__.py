@@ -3,6 +3,12 @@
 Stage: the last one (files → indexer → index → search → webui). Imports ``search`` only, never writes or
 reindexes. ``create_app()`` is the factory (Flask tutorial style); configuration, later sources winning:
 defaults, ``instance/config.py``, the environment (``REPORTS_INDEX_DIR``, ``REPORTS_CORPUS_DIR``), ``test_config``.
+
+- ``views``: the routes, every page with its twins one line each; ``errors``: every error → one status.
+- ``pages/``: one module per page, ``build(...)`` → the object its template and its JSON twin share.
+- ``params``: the query string → a validated ``SearchRequest``; ``urls``: every link the pages show.
+- ``markup`` (text → HTML, escaped once), ``labels`` (Chinese names), ``chart`` (SVG), ``export`` (CSV),
+  ``backend`` (the app's one ``Engine``), ``cli`` (reports-web).
 """
 
 from __future__ import annotations

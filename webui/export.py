@@ -10,7 +10,7 @@ import csv
 import io
 
 from .markup import snippet_text
-from .pages.results import report_url, section_anchor
+from .urls import report_url, section_anchor
 
 COLUMNS = ("agency", "province", "city", "year", "heading", "snippet", "link", "title", "path", "matches", "file")
 SNIPPET_JOIN = " … "

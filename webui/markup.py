@@ -1,8 +1,9 @@
-"""Web UI stage: the one place where text becomes HTML that templates print unescaped.
+"""Web UI stage: where report text becomes HTML that templates print unescaped, besides the snippets.
 
-Only our own ``<mark>`` is markup. Snippets arrive from ``search.snippets`` already escaped; they are still
-re-escaped here piece by piece between their ``<mark>`` tags (unescape, then escape: idempotent on correct
-input, and safe if a snippet ever carried a raw ``<``). Report text is escaped around the highlight spans.
+Only our own ``<mark>`` is markup. Search snippets are escaped once, and marked safe, by ``search.snippets``
+(``Html``): pages print them as they are, and a plain string in their place would be escaped whole by Jinja.
+Here the report and compare pages' text is escaped around its highlight spans (``highlighted``), and a
+snippet is turned back into plain text for the CSV export (``snippet_text``).
 """
 
 from __future__ import annotations
@@ -13,23 +14,6 @@ import re
 from markupsafe import Markup, escape
 
 _MARK_TAG = re.compile(r"(</?mark>)")
-
-
-def snippet_html(snippet: str) -> Markup:
-    """A search snippet (escaped HTML with ``<mark>``) as safe markup, with every other tag neutralized."""
-    out, depth = [], 0
-    for part in _MARK_TAG.split(snippet):
-        if part == "<mark>" and depth == 0:
-            out.append(part)
-            depth = 1
-        elif part == "</mark>" and depth == 1:
-            out.append(part)
-            depth = 0
-        elif part not in ("<mark>", "</mark>"):
-            out.append(str(escape(html.unescape(part))))
-    if depth:
-        out.append("</mark>")
-    return Markup("".join(out))
 
 
 def snippet_text(snippet: str) -> str:

@@ -11,20 +11,18 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
-from search.engine import SearchRequest
+from search.engine import MAX_LIMIT, MODES, SORTS, SearchRequest
+from search.schema import VALUE_FACETS
 
 MAX_QUERY_CHARS = 500
 MAX_VALUE_CHARS = 100
 MAX_VALUES = 50
 MAX_PAGE = 10_000
-MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 10
 YEAR_MIN, YEAR_MAX = 1949, 2100
 
-FACETS = ("province", "city", "county", "agency", "level", "sector", "kind")
-MODES = ("exact", "words")
-SORTS = ("relevance", "year")
-SEARCH_PARAMS = frozenset({"q", "mode", "sort", "page", "limit", "year", "year_from", "year_to", *FACETS})
+YEAR_PARAMS = ("year", "year_from", "year_to")
+SEARCH_PARAMS = frozenset({"q", "mode", "sort", "page", "limit", *YEAR_PARAMS, *VALUE_FACETS})
 REPORT_PARAMS = frozenset({"q", "mode"})
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -125,7 +123,7 @@ def search_request(args, *, limit: int | None = None) -> SearchRequest:
         page=_int(args, "page", 1, 1, MAX_PAGE),
         limit=_int(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
     )
-    for name in FACETS:
+    for name in VALUE_FACETS:
         setattr(request, name, facet_values(args, name))
     if limit is not None:
         request.page, request.limit = 1, limit
@@ -141,7 +139,7 @@ def report_query(args) -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------------
 # The analysis pages (matrix, trend, compare, explain): a query and filters, no paging or sort
 
-FILTER_PARAMS = frozenset({"q", "mode", "year", "year_from", "year_to", *FACETS})
+FILTER_PARAMS = frozenset({"q", "mode", *YEAR_PARAMS, *VALUE_FACETS})
 MAX_ID_CHARS = 500
 
 

@@ -3,17 +3,22 @@
 Templates never assemble URLs: each facet value carries its toggle URL, each chip its removal URL, the pager
 its page URLs (datasette's ``path_with_added_args`` / ``path_with_removed_args``). Arguments are kept as an
 ordered list of ``(name, value)`` pairs so that repeated parameters (``city=广州&city=深圳``) survive.
+The links between pages (a report, one of its sections, its related sections, a narrowed search) are built
+by the functions at the end, from the routes' endpoint names (``url_for``).
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from flask import url_for
+
+from search.schema import VALUE_FACETS
+
 Args = list[tuple[str, str]]
 
 # Changing any of these starts the result list again from page 1.
-RESETS_PAGE = frozenset({"q", "mode", "province", "city", "county", "agency", "level", "sector", "kind",
-                         "year", "year_from", "year_to", "sort", "limit"})
+RESETS_PAGE = frozenset({"q", "mode", *VALUE_FACETS, "year", "year_from", "year_to", "sort", "limit"})
 
 
 def args_of(multidict) -> Args:
@@ -68,9 +73,46 @@ def request_args(request) -> Args:
     args: Args = [("q", request.q)]
     if request.mode != "exact":
         args.append(("mode", request.mode))
-    for name in ("province", "city", "county", "agency", "level", "sector", "kind"):
+    for name in VALUE_FACETS:
         args.extend((name, value) for value in getattr(request, name))
     lo, hi = request.year_from, request.year_to
     if lo is not None or hi is not None:
         args.append(("year", str(lo) if lo == hi else f"{lo or ''}-{hi or ''}"))
     return args
+
+
+# --------------------------------------------------------------------------------------------------
+# Links between pages
+
+
+def report_url(report_id: str, q: str = "", mode: str = "exact", **extra) -> str:
+    """A report's page, the query's matches marked (``extra``: more ``url_for`` arguments, e.g. ``_anchor``)."""
+    params = {k: v for k, v in (("q", q), ("mode", "" if mode == "exact" else mode)) if v}
+    return url_for("webui.report", report_id=report_id, **params, **extra)
+
+
+def section_anchor(section: dict) -> dict:
+    """``url_for`` arguments pointing at a section's anchor on the report page (none for the preamble)."""
+    index = section.get("index")
+    return {"_anchor": f"s-{index}"} if isinstance(index, int) and index >= 0 else {}
+
+
+def related_url(report_id: str, index: int) -> str:
+    """The sections of other reports like section ``index`` of a report (相似段落)."""
+    return url_for("webui.related", id=report_id, section=index)
+
+
+def query_search_url(q: str, mode: str) -> str:
+    """The search for ``q`` in ``mode``, without filters (the report page's way back)."""
+    return url_for("webui.search", q=q, **({"mode": mode} if mode != "exact" else {}))
+
+
+def search_url(request, values: dict | None = None) -> str | None:
+    """The search of ``request`` (a ``SearchRequest``), narrowed to ``values`` (None when a value is
+    unknown: no filter says so)."""
+    values = values or {}
+    if any(v is None for v in values.values()):
+        return None
+    if "year" in values:
+        values = {**values, "year_from": None, "year_to": None}
+    return with_values(url_for("webui.search"), request_args(request), values)

@@ -1,4 +1,6 @@
-"""Web UI stage: the routes. Each view builds its page object, then renders it as HTML, JSON or CSV."""
+"""Web UI stage: the routes. Every page is registered by ``twins``, one line each at the end of this module
+(grep a path such as ``"/matrix"`` to find it): its page object is built once per request by the page's
+module (``webui.pages``) and rendered as HTML, or returned as its JSON twin (and CSV where it has one)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ import re
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
+
+from search.engine import MAX_LIMIT
 
 from . import export
 from .backend import get_engine
@@ -17,43 +21,77 @@ from .pages import related as related_page
 from .pages import report as report_page
 from .pages import results as results_page
 from .pages import trend as trend_page
-from .params import MAX_LIMIT, check_names, report_query, search_request
+from .params import check_names, report_query, search_request
 
 bp = Blueprint("webui", __name__)
 
-# 检索结果.csv for browsers that read RFC 5987 names, an ASCII name for the rest
+# 检索结果.csv / 地区年份表.csv for browsers that read RFC 5987 names, an ASCII name for the rest
 CSV_DISPOSITION = ("attachment; filename=\"reports-search.csv\"; "
                    "filename*=UTF-8''%E6%A3%80%E7%B4%A2%E7%BB%93%E6%9E%9C.csv")
+MATRIX_DISPOSITION = ("attachment; filename=\"reports-matrix.csv\"; "
+                      "filename*=UTF-8''%E5%9C%B0%E5%8C%BA%E5%B9%B4%E4%BB%BD%E8%A1%A8.csv")
 _ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
 
 
-@bp.get("/")
-def home():
-    return render_template("index.html", page=overview_page.build(get_engine()))
+def twins(endpoint: str, rule: str, json_rule: str, template: str, build, key: str | None = None,
+          csv: tuple | None = None) -> None:
+    """Register a page: its HTML at ``rule`` (``template`` rendering the page object) and its JSON twin at
+    ``json_rule`` (the page object's ``key`` entry; without a key, all but its ``ui``); with ``csv`` =
+    ``(rule, table, disposition)`` also a CSV twin (``table(args)``: the file's bytes). Endpoints: ``endpoint``,
+    ``endpoint_json``, ``endpoint_csv``. ``build(args, twin, **rule_args)`` makes the page object from the
+    query string (``twin``: for the JSON twin)."""
+
+    def html_view(**rule_args):
+        return render_template(template, page=build(request.args, False, **rule_args))
+
+    def json_view():
+        page = build(request.args, True)
+        return jsonify(page[key] if key else {k: v for k, v in page.items() if k != "ui"})
+
+    bp.add_url_rule(rule, endpoint, html_view, methods=["GET"])
+    bp.add_url_rule(json_rule, f"{endpoint}_json", json_view, methods=["GET"])
+    if csv:
+        csv_rule, table, disposition = csv
+
+        def csv_view():
+            return Response(table(request.args), mimetype="text/csv", headers={"Content-Disposition": disposition})
+
+        bp.add_url_rule(csv_rule, f"{endpoint}_csv", csv_view, methods=["GET"])
 
 
-@bp.get("/overview.json")
-def home_json():
-    check_names(request.args, frozenset())
-    return jsonify(overview_page.build(get_engine())["overview"])
+def _page(module):
+    """The builder of a page whose twins read the same arguments: ``module.build(engine, args)``."""
+    return lambda args, twin: module.build(get_engine(), args)
 
 
-@bp.get("/search")
-def search():
-    return render_template("search.html", page=results_page.build(get_engine(), request.args))
+def _overview(args, twin: bool) -> dict:
+    if twin:  # the home page takes any argument; its JSON twin none
+        check_names(args, frozenset())
+    return overview_page.build(get_engine())
 
 
-@bp.get("/search.json")
-def search_json():
-    return jsonify(results_page.build(get_engine(), request.args)["result"])
+def _report(args, twin: bool, report_id: str = "") -> dict:
+    """The report page (``/report/<id>``); its JSON twin names the report with ``?id=``."""
+    if twin:
+        check_names(args, frozenset({"id", "q", "mode"}))
+        report_id, args = args.get("id", ""), _without(args, "id")
+    q, mode = report_query(args)
+    page = report_page.build(get_engine(), _checked_id(report_id), q, mode)
+    if page is None:
+        abort(404, description=f"找不到该报告：{report_id}")
+    return page
 
 
-@bp.get("/search.csv")
-def search_csv():
-    wanted = search_request(request.args, limit=MAX_LIMIT)
+def _search_csv(args) -> bytes:
+    """Every matching section of the whole result (not one page), one row each."""
+    wanted = search_request(args, limit=MAX_LIMIT)
     result = get_engine().search(wanted).to_dict()
-    body = export.to_csv(export.rows(result, wanted.q, wanted.mode))
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": CSV_DISPOSITION})
+    return export.to_csv(export.rows(result, wanted.q, wanted.mode))
+
+
+def _matrix_csv(args) -> bytes:
+    header, rows = matrix_page.csv_table(matrix_page.build(get_engine(), args)["matrix"])
+    return export.grid_csv(header, rows)
 
 
 def _checked_id(report_id: str) -> str:
@@ -66,65 +104,19 @@ def _checked_id(report_id: str) -> str:
     return report_id
 
 
-@bp.get("/report/<path:report_id>")
-def report(report_id: str):
-    q, mode = report_query(request.args)
-    page = report_page.build(get_engine(), _checked_id(report_id), q, mode)
-    if page is None:
-        abort(404, description=f"找不到该报告：{report_id}")
-    return render_template("report.html", page=page)
-
-
-@bp.get("/report.json")
-def report_json():
-    args = request.args
-    check_names(args, frozenset({"id", "q", "mode"}))
-    report_id = args.get("id", "")
-    q, mode = report_query(_without(args, "id"))
-    page = report_page.build(get_engine(), _checked_id(report_id), q, mode)
-    if page is None:
-        abort(404, description=f"找不到该报告：{report_id}")
-    return jsonify({k: v for k, v in page.items() if k != "ui"})
-
-
 def _without(args, name: str) -> MultiDict:
     return MultiDict([(k, v) for k, v in args.items(multi=True) if k != name])
 
 
-# --- analysis pages: each one page object, rendered as HTML and as its JSON twin ---------------------------------
-
-MATRIX_DISPOSITION = ("attachment; filename=\"reports-matrix.csv\"; "
-                      "filename*=UTF-8''%E5%9C%B0%E5%8C%BA%E5%B9%B4%E4%BB%BD%E8%A1%A8.csv")
-
-
-# Analysis pages: one data object from ``<module>.build``, shown as HTML at /NAME and as JSON at /NAME.json
-# (its ``key`` entry). Endpoint names are the views' names: matrix, matrix_json, trend, trend_json, …
-_TWINS = {
-    "matrix": (matrix_page, "matrix"),
-    "trend": (trend_page, "trend"),
-    "compare": (compare_page, "comparison"),
-    "explain": (explain_page, "explanation"),
-    "related": (related_page, "related"),
-}
-
-
-def _register_twin(name, module, key):
-    def html_view():
-        return render_template(f"{name}.html", page=module.build(get_engine(), request.args))
-
-    def json_view():
-        return jsonify(module.build(get_engine(), request.args)[key])
-
-    bp.add_url_rule(f"/{name}", name, html_view, methods=["GET"])
-    bp.add_url_rule(f"/{name}.json", f"{name}_json", json_view, methods=["GET"])
-
-
-for _name, (_module, _key) in _TWINS.items():
-    _register_twin(_name, _module, _key)
-
-
-@bp.get("/matrix.csv")
-def matrix_csv():
-    header, rows = matrix_page.csv_table(matrix_page.build(get_engine(), request.args)["matrix"])
-    return Response(export.grid_csv(header, rows), mimetype="text/csv",
-                    headers={"Content-Disposition": MATRIX_DISPOSITION})
+# Every page with its twins, one line each: the one object a page's ``build`` returns is rendered as HTML
+# and, under its key, as JSON (and as CSV where a page has a table).
+twins("home", "/", "/overview.json", "index.html", _overview, "overview")
+twins("search", "/search", "/search.json", "search.html", _page(results_page), "result",
+      csv=("/search.csv", _search_csv, CSV_DISPOSITION))
+twins("report", "/report/<path:report_id>", "/report.json", "report.html", _report)
+twins("matrix", "/matrix", "/matrix.json", "matrix.html", _page(matrix_page), "matrix",
+      csv=("/matrix.csv", _matrix_csv, MATRIX_DISPOSITION))
+twins("trend", "/trend", "/trend.json", "trend.html", _page(trend_page), "trend")
+twins("compare", "/compare", "/compare.json", "compare.html", _page(compare_page), "comparison")
+twins("explain", "/explain", "/explain.json", "explain.html", _page(explain_page), "explanation")
+twins("related", "/related", "/related.json", "related.html", _page(related_page), "related")

@@ -11,11 +11,12 @@ from flask import abort, url_for
 
 from search.compare import DEFAULT_KIND, KINDS, MAX_REPORTS, MIN_REPORTS, compare, pick
 from search.engine import Engine
+from search.schema import FACET_FIELDS
 
 from .. import urls
 from ..markup import highlighted
-from ..params import FACETS, ParamError, choice, filter_request, report_ids
-from .results import report_url
+from ..params import YEAR_PARAMS, ParamError, choice, filter_request, report_ids
+from ..urls import report_url
 
 KIND_CHOICES = (DEFAULT_KIND, *(k for k in KINDS if k != DEFAULT_KIND))  # the first is the default
 
@@ -25,7 +26,7 @@ def build(engine: Engine, args) -> dict:
     ids = report_ids(args, "ids", MIN_REPORTS, MAX_REPORTS)
     request = filter_request(args, frozenset({"ids"}))
     if ids:
-        narrowing = [n for n in FACETS + ("year", "year_from", "year_to") if n != "kind" and args.getlist(n)]
+        narrowing = [n for n in FACET_FIELDS + YEAR_PARAMS if args.getlist(n)]
         if narrowing:
             raise ParamError(f"已用 ids 选定报告，不能再用筛选条件：{'、'.join(narrowing)}")
     chosen = ids or pick(engine, request, kind)
@@ -97,6 +98,6 @@ def _ui(data: dict, request, args: urls.Args, chosen: bool) -> dict:
         "summary": f"{len(reports)} 份报告" + ("（按筛选条件选出前几份）" if not chosen and reports else ""),
         "notice": notice,
         "columns": [_column(r, kind, q, request.mode) for r in reports],
-        "search_url": urls.path_with_args(url_for("webui.search"), urls.request_args(request)) if not chosen else None,
+        "search_url": urls.search_url(request) if not chosen else None,
         "json_url": urls.path_with_args(url_for("webui.compare_json"), args),
     }

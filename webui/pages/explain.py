@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import url_for
 
 from search.engine import Engine
@@ -43,8 +45,7 @@ def tree_lines(node, depth: int = 0) -> list[dict]:
 
 
 def _term(term: dict, request) -> dict:
-    search = urls.path_with_args(url_for("webui.search"), [("q", term["query"])] + [
-        pair for pair in urls.request_args(request) if pair[0] not in ("q", "mode")])
+    search = urls.search_url(replace(request, q=term["query"], mode="exact"))
     return {"text": term["text"], "where": term["where"] + (f"（{UNITS[term['unit']]}）" if term["unit"] else ""),
             "negated": "排除" if term["negated"] else "",
             "normalized": "、".join(term["normalized"]),
@@ -68,7 +69,7 @@ def _ui(data: dict, request, args: urls.Args) -> dict:
         "searched": tree_lines(data["searched"]) if data["searched"] != data["parsed"] else [],
         "terms": [_term(t, request) for t in data["terms"]],
         "total": data["total"],
-        "search_url": urls.path_with_args(url_for("webui.search"), urls.request_args(request)),
+        "search_url": urls.search_url(request),
         "modes": [{"label": label, "selected": mode == data["mode"],
                    "url": urls.with_values(url_for("webui.explain"), args, {"mode": None if mode == "exact" else mode})}
                   for mode, label in MODE_LABELS.items()],

@@ -36,15 +36,6 @@ def year_label(year) -> str:
     return f"{year}年" if year is not None else UNKNOWN_YEAR
 
 
-def search_url(request, values: dict) -> str | None:
-    """The search of ``request`` narrowed to ``values`` (None when a value is unknown: no filter says so)."""
-    if any(v is None for v in values.values()):
-        return None
-    if "year" in values:
-        values = {**values, "year_from": None, "year_to": None}
-    return urls.with_values(url_for("webui.search"), urls.request_args(request), values)
-
-
 def _cell(cell: dict, request, where: str, narrow: dict) -> dict:
     """One cell's text, tooltip and link (``narrow``: the filters its search adds to the page's)."""
     matched, held, q = cell["matched"], cell["held"], request.q
@@ -57,7 +48,7 @@ def _cell(cell: dict, request, where: str, narrow: dict) -> dict:
     else:
         main, sub, css = str(held), "", "match"
     title = f"{where}：收录 {held} 份" + (f"，其中 {matched} 份包含“{q}”" if q else "")
-    url = search_url(request, narrow) if matched else None
+    url = urls.search_url(request, narrow) if matched else None
     return {"main": main, "sub": sub, "css": css, "title": title, "url": url}
 
 

@@ -12,7 +12,7 @@ from search.engine import Engine, SearchRequest
 
 from .. import urls
 from ..labels import display_title, value_label
-from .results import report_url
+from ..urls import report_url
 
 NEWEST = 10
 

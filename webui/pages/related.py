@@ -12,7 +12,7 @@ from search.engine import Engine
 from search.related import related
 
 from ..params import ParamError, check_names, whole_number
-from .results import report_url
+from ..urls import related_url, report_url
 
 PARAMS = frozenset({"id", "section"})
 MAX_SECTION = 100_000
@@ -49,7 +49,7 @@ def _ui(data: dict) -> dict:
                    "facts": _facts(source.get("agency"), source.get("year") and f"{source['year']}年")},
         "terms": "　".join(data["terms"][:12]),
         "entries": [{"path": _path(r), "url": report_url(r["file"], _anchor=f"s-{r['index']}"),
-                     "more_url": url_for("webui.related", id=r["file"], section=r["index"]),
+                     "more_url": related_url(r["file"], r["index"]),
                      "facts": _facts(r.get("title"), r.get("agency"), r.get("year") and f"{r['year']}年",
                                      "、".join(r.get("kinds") or [])),
                      "excerpt": r["excerpt"]} for r in data["related"]],

@@ -2,7 +2,8 @@
 
 The id is looked up in the index only (``Engine.report``), never used as a filesystem path. The text is cut
 into paragraphs at line breaks; each paragraph gets a permalink id, each section an anchor for the table of
-contents, and each match of the query a ``<mark id="m-N">`` for the previous / next navigation.
+contents, and each match of the query a ``<mark id="m-N">`` for the previous / next navigation (the query
+plan's hit terms, found as the search page finds them: ``search.snippets.merged_spans``).
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from __future__ import annotations
 import bisect
 import posixpath
 
-from flask import current_app, url_for
+from flask import current_app
 
 from search.engine import Engine
+from search.plan import QueryPlan
+from search.snippets import merged_spans
 
-from ..highlight import match_spans
 from ..labels import FACET_LABELS, MODE_LABELS, display_title, value_label
 from ..markup import highlighted
-from .results import report_url
+from ..urls import query_search_url, related_url, report_url
 
 TOC_LEVELS = 2  # 一、 and （一）: deeper items (1. / 一是) are often whole sentences
 META_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year", "publish_date", "doc_date")
@@ -28,7 +30,7 @@ def build(engine: Engine, report_id: str, q: str = "", mode: str = "exact") -> d
     report = engine.report(report_id)
     if report is None:
         return None
-    spans = match_spans(report["text"], q, mode) if q else []
+    spans = merged_spans(report["text"], QueryPlan.of(q, mode).texts) if q else []
     data = {"report": report, "query": q, "mode": mode,
             "matches": [{"start": s, "end": e} for s, e in spans]}
     return {**data, "ui": _ui(report, q, mode, spans)}
@@ -51,7 +53,7 @@ def _ui(report: dict, q: str, mode: str, spans: list[tuple[int, int]]) -> dict:
         "match_count": len(spans),
         "first_match": "#m-1" if spans else None,
         "permalink": report_url(report["file"]),
-        "back_url": _back_url(q, mode),
+        "back_url": query_search_url(q, mode) if q else None,
     }
 
 
@@ -86,7 +88,7 @@ def _related_url(report_id: str, heading: dict | None) -> str | None:
     """The 相似段落 link of a heading's section (sections of other reports like it)."""
     if heading is None or not isinstance(heading.get("index"), int):
         return None
-    return url_for("webui.related", id=report_id, section=heading["index"])
+    return related_url(report_id, heading["index"])
 
 
 def _split(marks: list[tuple[int, int, str]], cut: int) -> tuple[list, list]:
@@ -113,9 +115,3 @@ def _http_url(url: str | None) -> str | None:
     if url and url.lower().startswith(("http://", "https://")):
         return url
     return None
-
-
-def _back_url(q: str, mode: str) -> str | None:
-    if not q:
-        return None
-    return url_for("webui.search", q=q, **({"mode": mode} if mode != "exact" else {}))

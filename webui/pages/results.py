@@ -11,13 +11,13 @@ import math
 from flask import url_for
 
 from search.engine import Engine
+from search.schema import VALUE_FACETS
 
 from .. import urls
 from ..labels import FACET_LABELS, MODE_LABELS, SORT_LABELS, display_title, value_label
-from ..markup import snippet_html
-from ..params import FACETS, ParamError, search_request
+from ..params import ParamError, search_request
 
-FACET_ORDER = ("province", "city", "county", "agency", "year", "level", "sector", "kind")
+FACET_ORDER = tuple(FACET_LABELS)  # the sidebar shows the facets in the order of their labels
 FACET_TOP = 8  # values shown before "更多"
 PAGER_WINDOW = 3
 
@@ -92,7 +92,7 @@ def _year_form(request, args: urls.Args) -> dict:
 
 def _chips(request, path: str, args: urls.Args) -> list[dict]:
     chips = []
-    for name in FACETS:
+    for name in VALUE_FACETS:
         for value in getattr(request, name):
             chips.append({"label": f"{FACET_LABELS[name]}：{value_label(name, value)}",
                           "remove_url": urls.with_removed(path, args, name, value)})
@@ -126,7 +126,7 @@ def _hit(hit: dict, request) -> dict:
     return {
         "id": hit["file"],
         "title": display_title(hit),
-        "url": report_url(hit["file"], request.q, request.mode),
+        "url": urls.report_url(hit["file"], request.q, request.mode),
         "facts": " · ".join(f for f in facts if f),
         "matches": sum(s.get("matches", 0) for s in hit["sections"]),
         "sections": [_section(s, hit["file"], request) for s in hit["sections"]],
@@ -138,19 +138,8 @@ def _section(section: dict, report_id: str, request) -> dict:
     if isinstance(path, str):
         path = [path]
     return {"path": " › ".join(p for p in path if p) or "（正文开头）", "matches": section.get("matches", 0),
-            "url": report_url(report_id, request.q, request.mode, **section_anchor(section)),
-            "snippets": [snippet_html(s) for s in section.get("snippets", [])]}
-
-
-def section_anchor(section: dict) -> dict:
-    """``url_for`` arguments pointing at a section's anchor on the report page (none for the preamble)."""
-    index = section.get("index")
-    return {"_anchor": f"s-{index}"} if isinstance(index, int) and index >= 0 else {}
-
-
-def report_url(report_id: str, q: str = "", mode: str = "exact", **extra) -> str:
-    params = {k: v for k, v in (("q", q), ("mode", "" if mode == "exact" else mode)) if v}
-    return url_for("webui.report", report_id=report_id, **params, **extra)
+            "url": urls.report_url(report_id, request.q, request.mode, **urls.section_anchor(section)),
+            "snippets": list(section.get("snippets", []))}  # escaped and marked safe by search.snippets
 
 
 def _pager(path: str, args: urls.Args, page: int, pages: int) -> dict:

@@ -15,7 +15,7 @@ from search.trend import trend
 from .. import urls
 from ..chart import MAX_SERIES, line_chart
 from ..params import filter_request
-from .matrix import search_url
+from ..urls import search_url
 
 
 def build(engine: Engine, args) -> dict:

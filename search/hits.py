@@ -1,0 +1,118 @@
+"""Hits (read side, after ranking): the reports of one page as dicts, with their matching sections.
+
+Only the reports shown get sections. A section is read (its stored text) only where a term may start in it:
+where the term's rarest gram sits in the report (``rarest_grams``, ``sections_with``). In that text the plan's
+terms are found literally (``search.snippets.match_spans``: no jieba on stored text); a term of a 同句/同段
+group counts only where its whole group is satisfied, a 章节: term only inside the heading. Sections are
+ordered by ``search.ranking.section_score`` and carry their snippets (``search.snippets``: escaped there).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+import numpy as np
+
+from search.analysis import normalize, normalize_text, paragraph_spans, sentence_spans
+from search.grams import SHIFT, GramPostings, gram_key
+from search.ranking import section_score, term_idf
+from search.snippets import match_spans, snippets, term_pattern
+
+POSITION = (1 << SHIFT) - 1  # an address's position bits
+HIT_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year")  # from the columns
+
+
+def hits(st, plan, shown: list[int], scores, with_sections: bool = True) -> list[dict]:
+    """The reports ``shown`` (ordinals, in page order) as hits; ``scores``: per report, or None (by year)."""
+    rarest = rarest_grams(st, plan) if with_sections and shown else []
+    idfs = term_idf(st, plan.hit_terms) if rarest else []
+    out = []
+    for r in shown:
+        sections = report_sections(st, plan, r, rarest, idfs) if rarest else []
+        out.append(report_hit(st, r, round(float(scores[r]), 4) if scores is not None else 0.0, sections))
+    return out
+
+
+def report_hit(st, r: int, score: float, sections: list[dict]) -> dict:
+    meta = st.columns.reports[r]
+    head = st.searcher.stored_fields(st.columns.report_docs[r][0])
+    return {"file": meta["file"], "title": head.get("title"), **{name: meta[name] for name in HIT_FIELDS},
+            "publish_date": head.get("publish_date"), "score": score, "sections": sections}
+
+
+def rarest_grams(st, plan) -> list[tuple[int, GramPostings]]:
+    """For each hit term (that has grams): its rarest gram's offset in it and postings."""
+    out = []
+    for grams in plan.grams:
+        if grams:
+            postings = [(rel, st.postings(gram_key(g))) for rel, g in grams]
+            out.append(min(postings, key=lambda x: len(x[1].docs)))
+    return out
+
+
+def sections_with(st, r: int, rarest) -> set[int]:
+    """Indexes of report r's sections (-1: title, agency or preamble) where a term may start: where
+    its rarest gram sits in the report (``rarest_grams``). Only these sections' stored text is read."""
+    head = np.array([st.columns.report_docs[r][0]], dtype=np.int64)
+    sec_starts = st.columns.sections.starts[r]
+    found: set[int] = set()
+    for rel, p in rarest:
+        for pos in (p.addresses(head) & POSITION).tolist():
+            found.add(bisect_right(sec_starts, pos - rel) - 1)
+    return found
+
+
+def report_sections(st, plan, r: int, rarest, idfs: list[float]) -> list[dict]:
+    """Report r's sections of the selected kinds that hold matches, best first (then in text order)."""
+    cols = st.columns
+    candidates = sections_with(st, r, rarest)
+    found = []
+    for d in cols.report_docs[r]:
+        sec = int(cols.doc_sec[d])
+        if sec not in candidates or not cols.doc_mask[d] & plan.kmask:
+            continue
+        scored = section_hit(st.searcher.stored_fields(d), plan, idfs, sec)
+        if scored is not None:
+            found.append((-scored[0], sec, scored[1]))
+    found.sort(key=lambda x: x[:2])
+    return [x[2] for x in found]
+
+
+def section_hit(stored: dict, plan, idfs: list[float], sec: int) -> tuple[float, dict] | None:
+    """One section (its stored fields): its score and its dict in a hit, or None where none of its matches
+    count."""
+    text = stored.get("text") or ""
+    folded = normalize(text)  # once per section: spans, phrases and scores share it
+    spans = counted_spans(plan, text, stored, match_spans(text, plan.texts, folded))
+    if not spans:
+        return None
+    heading = stored.get("heading") or ""
+    score = section_score(text, heading, spans, plan.texts, idfs, plan.phrase_texts, folded)
+    return score, {"heading": heading, "path": list(stored.get("path") or []), "kinds": list(stored.get("kinds") or []),
+            "matches": len(spans), "snippets": snippets(text, spans), "score": round(score, 4), "index": sec,
+            "offsets": stored.get("offsets")}
+
+
+def counted_spans(plan, text: str, stored: dict, spans: list) -> list:
+    """The matches that count: a 同句/同段 term only where its whole group is satisfied in this text, a
+    章节:/heading: term only inside the heading."""
+    if plan.nears:
+        allowed = plan.alone | satisfied_near_terms(text, plan.nears)
+        spans = [sp for sp in spans if plan.texts[sp[2]] in allowed]
+    if plan.in_heading:
+        offs = stored.get("offsets") or {}
+        hlen = offs.get("body_start", 0) - offs.get("own_start", offs.get("start", 0))
+        spans = [sp for sp in spans if sp[2] not in plan.in_heading or sp[1] <= hlen]
+    return spans
+
+
+def satisfied_near_terms(text: str, nears) -> set[str]:
+    """Terms of the 同句/同段 groups satisfied within this text."""
+    norm = normalize_text(text)
+    out: set[str] = set()
+    for near in nears:
+        pats = [term_pattern(t) for t in near.terms]
+        units = sentence_spans(norm) if near.unit == "sentence" else paragraph_spans(norm)
+        if any(all(p.search(norm, a, b) for p in pats) for a, b in units):
+            out.update(near.terms)
+    return out

@@ -1,0 +1,87 @@
+"""Index state (read side, opening a generation): one open generation and everything cached about it.
+
+The searcher and its reader, the columns (``search.columns``), the gram files (``search.grams``) and two
+caches that live as long as the generation: term answers (``search.matching``) and word scores
+(``search.ranking``). ``search.engine`` swaps states when the index changes; a state is locked by its one
+reader for the duration of a search, which also sets its deadline.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+
+import numpy as np
+
+from search import columns
+from search.grams import GramFile, GramFileError, GramPostings
+from search.grams import path_for as gram_path
+from search.query import QueryError
+from search.schema import IndexFormatError, current_generation, open_index_path
+
+TIMEOUT_MESSAGE = "查询过于复杂，未能在时限内完成，已停止：请缩短检索词或减少检索词的数量"
+
+
+class QueryTimeout(QueryError):
+    """A search that ran past the engine's time limit (it is stopped, not left running)."""
+
+
+class IndexState:
+    """One opened index generation: searcher, per-document columns, per-report metadata, gram files,
+    caches. Reports are ordinals 0..R-1; term answers and result sets are numpy arrays over them."""
+
+    deadline = math.inf  # set for the duration of one search (the state is locked by its reader)
+
+    def __init__(self, index_dir):
+        self.ix, self.path = open_index_path(index_dir)
+        self.generation = current_generation(index_dir)
+        self.version = self.ix.latest_generation()
+        self.searcher = self.ix.searcher()
+        self.reader = self.searcher.reader()
+        self.lock = threading.RLock()
+        self.closed = False
+        self.leaves: OrderedDict = OrderedDict()  # term answers (search.matching)
+        self.universes: dict[int, np.ndarray] = {}  # reports holding each kind mask (search.matching)
+        self.words_cache: OrderedDict = OrderedDict()  # word scores (search.ranking)
+        self.gram_files: list[tuple[GramFile, int]] = []
+        try:
+            self.columns = columns.load(self.reader)
+            self._open_grams()
+        except BaseException:
+            self.close()
+            raise
+
+    def _open_grams(self) -> None:
+        for sub, base in self.reader.leaf_readers():
+            path = gram_path(self.path, sub.segment().segment_id())
+            try:
+                self.gram_files.append((GramFile(path), base))
+            except GramFileError as e:
+                raise IndexFormatError(f"index {self.path}: {e}; rebuild it with: reports-index build CORPUS "
+                                       "--index-dir DIR --rebuild") from None
+
+    @property
+    def size(self) -> int:
+        """The number of reports."""
+        return len(self.columns.reports)
+
+    def none(self) -> np.ndarray:
+        """Per report: no kinds (an empty term answer)."""
+        return np.zeros(self.size, dtype=np.uint8)
+
+    def postings(self, key: int) -> GramPostings:
+        self.check_deadline()
+        return GramPostings(self.gram_files, key)
+
+    def check_deadline(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise QueryTimeout(TIMEOUT_MESSAGE)
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            self.searcher.close()
+            for gf, _ in self.gram_files:
+                gf.close()

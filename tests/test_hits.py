@@ -1,0 +1,102 @@
+"""search.hits: the sections shown for each report, their snippets, heading and 同句/同段 scopes."""
+
+import pytest
+
+from search.analysis import normalize_text
+from search.engine import Engine, SearchRequest
+from search_helpers import build_index, make_report
+
+
+def test_sections_snippets_and_heading_paths(engine):
+    result = engine.search(SearchRequest(q="执法记录仪"))
+    sections = [s for h in result.hits for s in h["sections"]]
+    assert sections
+    for s in sections:
+        assert s["matches"] == sum(x.count("<mark>") for x in s["snippets"]) or len(s["snippets"]) == 3
+        assert all("<mark>执法记录仪</mark>" in x for x in s["snippets"])
+        assert s["path"][-1] == s["heading"]
+
+
+def test_snippets_escape_report_text(tmp_path):
+    text = "一、总体情况\n页面出现<script>alert('x')</script>执法记录仪&更多。\n"
+    build_index(tmp_path, [make_report("x.txt", text, title="测试报告")])
+    result = Engine(tmp_path).search(SearchRequest(q="执法记录仪"))
+    [snippet] = result.hits[0]["sections"][0]["snippets"]
+    assert "页面出现&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;<mark>执法记录仪</mark>&amp;更多。" == snippet
+
+
+def test_sections_shown_for_a_near_group_satisfy_it(kind_engine):
+    hit = kind_engine.search(SearchRequest(q="同句(执法 记录仪)")).hits[0]
+    assert [["一、主要举措"]] == [s["path"] for s in hit["sections"]]
+    assert ["<mark>执法</mark><mark>记录仪</mark>全面配备。"] == hit["sections"][0]["snippets"]
+
+
+@pytest.mark.parametrize("word", ["问题", "执法", "2022"])
+def test_heading_scope_lists_exactly_the_sections_whose_heading_holds_the_term(engine, corpus_dir, word):
+    from indexer.parse import parse_file
+
+    expected = {}
+    for path in sorted(corpus_dir.glob("*.txt")):
+        report = parse_file(path, root=corpus_dir)
+        headings = sorted(s.heading for s in report.sections if word in normalize_text(s.heading))
+        if headings:
+            expected[report.file] = headings
+    result = engine.search(SearchRequest(q=f"章节:{word}", limit=100)).to_dict()
+    actual = {h["file"]: sorted(s["heading"] for s in h["sections"]) for h in result["hits"]}
+    assert expected == actual
+
+
+def test_hits_without_sections_list_the_same_reports(engine):
+    full = engine.search(SearchRequest(q="执法", limit=100))
+    bare = engine.search(SearchRequest(q="执法", limit=100, sections=False))
+    assert [h["file"] for h in full.hits] == [h["file"] for h in bare.hits]
+    assert {0} == {len(h["sections"]) for h in bare.hits}
+
+
+STORED = {"text": "一、执法情况\n执法记录仪全面配备。局长信箱开通。\n", "heading": "一、执法情况", "path": ["一、执法情况"],
+          "kinds": ["举措成效"], "offsets": {"index": 0, "start": 0, "end": 26, "body_start": 6}}
+
+
+@pytest.mark.parametrize("q, spans, snippets", [
+    ("执法", [(2, 4, 0), (7, 9, 0)], ["一、<mark>执法</mark>情况", "<mark>执法</mark>记录仪全面配备。"]),
+    ("章节:执法", [(2, 4, 0)], ["一、<mark>执法</mark>情况"]),  # the heading's match only
+    ("同句(执法 局长) 信箱", [(20, 22, 2)], ["局长<mark>信箱</mark>开通。"]),  # the group is not in one sentence
+    ("同段(执法 局长)", [(2, 4, 0), (7, 9, 0), (17, 19, 1)],
+     ["一、<mark>执法</mark>情况", "<mark>执法</mark>记录仪全面配备。", "<mark>局长</mark>信箱开通。"]),
+])
+def test_section_hit_counts_the_matches_the_plan_allows(q, spans, snippets):
+    from search.hits import section_hit
+    from search.plan import QueryPlan
+    from search.ranking import section_score
+
+    plan = QueryPlan.of(q)
+    idfs = [1.0] * len(plan.texts)
+    score = section_score(STORED["text"], STORED["heading"], spans, plan.texts, idfs, plan.phrase_texts)
+    assert (score, {"heading": "一、执法情况", "path": ["一、执法情况"], "kinds": ["举措成效"], "matches": len(spans),
+                    "snippets": snippets, "score": round(score, 4), "index": 0,
+                    "offsets": STORED["offsets"]}) == section_hit(STORED, plan, idfs, 0)
+
+
+def test_a_section_without_counted_matches_is_no_hit():
+    from search.hits import section_hit
+    from search.plan import QueryPlan
+
+    assert None is section_hit(STORED, QueryPlan.of("同句(执法 信访)"), [1.0, 1.0], 0)
+
+
+def test_satisfied_near_terms():
+    from search.hits import satisfied_near_terms
+    from search.query import Near
+
+    nears = [Near("sentence", ("执法", "局长")), Near("sentence", ("局长", "开通")), Near("paragraph", ("执法", "信箱"))]
+    assert {"局长", "开通", "执法", "信箱"} == satisfied_near_terms(STORED["text"], nears)
+    assert set() == satisfied_near_terms(STORED["text"], nears[:1])
+
+
+def test_hits_read_only_the_sections_where_a_term_may_start(kind_engine):
+    from search.hits import rarest_grams, sections_with
+    from search.plan import QueryPlan
+
+    with kind_engine.reading() as st:
+        found = {q: sections_with(st, 0, rarest_grams(st, QueryPlan.of(q))) for q in ("执法", "信访", "前言", "标题:某局")}
+    assert {"执法": {-1, 0, 2}, "信访": {1}, "前言": {-1}, "标题:某局": set()} == found
