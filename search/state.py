@@ -1,7 +1,7 @@
 """Index state (read side, opening a generation): one open generation and everything cached about it.
 
-The searcher and its reader, the columns (``search.columns``), the gram files (``search.grams``) and two
-caches that live as long as the generation: term answers (``search.matching``) and word scores
+The searcher and its reader, the columns (``search.columns``), the gram files (``search.grams``), the
+fingerprint files (``search.fingerprints``, opened on first use by ``print_files``) and two caches that live as long as the generation: term answers (``search.matching``) and word scores
 (``search.ranking``). ``search.engine`` swaps states when the index changes; a state is locked by its one
 reader for the duration of a search, which also sets its deadline.
 """
@@ -16,6 +16,8 @@ from collections import OrderedDict
 import numpy as np
 
 from search import columns
+from search.fingerprints import PrintFile, PrintFileError
+from search.fingerprints import path_for as print_path
 from search.grams import GramFile, GramFileError, GramPostings
 from search.grams import path_for as gram_path
 from search.query import QueryError
@@ -46,6 +48,7 @@ class IndexState:
         self.universes: dict[int, np.ndarray] = {}  # reports holding each kind mask (search.matching)
         self.words_cache: OrderedDict = OrderedDict()  # word scores (search.ranking)
         self.gram_files: list[tuple[GramFile, int]] = []
+        self._print_files: list[tuple[PrintFile, int]] | None = None
         try:
             self.columns = columns.load(self.reader)
             self._open_grams()
@@ -61,6 +64,22 @@ class IndexState:
             except GramFileError as e:
                 raise IndexFormatError(f"index {self.path}: {e}; rebuild it with: reports-index build CORPUS "
                                        "--index-dir DIR --rebuild") from None
+
+    def print_files(self) -> list[tuple[PrintFile, int]]:
+        """Each segment's fingerprint file and docnum base (opened on first use: only copy detection reads them)."""
+        with self.lock:
+            if self._print_files is None:
+                files = []
+                try:
+                    for sub, base in self.reader.leaf_readers():
+                        files.append((PrintFile(print_path(self.path, sub.segment().segment_id())), base))
+                except PrintFileError as e:
+                    for pf, _ in files:
+                        pf.close()
+                    raise IndexFormatError(f"index {self.path}: {e}; rebuild it with: reports-index build "
+                                           "CORPUS --index-dir DIR --rebuild") from None
+                self._print_files = files
+            return self._print_files
 
     @property
     def size(self) -> int:
@@ -85,3 +104,5 @@ class IndexState:
             self.searcher.close()
             for gf, _ in self.gram_files:
                 gf.close()
+            for pf, _ in self._print_files or ():
+                pf.close()

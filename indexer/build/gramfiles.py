@@ -1,36 +1,41 @@
-"""Indexer stage 3 (build), gram files: every segment of a generation gets its ``search.grams`` file.
+"""Indexer stage 3 (build), gram files: every segment of a generation gets its ``search.grams`` file and
+its ``search.fingerprints`` file.
 
-Workers write a segment's gram file as they add its reports (``worker.Part``). A segment that
-Whoosh makes by merging others at commit has none: ``backfill`` writes it from the segment's stored text
-and columns (the same ``search.schema.gram_source`` as the workers use), before the generation is swapped in.
+Workers write a segment's files as they add its reports (``worker.Part``). A segment that Whoosh makes by
+merging others at commit has none: ``backfill`` writes them from the segment's stored text and columns (the
+same ``search.schema.gram_source`` and stored text as the workers use), before the generation is swapped in.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from search import fingerprints
 from search.grams import GramWriter, path_for
 from search.schema import gram_source, open_index
 
 
 def backfill(gen_dir: Path) -> int:
-    """Write the missing gram files of the index in ``gen_dir``; returns how many were written."""
+    """Write the missing gram and fingerprint files of the index in ``gen_dir``; returns how many segments
+    got one."""
     ix = open_index(gen_dir)
     written = 0
     try:
         with ix.reader() as reader:
             for sub, _ in reader.leaf_readers():
                 path = path_for(gen_dir, sub.segment().segment_id())
-                if not path.exists():
-                    write_segment(sub, path)
+                prints = fingerprints.path_for(gen_dir, sub.segment().segment_id())
+                if not path.exists() or not prints.exists():
+                    write_segment(sub, path, prints)
                     written += 1
     finally:
         ix.close()
     return written
 
 
-def write_segment(sub, path: Path) -> None:
-    """The gram file of one segment (a Whoosh segment reader), from its stored fields and columns."""
+def write_segment(sub, path: Path, prints: Path | None = None) -> None:
+    """The gram file of one segment (a Whoosh segment reader), from its stored fields and columns; with
+    ``prints``, its fingerprint file too."""
     rid_col = list(sub.column_reader("report_id"))
     sec_col = list(sub.column_reader("sec_index"))
     kmask_col = list(sub.column_reader("kmask"))
@@ -39,6 +44,7 @@ def write_segment(sub, path: Path) -> None:
     for d in sub.all_doc_ids():
         groups.setdefault(rid_col[d], []).append(d)
     writer = GramWriter(path)
+    printer = fingerprints.PrintWriter(prints) if prints is not None else None
     try:
         heads = []
         for docs in groups.values():
@@ -49,7 +55,11 @@ def write_segment(sub, path: Path) -> None:
             stored = [sub.stored_fields(d) for d in docs]
             kmasks = [kmask_col[d] for d in docs[1:]]
             writer.add(head, **gram_source(stored, slots_col[head], kmasks))
+            if printer is not None:
+                printer.add(head, "".join(s.get("text") or "" for s in stored))
         writer.close()
+        if printer is not None:
+            printer.close()
     except BaseException:
         writer.abort()
         raise

@@ -73,16 +73,19 @@ def parse_one(corpus: str, rid: str) -> tuple[FileResult, list[dict]]:
 
 
 class Part:
-    """A private index (one Whoosh writer, one segment) and its gram file (``search.grams``), written as
-    reports are added; ``commit`` names the gram file after the segment, so they travel together."""
+    """A private index (one Whoosh writer, one segment), its gram file (``search.grams``) and its fingerprint
+    file (``search.fingerprints``), written as reports are added; ``commit`` names both after the segment, so
+    they travel together."""
 
     def __init__(self, part_dir):
+        from search.fingerprints import PrintWriter
         from search.grams import GramWriter
         from search.schema import create_index, writer
 
         self.dir = Path(part_dir)
         self.writer = writer(create_index(self.dir), limitmb=LIMIT_MB)
         self.grams = GramWriter(self.dir / "part.grams")
+        self.prints = PrintWriter(self.dir / "part.prints")
 
     def add(self, rid: str, docs: list[dict]) -> None:
         from search.schema import gram_source
@@ -94,11 +97,12 @@ class Part:
             for doc in docs:
                 self.writer.add_document(**doc)
             self.grams.add(head, **gram_source(docs, docs[0].get("slots"), [d["kmask"] for d in docs[1:]]))
+            self.prints.add(head, "".join(d.get("text") or "" for d in docs))
         except Exception as e:
             raise IndexingFailed(f"cannot index {rid}: {type(e).__name__}: {e}") from e
 
     def commit(self) -> None:
-        from search.grams import path_for
+        from search import fingerprints, grams
 
         self.writer.commit(merge=False)  # one segment (none if nothing was added)
         segments = part_segments(self.dir)
@@ -106,7 +110,8 @@ class Part:
             self.grams.abort()
             return
         (segment,) = segments
-        self.grams.close(path_for(self.dir, segment.segment_id()))
+        self.grams.close(grams.path_for(self.dir, segment.segment_id()))
+        self.prints.close(fingerprints.path_for(self.dir, segment.segment_id()))
 
     def cancel(self) -> None:
         self.writer.cancel()

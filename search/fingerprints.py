@@ -1,0 +1,187 @@
+"""Fingerprint store (shared contract of the write and read sides): winnowed k-gram hashes of each report's
+text, one file per Whoosh segment, for finding verbatim copies (``search.overlap``) without a scan.
+
+- A report's *content* is its stored text (the text the report page shows) normalized as everywhere
+  (``search.analysis.normalize``: width, traditional → simplified, case) with every character that is not a
+  word character (punctuation, symbols, whitespace) left out: ``content`` gives the code points and, for
+  each, its offset in the stored text.
+- Every K-gram of the content gets a 32-bit hash; winnowing keeps, of each window of W consecutive hashes,
+  the smallest (the rightmost on ties). Two texts sharing a run of at least K + W - 1 = ``MIN_CHARS``
+  content characters share a window, so both keep its smallest hash at the same place in the run: every
+  such copy is seen. About 2 / (W + 1) of the positions are kept. A hash match is only a candidate: the
+  overlap analysis compares the two texts themselves.
+- ``MAIN_<segment id>.prints`` holds a segment's fingerprints sorted by hash as three arrays of equal
+  length: hash, head docnum in the segment, content position (each ``<u4``; 12 bytes a fingerprint), after a
+  16-byte header (magic, count). Whoosh deletes it with its segment; a merged segment gets it from
+  ``indexer.build.gramfiles`` like its gram file.
+
+Reads use ``os.pread``; only the hash array is kept in memory (loaded on first use).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from search.analysis import normalize
+from search.grams import _is_word
+
+K = 16  # characters hashed together
+W = 15  # hashes per winnowing window
+MIN_CHARS = K + W - 1  # the shortest copy guaranteed to be seen
+MAGIC = b"RPRINT01"
+SUFFIX = ".prints"
+U4, U8 = np.dtype("<u4"), np.dtype("<u8")
+_BASE = np.uint64(0x100000001B3)  # the FNV prime: odd, so the rolling sum mixes every character
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def path_for(index_path, segment_id: str) -> Path:
+    return Path(index_path) / f"{segment_id}{SUFFIX}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Content and hashes
+
+
+def content(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(code points, offsets in ``text``) of the normalized word characters of ``text``."""
+    norm, offsets = normalize(text)
+    codes = np.frombuffer(norm.encode("utf-32-le"), dtype=U4) if norm else np.zeros(0, dtype=U4)
+    keep = np.flatnonzero(_is_word(codes)) if len(codes) else np.zeros(0, dtype=np.int64)
+    where = keep if offsets is None else np.asarray(offsets, dtype=np.int64)[keep]
+    return codes[keep], where.astype(np.int64)
+
+
+def kgram_hashes(codes: np.ndarray) -> np.ndarray:
+    """The 32-bit hash of each K-gram of ``codes`` (len(codes) - K + 1 of them; none if shorter)."""
+    n = len(codes) - K + 1
+    if n <= 0:
+        return np.zeros(0, dtype=U4)
+    c = codes.astype(U8)
+    h = np.zeros(n, dtype=U8)
+    for j in range(K):  # polynomial hash mod 2**64, one vector operation per character of the gram
+        h *= _BASE
+        h += c[j:j + n]
+    h ^= h >> np.uint64(29)
+    h *= _MIX
+    return (h >> np.uint64(32)).astype(U4)
+
+
+def winnow(hashes: np.ndarray) -> np.ndarray:
+    """The positions kept by winnowing (ascending): of each window of W hashes, its rightmost minimum."""
+    if len(hashes) < W:
+        return np.zeros(0, dtype=np.int64)
+    windows = np.lib.stride_tricks.sliding_window_view(hashes, W)
+    rightmost = W - 1 - np.argmin(windows[:, ::-1], axis=1)
+    return np.unique(np.arange(len(windows)) + rightmost)
+
+
+def fingerprints(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes, content positions) a report's text is stored under."""
+    hashes = kgram_hashes(content(text)[0])
+    kept = winnow(hashes)
+    return hashes[kept], kept.astype(U4)
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing
+
+
+class PrintWriter:
+    """Collects reports' fingerprints (``add``, any docnum order) and writes one segment's file."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, doc: int, text: str) -> None:
+        """One report: its head document's docnum and its stored text."""
+        hashes, pos = fingerprints(text)
+        self.parts.append((hashes, np.full(len(hashes), doc, dtype=U4), pos))
+
+    def close(self, path=None) -> Path:
+        """Sort by hash, write to a temporary file, flush and move it into place (at ``path`` if given)."""
+        if path is not None:
+            self.path = Path(path)
+        empty = np.zeros(0, dtype=U4)
+        hashes, docs, pos = (np.concatenate(x) for x in zip(*self.parts)) if self.parts else (empty,) * 3
+        order = np.argsort(hashes, kind="stable")
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        with open(tmp, "wb") as f:
+            f.write(MAGIC + np.array([len(order)], dtype=U8).tobytes())
+            for arr in (hashes, docs, pos):
+                f.write(np.ascontiguousarray(arr.astype(U4)[order]).tobytes())
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)
+        self.parts = []
+        return self.path
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading
+
+
+class PrintFileError(Exception):
+    """A segment's fingerprint file is missing or unreadable."""
+
+
+class PrintFile:
+    """One segment's fingerprint file, open for positional reads; its hashes are read on first use."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        try:
+            self.fd = os.open(self.path, os.O_RDONLY)
+        except OSError as e:
+            raise PrintFileError(f"{self.path.name}: {e.strerror}") from None
+        head = os.pread(self.fd, 16, 0)
+        size = os.fstat(self.fd).st_size
+        self.count = int(np.frombuffer(head[8:16], dtype=U8)[0]) if len(head) == 16 else -1
+        if head[:8] != MAGIC or size != 16 + 12 * self.count:
+            os.close(self.fd)
+            raise PrintFileError(f"{self.path.name}: not a fingerprint file (or cut short)")
+        self._hashes: np.ndarray | None = None
+        self._lock = threading.Lock()
+
+    def _array(self, which: int, start: int, count: int) -> np.ndarray:
+        at = 16 + 4 * (which * self.count + start)
+        data = os.pread(self.fd, 4 * count, at) if count else b""
+        if len(data) != 4 * count:
+            raise PrintFileError(f"{self.path.name}: cut short")
+        return np.frombuffer(data, dtype=U4)
+
+    @property
+    def hashes(self) -> np.ndarray:
+        if self._hashes is None:
+            with self._lock:
+                if self._hashes is None:
+                    self._hashes = self._array(0, 0, self.count)
+        return self._hashes
+
+    def lookup(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each entry holding one of ``hashes``: (index into ``hashes``, head docnum, content position)."""
+        lo = np.searchsorted(self.hashes, hashes, side="left")
+        hi = np.searchsorted(self.hashes, hashes, side="right")
+        which, docs, pos = [], [], []
+        for i in np.flatnonzero(hi > lo).tolist():
+            a, b = int(lo[i]), int(hi[i])
+            which.append(np.full(b - a, i, dtype=np.int64))
+            docs.append(self._array(1, a, b - a))
+            pos.append(self._array(2, a, b - a))
+        if not which:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=U4), np.zeros(0, dtype=U4)
+        return np.concatenate(which), np.concatenate(docs), np.concatenate(pos)
+
+    def everything(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every entry's (hash, head docnum), sorted by hash (the collection's self-join)."""
+        return self.hashes, self._array(1, 0, self.count)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None

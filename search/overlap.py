@@ -1,0 +1,353 @@
+"""Verbatim copies (read side, over ``search.engine``): the passages a report shares with other reports.
+
+A *passage* is a maximal run of at least ``min_chars`` content characters (``search.fingerprints.content``:
+normalized, punctuation and whitespace not counted) that two reports' texts share. For one report:
+
+1. its fingerprints (``search.fingerprints``) are looked up in every segment's fingerprint file (searchsorted
+   over the sorted hashes): each hit is a candidate (other report, offset between the two texts);
+2. candidate reports are ranked by how many of the report's fingerprints they hold, and the first ``limit``
+   of them (``checked`` in the result; ``candidates`` says how many there were) are verified: for each offset
+   both texts are compared character by character and every run of ``min_chars`` or more equal characters
+   is a passage. Nothing is reported that the two texts do not share; a copy of ``MIN_CHARS`` or more is
+   never missed among the reports checked (the winnowing guarantee);
+3. with ``exclude_quotes``, characters inside 《》, 〈〉, quotation marks and 「」『』 never count as shared:
+   the names of documents and quoted slogans every report repeats are left out.
+
+For the collection (``pairs``): the reports passing the filters are joined with themselves on fingerprint
+hashes; each pair's shared fingerprints estimate how much they share; the best pairs are verified as above.
+A hash held by more than ``COMMON_REPORTS`` of those reports is passed over (boilerplate: it would pair
+everything with everything) and counted in ``common_fingerprints``.
+
+Offsets are into each report's stored text (what the report page shows), ``end`` exclusive.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from search.engine import Engine, QueryError, SearchRequest
+from search.facets import filter_sets, restrict
+from search.fingerprints import MIN_CHARS, content, kgram_hashes, winnow
+
+DEFAULT_LIMIT = 50  # other reports verified for one report
+MAX_LIMIT = 500
+MAX_CHARS = 100_000
+COMMON_REPORTS = 50  # a hash in more of the collection's reports than this is boilerplate for ``pairs``
+PAIR_LIMIT = 50  # pairs verified and listed for the collection
+_QUOTED = re.compile(r"《[^《》\n]*》|〈[^〈〉\n]*〉|“[^“”\n]*”|‘[^‘’\n]*’|「[^「」\n]*」|『[^『』\n]*』|"
+                     r"\"[^\"\n]*\"|＂[^＂\n]*＂")
+
+
+@dataclass
+class Options:
+    min_chars: int = MIN_CHARS
+    exclude_quotes: bool = False
+    limit: int = DEFAULT_LIMIT
+
+    def validate(self) -> None:
+        if not isinstance(self.min_chars, int) or not MIN_CHARS <= self.min_chars <= MAX_CHARS:
+            raise QueryError(f"min_chars must be between {MIN_CHARS} and {MAX_CHARS}, not {self.min_chars!r}")
+        if not isinstance(self.limit, int) or not 1 <= self.limit <= MAX_LIMIT:
+            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, not {self.limit!r}")
+
+
+@dataclass
+class Side:
+    """One report's text as compared: content code points (masked characters get a value never shared),
+    their offsets in the text."""
+
+    text: str
+    codes: np.ndarray
+    where: np.ndarray
+    raw: np.ndarray  # the content code points unmasked (what the fingerprints hash)
+
+    @classmethod
+    def of(cls, text: str, exclude_quotes: bool, masked_value: int) -> "Side":
+        raw, where = content(text)
+        codes = raw.astype(np.int64)
+        if exclude_quotes and len(codes):
+            quoted = np.zeros(len(text) + 1, dtype=bool)
+            for m in _QUOTED.finditer(text):
+                quoted[m.start():m.end()] = True
+            codes[quoted[where]] = masked_value
+        return cls(text, codes, where, raw)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Content positions [start, end) → offsets in the text."""
+        return int(self.where[start]), int(self.where[end - 1]) + 1
+
+
+def runs(a: Side, b: Side, shift: int, min_chars: int) -> list[tuple[int, int]]:
+    """The runs [start, end) of a's content equal to b's shifted by ``shift`` (b position = a position + shift),
+    at least ``min_chars`` long."""
+    lo, hi = max(0, -shift), min(len(a.codes), len(b.codes) - shift)
+    if hi - lo < min_chars:
+        return []
+    eq = np.concatenate([[False], a.codes[lo:hi] == b.codes[lo + shift:hi + shift], [False]])
+    edges = np.flatnonzero(eq[1:] != eq[:-1])
+    starts, ends = edges[0::2] + lo, edges[1::2] + lo
+    long = ends - starts >= min_chars
+    return list(zip(starts[long].tolist(), ends[long].tolist()))
+
+
+def _public(found: list[dict]) -> None:
+    for p in found:
+        del p["_content"], p["_shift"]
+
+
+def covered(spans) -> int:
+    """How many positions the [start, end) spans cover together."""
+    total, reach = 0, -1
+    for s, e in sorted(spans):
+        if e > reach:
+            total += e - max(s, reach)
+            reach = e
+    return total
+
+
+def passages(a: Side, b: Side, shifts, min_chars: int) -> list[dict]:
+    """Every passage a and b share at the given shifts, in a's order."""
+    out = []
+    for shift in sorted(set(shifts)):
+        for s, e in runs(a, b, shift, min_chars):
+            start, end = a.span(s, e)
+            other_start, other_end = b.span(s + shift, e + shift)
+            out.append({"start": start, "end": end, "other_start": other_start, "other_end": other_end,
+                        "text": a.text[start:end], "_content": (s, e), "_shift": shift})
+    out.sort(key=lambda p: (p["start"], p["other_start"]))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# One report against the collection
+
+
+@dataclass
+class Overlap:
+    report: str
+    chars: int
+    shared_chars: int
+    original_share: float
+    sources: list[dict]
+    min_chars: int
+    exclude_quotes: bool
+    candidates: int  # other reports holding at least one of its fingerprints
+    checked: int  # of them, how many were compared (the best ``limit``)
+
+    def to_dict(self) -> dict:
+        return {"report": self.report, "chars": self.chars, "shared_chars": self.shared_chars,
+                "original_share": self.original_share, "sources": self.sources, "min_chars": self.min_chars,
+                "exclude_quotes": self.exclude_quotes, "candidates": self.candidates, "checked": self.checked}
+
+
+def report_text(st, r: int) -> tuple[str, dict]:
+    """A report's stored text (head first, then its sections) and its head's stored fields."""
+    stored = [st.searcher.stored_fields(d) for d in st.columns.report_docs[r]]
+    return "".join(s.get("text") or "" for s in stored), stored[0]
+
+
+def candidate_hits(st, r: int, codes: np.ndarray):
+    """(other report, shift) of every fingerprint of report ``r`` found elsewhere, and per other report how
+    many of r's fingerprinted positions it holds (the ranking)."""
+    hashes = kgram_hashes(codes)
+    kept = winnow(hashes)
+    values, inverse = np.unique(hashes[kept], return_inverse=True)
+    by_hash = np.argsort(inverse, kind="stable")  # r's positions grouped by hash
+    starts = np.searchsorted(inverse[by_hash], np.arange(len(values)))
+    counts = np.bincount(inverse, minlength=len(values))
+    reps, shifts, apos = [], [], []
+    for pf, base in st.print_files():
+        which, docs, pos = pf.lookup(values)
+        rep = st.columns.doc_report[docs.astype(np.int64) + base]
+        ok = (rep >= 0) & (rep != r)
+        which, rep, pos = which[ok], rep[ok], pos[ok].astype(np.int64)
+        n = counts[which]  # r may hold a hash at several positions: one hit for each
+        idx = np.repeat(starts[which], n) + _ranges(n)
+        a_pos = kept[by_hash[idx]]
+        reps.append(np.repeat(rep, n))
+        shifts.append(np.repeat(pos, n) - a_pos)
+        apos.append(a_pos)
+    if not reps:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), {}
+    rep, shift, a_pos = np.concatenate(reps), np.concatenate(shifts), np.concatenate(apos)
+    key = np.unique(rep * (len(codes) + 1) + a_pos)
+    held = np.bincount(key // (len(codes) + 1))
+    ranking = {int(o): int(held[o]) for o in np.flatnonzero(held)}
+    return rep, shift, ranking
+
+
+def _ranges(n: np.ndarray) -> np.ndarray:
+    """0..n[0]-1, 0..n[1]-1, … concatenated."""
+    total = int(n.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(n)
+    return np.arange(total) - np.repeat(ends - n, n)
+
+
+def source_entry(st, o: int, head: dict, found: list[dict], chars: int) -> dict:
+    meta = st.columns.reports[o]
+    shared = covered(p["_content"] for p in found)
+    return {"file": meta["file"], "agency": meta.get("agency"), "year": meta.get("year"),
+            "title": head.get("title"), "province": meta.get("province"), "city": meta.get("city"),
+            "shared_chars": shared, "share": round(shared / chars, 4) if chars else 0.0,
+            "passages": found}
+
+
+def overlap(engine: Engine, report_id: str, options: Options | None = None,
+            only: list[str] | None = None) -> Overlap | None:
+    """The passages report ``report_id`` shares with others (only with the reports ``only`` names, if given);
+    None when there is no such report."""
+    options = options or Options()
+    options.validate()
+    with engine.reading() as st:
+        r = st.columns.by_id.get(report_id)
+        if r is None:
+            return None
+        text, _ = report_text(st, r)
+        a = Side.of(text, options.exclude_quotes, -1)
+        rep, shift, ranking = candidate_hits(st, r, a.raw)
+        if only is not None:
+            wanted = {st.columns.by_id[i] for i in only if i in st.columns.by_id}
+            ranking = {o: n for o, n in ranking.items() if o in wanted}
+        order = sorted(ranking, key=lambda o: (-ranking[o], st.columns.reports[o]["file"]))
+        checked = order[:options.limit]
+        sources = []
+        for o in checked:
+            other, head = report_text(st, o)
+            b = Side.of(other, options.exclude_quotes, -2)
+            found = passages(a, b, shift[rep == o].tolist(), options.min_chars)
+            if found:
+                sources.append(source_entry(st, o, head, found, len(a.codes)))
+    chars = len(a.codes)
+    shared = covered(p["_content"] for s in sources for p in s["passages"])
+    for s in sources:
+        _public(s["passages"])
+    sources.sort(key=lambda s: (-s["shared_chars"], s["file"]))
+    return Overlap(report_id, chars, shared, round(1 - shared / chars, 4) if chars else 1.0, sources,
+                   options.min_chars, options.exclude_quotes, len(ranking), len(checked))
+
+
+# --------------------------------------------------------------------------------------------------
+# The collection: the pairs of reports that share the most
+
+
+@dataclass
+class Pairs:
+    filters: dict
+    min_chars: int
+    exclude_quotes: bool
+    reports: int  # reports passing the filters
+    candidates: int  # pairs sharing at least one fingerprint (common ones left out)
+    common_fingerprints: int  # fingerprints passed over: held by more than COMMON_REPORTS of the reports
+    pairs: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"filters": self.filters, "min_chars": self.min_chars, "exclude_quotes": self.exclude_quotes,
+                "reports": self.reports, "candidates": self.candidates,
+                "common_fingerprints": self.common_fingerprints, "pairs": self.pairs}
+
+
+def shared_fingerprints(st, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Pairs (report a < report b) of the ``chosen`` reports (a boolean array) and how many fingerprint hashes
+    they share, best first; and how many fingerprints were passed over as too common."""
+    hs, rs = [], []
+    for pf, base in st.print_files():
+        hashes, docs = pf.everything()
+        rep = st.columns.doc_report[docs.astype(np.int64) + base]
+        ok = rep >= 0
+        ok[ok] = chosen[rep[ok]]
+        hs.append(hashes[ok].astype(np.int64))
+        rs.append(rep[ok])
+    h, rep = np.concatenate(hs), np.concatenate(rs)
+    entries = np.unique((h << 20) | rep)  # one entry per (hash, report); report ordinals < 2**20
+    h, rep = entries >> 20, entries & ((1 << 20) - 1)
+    starts = np.flatnonzero(np.concatenate([[True], h[1:] != h[:-1]]))
+    sizes = np.diff(np.append(starts, len(h)))
+    common = int(np.count_nonzero(sizes > COMMON_REPORTS))
+    keys = []
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= COMMON_REPORTS)]).tolist():
+        groups = rep[starts[sizes == size][:, None] + np.arange(size)]  # one row per hash of this size
+        i, j = np.triu_indices(size, 1)
+        keys.append(groups[:, i].ravel() * st.size + groups[:, j].ravel())
+    if not keys:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), common
+    pair, count = np.unique(np.concatenate(keys), return_counts=True)
+    best = np.lexsort((pair, -count))
+    return pair[best] // st.size, pair[best] % st.size, count[best], common
+
+
+def pairs(engine: Engine, request: SearchRequest, options: Options | None = None,
+          limit: int = PAIR_LIMIT) -> Pairs:
+    """The pairs of reports passing ``request``'s filters (its query is ignored) that share the largest part
+    of their text: candidates from shared fingerprints, the best ``limit`` × 2 verified, the best ``limit``
+    listed by share (of the shorter report), then shared characters."""
+    options = options or Options()
+    options.validate()
+    request.validate()
+    with engine.reading() as st:
+        chosen = restrict(np.ones(st.size, dtype=bool), filter_sets(st, request))
+        first, second, count, common = shared_fingerprints(st, chosen)
+        found = []
+        sides: dict[int, tuple[Side, dict]] = {}
+        for a, b in zip(first[:2 * limit].tolist(), second[:2 * limit].tolist()):
+            entry = _pair(st, a, b, options, sides)
+            if entry:
+                found.append(entry)
+                if len(sides) > 4 * limit:  # bounded memory: texts are reread rather than all kept
+                    sides.clear()
+    found.sort(key=lambda p: (-p["share"], -p["shared_chars"], p["a"]["file"], p["b"]["file"]))
+    return Pairs(_filters(request), options.min_chars, options.exclude_quotes, int(np.count_nonzero(chosen)),
+                 len(first), common, found[:limit])
+
+
+def _pair(st, a: int, b: int, options: Options, sides: dict) -> dict | None:
+    """Reports a and b compared (their sides cached in ``sides``): the pair's entry, None if they share no
+    passage."""
+    for r in (a, b):
+        if r not in sides:
+            text, head = report_text(st, r)
+            sides[r] = (Side.of(text, options.exclude_quotes, -1), Side.of(text, options.exclude_quotes, -2), head)
+    side_a, _, head_a = sides[a]
+    _, side_b, head_b = sides[b]
+    found = passages(side_a, side_b, _shifts(side_a, side_b), options.min_chars)
+    if not found:
+        return None
+    shared_a = covered(p["_content"] for p in found)
+    shared_b = covered((s + p["_shift"], e + p["_shift"]) for p in found for s, e in [p["_content"]])
+    smaller = min(len(side_a.codes), len(side_b.codes))
+    return {"a": _who(st, a, head_a, len(side_a.codes), shared_a), "b": _who(st, b, head_b, len(side_b.codes), shared_b),
+            "shared_chars": shared_a, "share": round(min(1.0, shared_a / smaller), 4), "passages": len(found)}
+
+
+def _shifts(a: Side, b: Side) -> list[int]:
+    """The shifts (b position − a position) at which a fingerprint of a is one of b's."""
+    ha, hb = (kgram_hashes(side.raw) for side in (a, b))
+    ka, kb = winnow(ha), winnow(hb)
+    order = np.argsort(hb[kb], kind="stable")
+    sorted_b, pos_b = hb[kb][order], kb[order]
+    lo = np.searchsorted(sorted_b, ha[ka], side="left")
+    hi = np.searchsorted(sorted_b, ha[ka], side="right")
+    n = hi - lo
+    idx = np.repeat(lo, n) + _ranges(n)
+    return (pos_b[idx] - np.repeat(ka, n)).tolist()
+
+
+def _who(st, r: int, head: dict, chars: int, shared: int) -> dict:
+    meta = st.columns.reports[r]
+    return {"file": meta["file"], "agency": meta.get("agency"), "year": meta.get("year"), "title": head.get("title"),
+            "province": meta.get("province"), "city": meta.get("city"), "chars": chars, "shared_chars": shared,
+            "share": round(shared / chars, 4) if chars else 0.0}
+
+
+def _filters(request: SearchRequest) -> dict:
+    """The filters of a request, as /search's JSON would name them."""
+    from search.schema import FACET_FIELDS
+
+    out = {name: list(getattr(request, name)) for name in FACET_FIELDS if getattr(request, name)}
+    if request.year_from is not None or request.year_to is not None:
+        out["year"] = {"from": request.year_from, "to": request.year_to}
+    return out
