@@ -33,6 +33,14 @@ def filter_sets(st, request) -> dict[str, np.ndarray]:
     return sets
 
 
+def active_filters(request) -> dict:
+    """A request's filters as plain data (the analysis pages' JSON): each facet's values, the year range."""
+    out = {name: list(getattr(request, name)) for name in FACET_FIELDS}
+    out["kind"] = list(request.kind)
+    out["year_from"], out["year_to"] = request.year_from, request.year_to
+    return out
+
+
 def restrict(reports: np.ndarray, filters: dict, skip: str | None = None) -> np.ndarray:
     """``reports`` (a boolean array) passing every filter but ``skip``'s."""
     out = reports

@@ -7,6 +7,9 @@ the two are equal and the table is the coverage grid of the collection.
 
 Both numbers come from the engine's own hit lists (``all_hits``), so a cell's ``matched`` is exactly the total
 of the search with the same query, the same filters, the row's value and the cell's year.
+
+Each cell (and row and total) also says how its held reports fare against the rules (``compliance``:
+``search.compliance.cell_state``): how many are late, incomplete, of unknown date, and one state word.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from search.compliance import cell_state, rows_of
 from search.engine import MAX_LIMIT, Engine, QueryError, SearchRequest
 
 # rows → the report fields that identify a row (a city is named with its province: two cities may share a name)
@@ -68,6 +72,17 @@ def _sort_key(key: tuple) -> tuple:
     return tuple((value is None, value or "") for value in key)
 
 
+def _rules(engine: Engine, held_hits: list[dict], names: tuple[str, ...]) -> dict[tuple, list[dict]]:
+    """The compliance rows of the held reports per (row key, year), per (row key, "*"), ("*", year), ("*", "*")."""
+    out: dict[tuple, list[dict]] = {}
+    for hit, row in zip(held_hits, rows_of(engine, held_hits, keep_missing=True)):
+        if row is not None:
+            key, year = _key(hit, names), hit.get("year")
+            for where in ((key, year), (key, "*"), ("*", year), ("*", "*")):
+                out.setdefault(where, []).append(row)
+    return out
+
+
 def matrix(engine: Engine, request: SearchRequest, rows: str = "province") -> Matrix:
     """The ``rows`` × year table of ``request`` (its query, mode and filters; paging and sort are ignored)."""
     if rows not in ROWS:
@@ -80,12 +95,16 @@ def matrix(engine: Engine, request: SearchRequest, rows: str = "province") -> Ma
     years = _year_columns({year for _, year in held} | {year for _, year in matched})
     keys = sorted({key for key, _ in held} | {key for key, _ in matched}, key=_sort_key)
 
+    rules = _rules(engine, held_hits, names)
     table = []
     for key in keys:
-        row = [{"year": y, "matched": matched[key, y], "held": held[key, y]} for y in years]
+        row = [{"year": y, "matched": matched[key, y], "held": held[key, y],
+                "compliance": cell_state(rules.get((key, y), []))} for y in years]
         table.append({"key": dict(zip(names, key)), "cells": row,
-                      "matched": sum(c["matched"] for c in row), "held": sum(c["held"] for c in row)})
+                      "matched": sum(c["matched"] for c in row), "held": sum(c["held"] for c in row),
+                      "compliance": cell_state(rules.get((key, "*"), []))})
     by_year = (Counter(h.get("year") for h in matched_hits), Counter(h.get("year") for h in held_hits))
-    totals = {"cells": [{"year": y, "matched": by_year[0][y], "held": by_year[1][y]} for y in years],
-              "matched": len(matched_hits), "held": len(held_hits)}
+    totals = {"cells": [{"year": y, "matched": by_year[0][y], "held": by_year[1][y],
+                         "compliance": cell_state(rules.get(("*", y), []))} for y in years],
+              "matched": len(matched_hits), "held": len(held_hits), "compliance": cell_state(rules.get(("*", "*"), []))}
     return Matrix(request.q, request.mode, rows, years, table, totals)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from search.engine import Engine, QueryError, SearchRequest
-from search.facets import filter_sets, restrict
+from search.facets import active_filters, filter_sets, restrict
 from search.fingerprints import MIN_CHARS, content, kgram_hashes, winnow
 
 DEFAULT_LIMIT = 50  # other reports verified for one report
@@ -300,7 +300,7 @@ def pairs(engine: Engine, request: SearchRequest, options: Options | None = None
                 if len(sides) > 4 * limit:  # bounded memory: texts are reread rather than all kept
                     sides.clear()
     found.sort(key=lambda p: (-p["share"], -p["shared_chars"], p["a"]["file"], p["b"]["file"]))
-    return Pairs(_filters(request), options.min_chars, options.exclude_quotes, int(np.count_nonzero(chosen)),
+    return Pairs(active_filters(request), options.min_chars, options.exclude_quotes, int(np.count_nonzero(chosen)),
                  len(first), common, found[:limit])
 
 
@@ -341,13 +341,3 @@ def _who(st, r: int, head: dict, chars: int, shared: int) -> dict:
     return {"file": meta["file"], "agency": meta.get("agency"), "year": meta.get("year"), "title": head.get("title"),
             "province": meta.get("province"), "city": meta.get("city"), "chars": chars, "shared_chars": shared,
             "share": round(shared / chars, 4) if chars else 0.0}
-
-
-def _filters(request: SearchRequest) -> dict:
-    """The filters of a request, as /search's JSON would name them."""
-    from search.schema import FACET_FIELDS
-
-    out = {name: list(getattr(request, name)) for name in FACET_FIELDS if getattr(request, name)}
-    if request.year_from is not None or request.year_to is not None:
-        out["year"] = {"from": request.year_from, "to": request.year_to}
-    return out
