@@ -23,7 +23,7 @@ YEAR_MIN, YEAR_MAX = 1949, 2100
 
 YEAR_PARAMS = ("year", "year_from", "year_to")
 SEARCH_PARAMS = frozenset({"q", "mode", "sort", "page", "limit", *YEAR_PARAMS, *VALUE_FACETS})
-REPORT_PARAMS = frozenset({"q", "mode"})
+REPORT_PARAMS = frozenset({"q", "mode", "copies", "source", "min_chars", "quotes"})
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _YEAR_RANGE = re.compile(r"^\s*(\d{4})?\s*[-–~至]\s*(\d{4})?\s*$")

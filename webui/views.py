@@ -5,6 +5,7 @@ module (``webui.pages``) and rendered as HTML, or returned as its JSON twin (and
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
@@ -14,14 +15,17 @@ from search.engine import MAX_LIMIT
 from . import export
 from .backend import get_engine
 from .pages import compare as compare_page
+from .pages import compliance as compliance_page
+from .pages import excerpts as excerpts_page
 from .pages import explain as explain_page
 from .pages import matrix as matrix_page
+from .pages import overlap as overlap_page
 from .pages import overview as overview_page
 from .pages import related as related_page
 from .pages import report as report_page
 from .pages import results as results_page
 from .pages import trend as trend_page
-from .params import check_names, report_query, search_request
+from .params import REPORT_PARAMS, check_names, report_query, search_request
 
 bp = Blueprint("webui", __name__)
 
@@ -30,16 +34,20 @@ CSV_DISPOSITION = ("attachment; filename=\"reports-search.csv\"; "
                    "filename*=UTF-8''%E6%A3%80%E7%B4%A2%E7%BB%93%E6%9E%9C.csv")
 MATRIX_DISPOSITION = ("attachment; filename=\"reports-matrix.csv\"; "
                       "filename*=UTF-8''%E5%9C%B0%E5%8C%BA%E5%B9%B4%E4%BB%BD%E8%A1%A8.csv")
+OVERLAP_DISPOSITION = ("attachment; filename=\"reports-overlap.csv\"; "
+                       "filename*=UTF-8''%E7%9B%B8%E5%90%8C%E7%89%87%E6%AE%B5.csv")
 _ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
 
 
 def twins(endpoint: str, rule: str, json_rule: str, template: str, build, key: str | None = None,
-          csv: tuple | None = None) -> None:
+          csv: tuple | None = None, files: tuple = ()) -> None:
     """Register a page: its HTML at ``rule`` (``template`` rendering the page object) and its JSON twin at
     ``json_rule`` (the page object's ``key`` entry; without a key, all but its ``ui``); with ``csv`` =
     ``(rule, table, disposition)`` also a CSV twin (``table(args)``: the file's bytes). Endpoints: ``endpoint``,
     ``endpoint_json``, ``endpoint_csv``. ``build(args, twin, **rule_args)`` makes the page object from the
-    query string (``twin``: for the JSON twin)."""
+    query string (``twin``: for the JSON twin). ``files``: more downloads, each ``(rule, suffix, make,
+    mimetype, ascii_name, name)``: ``make(args)`` gives the bytes, served at endpoint ``endpoint_<suffix>`` as
+    ``name`` (``ascii_name`` for browsers without RFC 5987)."""
 
     def html_view(**rule_args):
         return render_template(template, page=build(request.args, False, **rule_args))
@@ -57,6 +65,16 @@ def twins(endpoint: str, rule: str, json_rule: str, template: str, build, key: s
             return Response(table(request.args), mimetype="text/csv", headers={"Content-Disposition": disposition})
 
         bp.add_url_rule(csv_rule, f"{endpoint}_csv", csv_view, methods=["GET"])
+    for file_rule, suffix, make, mimetype, ascii_name, name in files:
+        view = _download(make, mimetype, f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}")
+        bp.add_url_rule(file_rule, f"{endpoint}_{suffix}", view, methods=["GET"])
+
+
+def _download(make, mimetype: str, header: str):
+    def view():
+        return Response(make(request.args), mimetype=mimetype, headers={"Content-Disposition": header})
+
+    return view
 
 
 def _page(module):
@@ -73,10 +91,10 @@ def _overview(args, twin: bool) -> dict:
 def _report(args, twin: bool, report_id: str = "") -> dict:
     """The report page (``/report/<id>``); its JSON twin names the report with ``?id=``."""
     if twin:
-        check_names(args, frozenset({"id", "q", "mode"}))
+        check_names(args, REPORT_PARAMS | {"id"})
         report_id, args = args.get("id", ""), _without(args, "id")
     q, mode = report_query(args)
-    page = report_page.build(get_engine(), _checked_id(report_id), q, mode)
+    page = report_page.build(get_engine(), _checked_id(report_id), q, mode, args)
     if page is None:
         abort(404, description=f"找不到该报告：{report_id}")
     return page
@@ -92,6 +110,37 @@ def _search_csv(args) -> bytes:
 def _matrix_csv(args) -> bytes:
     header, rows = matrix_page.csv_table(matrix_page.build(get_engine(), args)["matrix"])
     return export.grid_csv(header, rows)
+
+
+def _search_xlsx(args) -> bytes:
+    wanted = search_request(args, limit=MAX_LIMIT)
+    result = get_engine().search(wanted).to_dict()
+    return export.to_xlsx(*export.search_table(export.rows(result, wanted.q, wanted.mode)), sheet="检索结果")
+
+
+def _matrix_xlsx(args) -> bytes:
+    return export.to_xlsx(*matrix_page.csv_table(matrix_page.build(get_engine(), args)["matrix"]), sheet="地区年份表")
+
+
+def _compliance_xlsx(args) -> bytes:
+    data = compliance_page.build(get_engine(), args)["compliance"]
+    return export.to_xlsx(*compliance_page.xlsx_table(data), sheet="合规检查")
+
+
+def _overlap_table(args) -> tuple:
+    return overlap_page.table(overlap_page.build(get_engine(), args)["overlap"])
+
+
+def _excerpts_xlsx(args) -> bytes:
+    return export.to_xlsx(*excerpts_page.xlsx_table(excerpts_page.build(get_engine(), args)["excerpts"]), sheet="摘录")
+
+
+def _excerpts_docx(args) -> bytes:
+    return excerpts_page.docx_file(excerpts_page.build(get_engine(), args)["excerpts"])
+
+
+def _xlsx(rule: str, make, ascii_name: str, name: str) -> tuple:
+    return (rule, "xlsx", make, export.XLSX_MIME, ascii_name, name)
 
 
 def _checked_id(report_id: str) -> str:
@@ -112,11 +161,22 @@ def _without(args, name: str) -> MultiDict:
 # and, under its key, as JSON (and as CSV where a page has a table).
 twins("home", "/", "/overview.json", "index.html", _overview, "overview")
 twins("search", "/search", "/search.json", "search.html", _page(results_page), "result",
-      csv=("/search.csv", _search_csv, CSV_DISPOSITION))
+      csv=("/search.csv", _search_csv, CSV_DISPOSITION),
+      files=(_xlsx("/search.xlsx", _search_xlsx, "reports-search.xlsx", "检索结果.xlsx"),))
 twins("report", "/report/<path:report_id>", "/report.json", "report.html", _report)
 twins("matrix", "/matrix", "/matrix.json", "matrix.html", _page(matrix_page), "matrix",
-      csv=("/matrix.csv", _matrix_csv, MATRIX_DISPOSITION))
+      csv=("/matrix.csv", _matrix_csv, MATRIX_DISPOSITION),
+      files=(_xlsx("/matrix.xlsx", _matrix_xlsx, "reports-matrix.xlsx", "地区年份表.xlsx"),))
 twins("trend", "/trend", "/trend.json", "trend.html", _page(trend_page), "trend")
 twins("compare", "/compare", "/compare.json", "compare.html", _page(compare_page), "comparison")
 twins("explain", "/explain", "/explain.json", "explain.html", _page(explain_page), "explanation")
 twins("related", "/related", "/related.json", "related.html", _page(related_page), "related")
+twins("compliance", "/compliance", "/compliance.json", "compliance.html", _page(compliance_page), "compliance",
+      files=(_xlsx("/compliance.xlsx", _compliance_xlsx, "reports-compliance.xlsx", "合规检查.xlsx"),))
+twins("overlap", "/overlap", "/overlap.json", "overlap.html", _page(overlap_page), "overlap",
+      csv=("/overlap.csv", lambda args: export.grid_csv(*_overlap_table(args)), OVERLAP_DISPOSITION),
+      files=(_xlsx("/overlap.xlsx", lambda args: export.to_xlsx(*_overlap_table(args), sheet="相同片段"),
+                   "reports-overlap.xlsx", "相同片段.xlsx"),))
+twins("excerpts", "/excerpts", "/excerpts.json", "excerpts.html", _page(excerpts_page), "excerpts",
+      files=(("/excerpts.docx", "docx", _excerpts_docx, excerpts_page.DOCX_MIME, "excerpts.docx", "摘录.docx"),
+             _xlsx("/excerpts.xlsx", _excerpts_xlsx, "excerpts.xlsx", "摘录.xlsx")))

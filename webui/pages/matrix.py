@@ -49,7 +49,21 @@ def _cell(cell: dict, request, where: str, narrow: dict) -> dict:
         main, sub, css = str(held), "", "match"
     title = f"{where}：收录 {held} 份" + (f"，其中 {matched} 份包含“{q}”" if q else "")
     url = urls.search_url(request, narrow) if matched else None
-    return {"main": main, "sub": sub, "css": css, "title": title, "url": url}
+    rules = _rules(cell.get("compliance") or {})
+    state = (cell.get("compliance") or {}).get("state")
+    css += f" {state}" if state in RULE_STATES else ""
+    return {"main": main, "sub": sub, "css": css, "title": title + (f"；{rules}" if rules else ""), "url": url,
+            "rules": rules, "rules_state": state if state in RULE_STATES else None}
+
+
+RULE_STATES = ("late", "incomplete", "late_incomplete")
+
+
+def _rules(compliance: dict) -> str:
+    """A cell's compliance problems in words: 逾期 n / 缺项 n (empty when none)."""
+    parts = [f"{label} {compliance[name]}" for name, label in (("late", "逾期"), ("incomplete", "缺项"))
+             if compliance.get(name)]
+    return " · ".join(parts)
 
 
 def _ui(data: dict, request, args: urls.Args) -> dict:
@@ -82,10 +96,12 @@ def _ui(data: dict, request, args: urls.Args) -> dict:
                              for c in totals["cells"]],
                    "total": _cell(totals, request, "合计", {})},
         "legend": ("每格：包含检索词的报告数 / 收录报告数；“无报告”表示未收录该年报告，“无匹配”表示有报告但未提到检索词。"
-                   if q else "每格：收录的报告数；“无报告”表示未收录该年报告。"),
+                   if q else "每格：收录的报告数；“无报告”表示未收录该年报告。")
+                  + "红线标出有逾期公开（“逾期”）或缺少规定部分（“缺项”）的报告的格子，详见合规检查。",
         "trend_url": urls.path_with_args(url_for("webui.trend"), [(k, v) for k, v in args if k != "rows"]),
         "json_url": urls.path_with_args(url_for("webui.matrix_json"), args),
         "csv_url": urls.path_with_args(url_for("webui.matrix_csv"), args),
+        "xlsx_url": urls.path_with_args(url_for("webui.matrix_xlsx"), args),
     }
 
 

@@ -28,10 +28,13 @@ def build(engine: Engine, args) -> dict:
     pages = max(1, math.ceil(result["total"] / request.limit))
     if request.page > pages:
         raise ParamError(f"页码 {request.page} 超出范围：共 {pages} 页")
-    return {"result": result, "ui": _ui(result, request, urls.args_of(args), pages)}
+    from .excerpts import snippet_paragraphs
+
+    excerpts = snippet_paragraphs(engine, result["hits"])
+    return {"result": result, "ui": _ui(result, request, urls.args_of(args), pages, excerpts)}
 
 
-def _ui(result: dict, request, args: urls.Args, pages: int) -> dict:
+def _ui(result: dict, request, args: urls.Args, pages: int, excerpts: dict | None = None) -> dict:
     path = url_for("webui.search")
     return {
         "q": request.q,
@@ -46,7 +49,7 @@ def _ui(result: dict, request, args: urls.Args, pages: int) -> dict:
         "clear_url": urls.path_with_args(path, [(k, v) for k, v in args if k in ("q", "mode", "sort", "limit")]),
         "modes": _options(path, args, "mode", MODE_LABELS, request.mode),
         "sorts": _options(path, args, "sort", SORT_LABELS, request.sort),
-        "hits": [_hit(hit, request) for hit in result["hits"]],
+        "hits": [_hit(hit, request, excerpts or {}) for hit in result["hits"]],
         "pager": _pager(path, args, request.page, pages),
         "notices": list(result.get("notices") or []),
         "broaden": _broaden(result, path, args),
@@ -54,6 +57,7 @@ def _ui(result: dict, request, args: urls.Args, pages: int) -> dict:
         "json_url": urls.path_with_args(url_for("webui.search_json"), args),
         "analysis": _analysis(result, request, args),
         "csv_url": urls.path_with_args(url_for("webui.search_csv"), [(k, v) for k, v in args if k != "page"]),
+        "xlsx_url": urls.path_with_args(url_for("webui.search_xlsx"), [(k, v) for k, v in args if k != "page"]),
     }
 
 
@@ -119,7 +123,7 @@ def _options(path: str, args: urls.Args, name: str, labels: dict, current: str) 
             for value, label in labels.items()]
 
 
-def _hit(hit: dict, request) -> dict:
+def _hit(hit: dict, request, excerpts: dict) -> dict:
     place = " · ".join(p for p in (hit.get("province"), hit.get("city"), hit.get("county")) if p)
     facts = [hit.get("agency"), f"{hit['year']}年" if hit.get("year") else None,
              f"发布于 {hit['publish_date']}" if hit.get("publish_date") else None, place]
@@ -129,17 +133,19 @@ def _hit(hit: dict, request) -> dict:
         "url": urls.report_url(hit["file"], request.q, request.mode),
         "facts": " · ".join(f for f in facts if f),
         "matches": sum(s.get("matches", 0) for s in hit["sections"]),
-        "sections": [_section(s, hit["file"], request) for s in hit["sections"]],
+        "sections": [_section(s, hit["file"], request, excerpts.get((hit["file"], s.get("index")), []))
+                     for s in hit["sections"]],
     }
 
 
-def _section(section: dict, report_id: str, request) -> dict:
+def _section(section: dict, report_id: str, request, excerpts: list) -> dict:
     path = section.get("path") or [section.get("heading") or ""]
     if isinstance(path, str):
         path = [path]
     return {"path": " › ".join(p for p in path if p) or "（正文开头）", "matches": section.get("matches", 0),
             "url": urls.report_url(report_id, request.q, request.mode, **urls.section_anchor(section)),
-            "snippets": list(section.get("snippets", []))}  # escaped and marked safe by search.snippets
+            "snippets": list(section.get("snippets", [])),  # escaped and marked safe by search.snippets
+            "excerpts": [excerpts[i] if i < len(excerpts) else None for i in range(len(section.get("snippets", [])))]}
 
 
 def _pager(path: str, args: urls.Args, page: int, pages: int) -> dict:
@@ -181,6 +187,8 @@ def _analysis(result: dict, request, args: urls.Args) -> dict:
     query = [(k, v) for k, v in (("q", request.q), ("mode", request.mode if request.mode != "exact" else "")) if v]
     return {
         "matrix_url": urls.path_with_args(url_for("webui.matrix"), kept),
+        "compliance_url": urls.path_with_args(url_for("webui.compliance"), [(k, v) for k, v in kept if k not in ("q", "mode")]),
+        "overlap_url": urls.path_with_args(url_for("webui.overlap"), [(k, v) for k, v in kept if k not in ("q", "mode")]),
         "trend_url": urls.path_with_args(url_for("webui.trend"), kept) if request.q else None,
         "explain_url": urls.path_with_args(url_for("webui.explain"), query) if request.q else None,
         "compare": None if len(result["hits"]) < 2 else {

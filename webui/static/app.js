@@ -1,4 +1,4 @@
-/* 法治报告检索: keyboard shortcuts and the report page's match navigation. No dependencies, no inline code. */
+/* 法治报告检索: keyboard shortcuts, the report page's match navigation, the excerpt basket. No dependencies, no inline code. */
 (function () {
   "use strict";
 
@@ -49,6 +49,61 @@
     });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setupMatches);
-  else setupMatches();
+  // The excerpt basket: its state is the URL of the basket page (x=<file>#p-N, repeated); this page remembers
+  // it between pages (localStorage) so that the 摘录 buttons can add to it, and shows it in the header link.
+  var KEY = "reports-excerpts";
+
+  function loadBasket() {
+    try {
+      var items = JSON.parse(window.localStorage.getItem(KEY) || "[]");
+      return Array.isArray(items) ? items.filter(function (x) { return typeof x === "string"; }) : [];
+    } catch (e) { return []; }
+  }
+
+  function saveBasket(items) {
+    try { window.localStorage.setItem(KEY, JSON.stringify(items)); } catch (e) { /* private mode: URL only */ }
+  }
+
+  function basketUrl(base, items) {
+    return items.length ? base + "?" + items.map(function (x) { return "x=" + encodeURIComponent(x); }).join("&") : base;
+  }
+
+  function setupBasket() {
+    var link = document.getElementById("basket-link");
+    if (!link) return;
+    var base = link.getAttribute("data-base");
+    var page = document.getElementById("excerpts");
+    var items = page ? new URLSearchParams(window.location.search).getAll("x") : loadBasket();
+    if (page) saveBasket(items);  // the basket page's URL is the basket
+
+    function show() {
+      document.getElementById("basket-count").textContent = String(items.length);
+      link.href = basketUrl(base, items);
+      link.classList.toggle("empty", items.length === 0);
+    }
+
+    var buttons = document.querySelectorAll("button.add-excerpt[data-excerpt]");
+    Array.prototype.forEach.call(buttons, function (button) {
+      var value = button.getAttribute("data-excerpt");
+      if (items.indexOf(value) >= 0) { button.classList.add("added"); button.textContent = "已摘录"; }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        items = loadBasket();
+        if (items.indexOf(value) < 0) items.push(value);
+        saveBasket(items);
+        button.classList.add("added");
+        button.textContent = "已摘录";
+        show();
+      });
+    });
+    show();
+  }
+
+  function setup() {
+    setupMatches();
+    setupBasket();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
 })();
