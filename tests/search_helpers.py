@@ -56,3 +56,58 @@ def containing(grep, s):
 
     s = normalize_text(s)
     return {rid for rid, text in grep.items() if s in text}
+
+
+# --------------------------------------------------------------------------------------------------
+# A corpus with known copies (search.overlap, its pages)
+
+OWN_1 = "本县公安局全年工作概况如下所述。"
+OWN_2 = "以下为另外一些本局自己的总结文字。"
+OWN_3 = "最后这一段同样出自本局之手以作检验。"
+QUOTED = "《关于进一步规范全县各级公安机关办理行政案件程序若干问题的具体实施意见》"
+
+
+def _long_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if len(line.strip()) > 80 and "。" in line]
+
+
+def to_full_width(text: str) -> str:
+    return text.translate({c: c + 0xFEE0 for c in range(ord("0"), ord("9") + 1)})
+
+
+def copies_corpus(root) -> dict:
+    """Files and their index in ``root``: a.txt, b.txt (two seeds), c.txt (own text, a paragraph p1 of a, one
+    p2 of b), t.txt (a paragraph p3 of a in traditional script with full-width digits), n.txt (own text only),
+    q1.txt / q2.txt (only a quoted document title in common). Returns the index path, the stored texts and
+    the paragraphs."""
+    import re as _re
+
+    from build_helpers import SEEDS
+    from builders import to_traditional
+    from indexer.build import build
+    from search.engine import Engine
+
+    files = root / "corpus"
+    files.mkdir()
+    (files / "a.txt").write_bytes(SEEDS[0].read_bytes())
+    (files / "b.txt").write_bytes(SEEDS[1].read_bytes())
+    build(files, root / "first", workers=1)
+    first = Engine(root / "first")
+    texts = {name: first.report(name)["text"] for name in ("a.txt", "b.txt")}
+    first.close()
+    p1 = _long_lines(texts["a.txt"])[2]
+    p2 = _long_lines(texts["b.txt"])[3]
+    p3 = next(line for line in _long_lines(texts["a.txt"])[3:] if _re.search(r"\d", line))
+    (files / "c.txt").write_text(f"某县公安局2022年法治政府建设年度报告\n{OWN_1}\n{p1}\n{OWN_2}\n{p2}\n{OWN_3}\n",
+                                 encoding="utf-8")
+    (files / "t.txt").write_text(f"某區公安分局2021年法治政府建設年度報告\n{OWN_1}\n{to_full_width(to_traditional(p3))}\n"
+                                 f"{OWN_3}\n", encoding="utf-8")
+    (files / "n.txt").write_text(f"某镇派出所2020年工作总结\n{OWN_1}\n{OWN_2}\n{OWN_3}\n", encoding="utf-8")
+    (files / "q1.txt").write_text(f"甲县司法局2021年报告\n我局认真贯彻落实{QUOTED}要求。\n", encoding="utf-8")
+    (files / "q2.txt").write_text(f"乙县司法局2022年报告\n全面执行{QUOTED}规定。\n", encoding="utf-8")
+    index = root / "index"
+    build(files, index, workers=1)
+    engine = Engine(index)
+    stored = {f.name: engine.report(f.name)["text"] for f in files.iterdir()}
+    engine.close()
+    return {"index": index, "texts": stored, "p1": p1, "p2": p2, "p3": p3}

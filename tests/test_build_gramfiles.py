@@ -1,4 +1,5 @@
-"""Gram files (indexer.build.gramfiles): every segment of a generation has one, merged segments too."""
+"""Gram and fingerprint files (indexer.build.gramfiles): every segment of a generation has them, merged
+segments too."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ def test_every_segment_has_its_gram_file_after_incremental_builds(built):
     """Each build adds a segment (Whoosh's merge policy may fold small ones together); every segment has
     its gram file, and searches equal those over a fresh build of the same corpus."""
     from search.engine import Engine, SearchRequest
+    from search.fingerprints import SUFFIX as PRINTS
     from search.grams import SUFFIX
 
     corpus, index_dir = built
@@ -23,6 +25,7 @@ def test_every_segment_has_its_gram_file_after_incremental_builds(built):
         segments = {sub.segment().segment_id() for sub, _ in reader.leaf_readers()}
     ix.close()
     assert segments == {p.name[: -len(SUFFIX)] for p in gen.iterdir() if p.name.endswith(SUFFIX)}
+    assert segments == {p.name[: -len(PRINTS)] for p in gen.iterdir() if p.name.endswith(PRINTS)}
     fresh = index_dir.parent / "fresh"
     build(corpus, fresh, workers=1)
     for q in ("执法记录仪", "法", "同句(执法 记录)", "标题:报告", "章节:法治"):
@@ -34,3 +37,12 @@ def test_every_segment_has_its_gram_file_after_incremental_builds(built):
             pages.append(sorted((h["file"], [s["index"] for s in h["sections"]]) for h in result["hits"]))
         assert pages[0] == pages[1], q
         assert pages[0], q
+    from search.overlap import overlap
+
+    copies = []
+    for where in (index_dir, fresh):
+        engine = Engine(where)
+        copies.append(overlap(engine, SEEDS[0].name).to_dict())
+        engine.close()
+    assert copies[0] == copies[1]
+    assert "more-0.txt" in [s["file"] for s in copies[0]["sources"]]

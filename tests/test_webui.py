@@ -211,7 +211,7 @@ def test_report_json_404(client, report_id):
 
 
 def test_report_json_rejects_unknown_parameters(client, truth):
-    assert {"error": "未知参数：city。可用参数：id、mode、q"} == get_json(
+    assert {"error": "未知参数：city。可用参数：copies、id、min_chars、mode、q、quotes、source"} == get_json(
         client, f"/report.json?id={truth[0]['file']}&city=广州", 400)
 
 

@@ -83,8 +83,10 @@ def test_matrix_cells_say_no_report_or_no_match(client):
     expected = []
     for row in data["table"]:
         for c in row["cells"] + [row]:
-            expected.append("无报告" if not c["held"] else "无匹配 / %d" % c["held"] if not c["matched"]
-                            else "%d / %d" % (c["matched"], c["held"]))
+            rules = " · ".join(f"{label} {c['compliance'][name]}" for name, label in (("late", "逾期"), ("incomplete", "缺项"))
+                               if c["compliance"][name])
+            expected.append(("无报告" if not c["held"] else "无匹配 / %d" % c["held"] if not c["matched"]
+                             else "%d / %d" % (c["matched"], c["held"])) + rules)
     assert expected == shown
 
 
@@ -107,6 +109,7 @@ def test_matrix_rows_toggle_links(client):
     nav = re.search(r'<nav class="toggles".*?</nav>', page, re.S).group(0)
     assert [("/matrix?q=执法", "按省份"), ("/matrix?q=执法&rows=city", "按城市"), ("/matrix?q=执法&rows=agency", "按机关"),
             ("/trend?q=执法", "趋势图"), ("/matrix.csv?q=执法&rows=city", "导出 CSV"),
+            ("/matrix.xlsx?q=执法&rows=city", "导出 Excel"),
             ("/matrix.json?q=执法&rows=city", "JSON")] == [(unquote_plus(h), t) for h, t in links(nav)]
 
 

@@ -70,4 +70,4 @@ def test_report_query(args, expected):
 def test_report_query_rejects_search_parameters():
     with pytest.raises(ParamError) as error:
         report_query(MultiDict([("city", "广州")]))
-    assert "未知参数：city。可用参数：mode、q" == str(error.value)
+    assert "未知参数：city。可用参数：copies、min_chars、mode、q、quotes、source" == str(error.value)

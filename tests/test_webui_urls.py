@@ -111,4 +111,10 @@ def test_every_page_has_its_twins(app):
             "webui.matrix": "/matrix", "webui.matrix_json": "/matrix.json", "webui.matrix_csv": "/matrix.csv",
             "webui.trend": "/trend", "webui.trend_json": "/trend.json", "webui.compare": "/compare",
             "webui.compare_json": "/compare.json", "webui.explain": "/explain", "webui.explain_json": "/explain.json",
-            "webui.related": "/related", "webui.related_json": "/related.json"} == rules
+            "webui.related": "/related", "webui.related_json": "/related.json",
+            "webui.search_xlsx": "/search.xlsx", "webui.matrix_xlsx": "/matrix.xlsx",
+            "webui.compliance": "/compliance", "webui.compliance_json": "/compliance.json",
+            "webui.compliance_xlsx": "/compliance.xlsx", "webui.overlap": "/overlap", "webui.overlap_json": "/overlap.json",
+            "webui.overlap_csv": "/overlap.csv", "webui.overlap_xlsx": "/overlap.xlsx", "webui.excerpts": "/excerpts",
+            "webui.excerpts_json": "/excerpts.json", "webui.excerpts_docx": "/excerpts.docx",
+            "webui.excerpts_xlsx": "/excerpts.xlsx"} == rules
