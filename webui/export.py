@@ -119,4 +119,4 @@ def _xlsx_value(value):
         return "是" if value else "否"
     if value is None or isinstance(value, (int, float)):
         return value
-    return _ILLEGAL.sub("", str(value))
+    return _ILLEGAL.sub("", str(value)) or None  # an empty cell, not an empty string
