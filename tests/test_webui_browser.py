@@ -319,3 +319,81 @@ def test_other_analysis_pages_render(page, server, path, name):
     page.get(server.url + quote(path))
     assert page.find_element(By.TAG_NAME, "h1").text
     screenshot(page, name)
+
+
+def _basket_count(driver) -> int:
+    return int(driver.find_element(By.ID, "basket-count").text)
+
+
+def test_two_excerpts_go_into_the_basket_and_download_as_word(page, server, downloads):
+    import docx
+
+    page.get(server.url + "/excerpts")  # an empty basket page empties the remembered basket
+    assert 0 == _basket_count(page)
+    page.get(server.url + quote("/search?q=执法记录仪"))
+    first = wait_for(page, lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, ".snippet button.add-excerpt")
+                                      if b.is_displayed()])[0]
+    from_snippet = first.get_attribute("data-excerpt")
+    first.click()
+    wait_for(page, lambda d: _basket_count(d) == 1)
+    report = "001_609cb2b49e064600.txt"
+    page.get(server.url + quote(f"/report/{report}"))
+    button = page.find_element(By.CSS_SELECTOR, "#p-5 button.add-excerpt")
+    button.click()
+    wait_for(page, lambda d: _basket_count(d) == 2)
+    assert "已摘录" == button.text
+    page.find_element(By.ID, "basket-link").click()
+    wait_for(page, lambda d: "/excerpts?" in d.current_url)
+    assert [from_snippet, f"{report}#p-5"] == urllib.parse.parse_qs(urllib.parse.urlsplit(page.current_url).query)["x"]
+    data = server.json(quote(f"/excerpts.json?x={from_snippet}&x={report}#p-5").replace("#", "%23"))
+    shown = [e.text for e in page.find_elements(By.CSS_SELECTOR, ".excerpt > p:first-child")]
+    assert sorted(e["text"] for e in data["excerpts"]) == sorted(shown) and 2 == len(shown)
+    screenshot(page, "excerpts.png")
+    page.find_element(By.ID, "excerpts-docx").click()
+    done = wait_for(page, lambda d: [p for p in downloads.glob("*.docx") if p.stat().st_size])
+    texts = [p.text for p in docx.Document(str(done[0])).paragraphs]
+    assert all(e["text"] in texts for e in data["excerpts"])
+    assert "摘录.docx" == done[0].name
+
+
+def test_the_compliance_page_and_the_matrix_marks(page, server):
+    page.get(server.url + "/compliance")
+    assert "报告合规检查" == page.find_element(By.TAG_NAME, "h1").text
+    data = server.json("/compliance.json")
+    gaps = page.find_elements(By.CSS_SELECTOR, "#compliance td.bad")
+    assert sum(len(r["missing"]) for r in data["reports"]) + data["summary"]["late"] == len(gaps)
+    screenshot(page, "compliance.png")
+    page.get(server.url + "/matrix?rows=agency")
+    marked = page.find_elements(By.CSS_SELECTOR, "#matrix tbody td[data-rules]")
+    grid = server.json("/matrix.json?rows=agency")
+    assert sum(1 for row in grid["table"] for c in row["cells"] + [row]
+               if c["compliance"]["state"] in ("late", "incomplete", "late_incomplete")) == len(marked)
+
+
+@pytest.fixture(scope="module")
+def copies_server(tmp_path_factory):
+    from search_helpers import copies_corpus
+
+    found = copies_corpus(tmp_path_factory.mktemp("copies"))
+    live = LiveServer(found["index"])
+    yield live
+    live.close()
+
+
+def test_a_marked_copy_opens_its_other_occurrence(page, copies_server):
+    page.get(copies_server.url + "/report/c.txt?copies=1")
+    marks = page.find_elements(By.CSS_SELECTOR, "a.copy[id]")
+    data = copies_server.json("/overlap.json?id=c.txt")
+    assert sorted(f"c-{p['start']}" for s in data["sources"] for p in s["passages"]) == sorted(
+        m.get_attribute("id") for m in marks)
+    screenshot(page, "report-copies.png")
+    first = data["sources"][0]
+    mark = page.find_element(By.ID, f"c-{first['passages'][0]['start']}")
+    mark.click()
+    wait_for(page, lambda d: f"/report/{first['file']}" in d.current_url)
+    target = page.execute_script("return document.querySelector(':target')")
+    assert f"c-{first['passages'][0]['other_start']}" == target.get_attribute("id")
+    assert target.text.startswith(first["passages"][0]["text"][:10])
+    page.get(copies_server.url + "/overlap")
+    assert page.find_elements(By.CSS_SELECTOR, "#pairs tbody tr")
+    screenshot(page, "overlap.png")
