@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search.analysis import normalize
+from search.analysis import _tables
 from search.grams import _is_word
 
 K = 16  # characters hashed together
@@ -35,6 +35,7 @@ MIN_CHARS = K + W - 1  # the shortest copy guaranteed to be seen
 MAGIC = b"RPRINT01"
 SUFFIX = ".prints"
 U4, U8 = np.dtype("<u4"), np.dtype("<u8")
+READ_GAP = 2048  # entries: ranges of a lookup closer than this are read with one pread
 _BASE = np.uint64(0x100000001B3)  # the FNV prime: odd, so the rolling sum mixes every character
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -47,13 +48,77 @@ def path_for(index_path, segment_id: str) -> Path:
 # Content and hashes
 
 
+_FOLDS: tuple | None = None
+_FOLDS_LOCK = threading.Lock()
+
+
+def _folds() -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray], np.ndarray]:
+    """``search.analysis.normalize``'s per-character folding as arrays: the code points that change (sorted),
+    what each becomes (-1: several characters, looked up in the dict; -2: nothing), and the same for the
+    whole BMP as one table indexed by code point."""
+    global _FOLDS
+    if _FOLDS is None:
+        with _FOLDS_LOCK:
+            if _FOLDS is None:
+                table = _tables()[0]
+                keys = np.array(sorted(table), dtype=np.int64)
+                values = np.array([ord(table[k]) if len(table[k]) == 1 else -1 if table[k] else -2
+                                   for k in keys.tolist()], dtype=np.int64)
+                multi = {k: np.frombuffer(table[k].encode("utf-32-le"), dtype=U4).astype(np.int64)
+                         for k in keys.tolist() if len(table[k]) > 1}
+                bmp = np.arange(0x10000, dtype=np.int64)
+                low = keys < 0x10000
+                bmp[keys[low]] = values[low]
+                _FOLDS = keys, values, multi, bmp
+    return _FOLDS
+
+
 def content(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(code points, offsets in ``text``) of the normalized word characters of ``text``."""
-    norm, offsets = normalize(text)
-    codes = np.frombuffer(norm.encode("utf-32-le"), dtype=U4) if norm else np.zeros(0, dtype=U4)
-    keep = np.flatnonzero(_is_word(codes)) if len(codes) else np.zeros(0, dtype=np.int64)
-    where = keep if offsets is None else np.asarray(offsets, dtype=np.int64)[keep]
-    return codes[keep], where.astype(np.int64)
+    """(code points, offsets in ``text``) of the word characters of ``text`` normalized: the characters of
+    ``search.analysis.normalize(text)`` that are word characters, each with the offset of the original
+    character it comes from (folding one character at a time, as ``normalize`` does, but with numpy)."""
+    if not text:
+        return np.zeros(0, dtype=U4), np.zeros(0, dtype=np.int64)
+    keys, values, multi, bmp = _folds()
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=U4).astype(np.int64)
+    high = codes >= 0x10000
+    folded = bmp[np.where(high, 0, codes)]
+    if high.any():
+        at = np.minimum(np.searchsorted(keys, codes[high]), len(keys) - 1)
+        folded[high] = np.where(keys[at] == codes[high], values[at], codes[high])
+    where = np.arange(len(codes), dtype=np.int64)
+    several = np.flatnonzero(folded == -1)
+    if len(several):  # rare (⑴, ㍿, …): expand those characters, each piece at the original's offset
+        pieces = [multi[c] for c in codes[several].tolist()]
+        sizes = np.ones(len(codes), dtype=np.int64)
+        sizes[several] = [len(p) for p in pieces]
+        starts = np.cumsum(sizes) - sizes
+        where = np.repeat(where, sizes)
+        out = np.repeat(folded, sizes)
+        for i, piece in zip(starts[several].tolist(), pieces):
+            out[i:i + len(piece)] = piece
+        folded = out
+    live = folded >= 0  # -2: a character that folds to nothing
+    folded, where = folded[live].astype(U4), where[live]
+    keep = _word(folded)
+    return folded[keep], where[keep]
+
+
+_BMP_WORD: np.ndarray | None = None
+
+
+def _word(codes: np.ndarray) -> np.ndarray:
+    """Per code point: a word character? (a table for the BMP; ``search.grams._is_word`` beyond it)."""
+    global _BMP_WORD
+    if _BMP_WORD is None:
+        plane = np.arange(0x10000, dtype=U4)
+        _BMP_WORD = _is_word(plane)
+    out = np.zeros(len(codes), dtype=bool)
+    low = codes < 0x10000
+    out[low] = _BMP_WORD[codes[low]]
+    if not low.all():
+        out[~low] = _is_word(codes[~low])
+    return out
 
 
 def kgram_hashes(codes: np.ndarray) -> np.ndarray:
@@ -164,18 +229,26 @@ class PrintFile:
         return self._hashes
 
     def lookup(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For each entry holding one of ``hashes``: (index into ``hashes``, head docnum, content position)."""
+        """For each entry holding one of ``hashes`` (sorted, distinct): (index into ``hashes``, head docnum,
+        content position). Entries close together are read in one go."""
         lo = np.searchsorted(self.hashes, hashes, side="left")
         hi = np.searchsorted(self.hashes, hashes, side="right")
-        which, docs, pos = [], [], []
-        for i in np.flatnonzero(hi > lo).tolist():
-            a, b = int(lo[i]), int(hi[i])
-            which.append(np.full(b - a, i, dtype=np.int64))
-            docs.append(self._array(1, a, b - a))
-            pos.append(self._array(2, a, b - a))
-        if not which:
+        held = np.flatnonzero(hi > lo)
+        if not len(held):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=U4), np.zeros(0, dtype=U4)
-        return np.concatenate(which), np.concatenate(docs), np.concatenate(pos)
+        lo, hi = lo[held], hi[held]
+        n = hi - lo
+        ends = np.cumsum(n)
+        which = np.repeat(held, n)
+        entries = np.repeat(lo - ends + n, n) + np.arange(int(ends[-1]))  # every entry's index, ascending
+        breaks = np.flatnonzero(lo[1:] - hi[:-1] > READ_GAP) + 1  # runs of ranges read as one block
+        docs, pos = [], []
+        for first, last in zip(np.append(0, breaks).tolist(), np.append(breaks, len(lo)).tolist()):
+            a, b = int(lo[first]), int(hi[last - 1])
+            inside = entries[int(ends[first] - n[first]):int(ends[last - 1])] - a
+            docs.append(self._array(1, a, b - a)[inside])
+            pos.append(self._array(2, a, b - a)[inside])
+        return which, np.concatenate(docs), np.concatenate(pos)
 
     def everything(self) -> tuple[np.ndarray, np.ndarray]:
         """Every entry's (hash, head docnum), sorted by hash (the collection's self-join)."""

@@ -30,11 +30,12 @@ import numpy as np
 
 from search.engine import Engine, QueryError, SearchRequest
 from search.facets import active_filters, filter_sets, restrict
-from search.fingerprints import MIN_CHARS, content, kgram_hashes, winnow
+from search.fingerprints import MIN_CHARS, K, W, content, kgram_hashes, winnow
 
 DEFAULT_LIMIT = 50  # other reports verified for one report
 MAX_LIMIT = 500
 MAX_CHARS = 100_000
+SPAN = K + W + 2  # content characters compared on either side of a fingerprint (``runs``)
 COMMON_REPORTS = 50  # a hash in more of the collection's reports than this is boilerplate for ``pairs``
 PAIR_LIMIT = 50  # pairs verified and listed for the collection
 _QUOTED = re.compile(r"《[^《》\n]*》|〈[^〈〉\n]*〉|“[^“”\n]*”|‘[^‘’\n]*’|「[^「」\n]*」|『[^『』\n]*』|"
@@ -80,17 +81,41 @@ class Side:
         return int(self.where[start]), int(self.where[end - 1]) + 1
 
 
-def runs(a: Side, b: Side, shift: int, min_chars: int) -> list[tuple[int, int]]:
-    """The runs [start, end) of a's content equal to b's shifted by ``shift`` (b position = a position + shift),
-    at least ``min_chars`` long."""
-    lo, hi = max(0, -shift), min(len(a.codes), len(b.codes) - shift)
-    if hi - lo < min_chars:
+def runs(a: Side, b: Side, shifts: np.ndarray, near: np.ndarray, min_chars: int) -> list[tuple[int, int, int]]:
+    """The runs (start, end, shift) where a's content [start, end) equals b's [start + shift, end + shift), at
+    least ``min_chars`` long, that hold a position ``near[i]`` at shift ``shifts[i]`` (where a fingerprint of a
+    is one of b's; sorted by shift, then position).
+
+    Only the text around those positions is compared, every shift at once: inside a shared run every window
+    of W hashes keeps the same position in both texts, so its fingerprints are at most W apart and the run
+    reaches at most K + W past the outermost ones; the windows of ``SPAN`` around each position, merged, hold
+    every such run whole."""
+    lo, hi = np.maximum(0, -shifts), np.minimum(len(a.codes), len(b.codes) - shifts)
+    starts, ends = np.maximum(near - SPAN, lo), np.minimum(near + SPAN, hi)
+    new = np.ones(len(near), dtype=bool)
+    new[1:] = (shifts[1:] != shifts[:-1]) | (starts[1:] > ends[:-1])  # a window not joining the one before
+    first = np.flatnonzero(new)
+    last = np.append(first[1:], len(near)) - 1
+    w_start, w_end, w_shift = starts[first], ends[last], shifts[first]
+    size = np.maximum(w_end - w_start, 0)
+    keep = size >= min_chars
+    w_start, w_shift, size = w_start[keep], w_shift[keep], size[keep]
+    if not len(size):
         return []
-    eq = np.concatenate([[False], a.codes[lo:hi] == b.codes[lo + shift:hi + shift], [False]])
-    edges = np.flatnonzero(eq[1:] != eq[:-1])
-    starts, ends = edges[0::2] + lo, edges[1::2] + lo
-    long = ends - starts >= min_chars
-    return list(zip(starts[long].tolist(), ends[long].tolist()))
+    at = np.repeat(w_start, size) + _ranges(size)
+    eq = a.codes[at] == b.codes[at + np.repeat(w_shift, size)]
+    bounds = np.cumsum(size)
+    edge = np.zeros(len(eq) + 1, dtype=bool)  # where a run may start or end: a change, a window's edge
+    edge[1:-1] = eq[1:] != eq[:-1]
+    edge[bounds[:-1]] = True
+    edge[0] = edge[-1] = True
+    cuts = np.flatnonzero(edge)
+    r_start, r_end = cuts[:-1], cuts[1:]
+    long = eq[r_start] & (r_end - r_start >= min_chars)
+    r_start, r_end = r_start[long], r_end[long]
+    window = np.searchsorted(bounds, r_start, side="right")
+    offset = at[r_start] - r_start  # a position in the concatenation → a position in a
+    return list(zip((r_start + offset).tolist(), (r_end + offset).tolist(), w_shift[window].tolist()))
 
 
 def _public(found: list[dict]) -> None:
@@ -108,11 +133,13 @@ def covered(spans) -> int:
     return total
 
 
-def passages(a: Side, b: Side, shifts, min_chars: int) -> list[dict]:
-    """Every passage a and b share at the given shifts, in a's order."""
+def passages(a: Side, b: Side, shifts: np.ndarray, a_pos: np.ndarray, min_chars: int) -> list[dict]:
+    """Every passage a and b share where a's fingerprint at ``a_pos[i]`` is b's at ``a_pos[i] + shifts[i]``,
+    in a's order."""
     out = []
-    for shift in sorted(set(shifts)):
-        for s, e in runs(a, b, shift, min_chars):
+    order = np.lexsort((a_pos, shifts))
+    if len(order):
+        for s, e, shift in runs(a, b, shifts[order], a_pos[order], min_chars):
             start, end = a.span(s, e)
             other_start, other_end = b.span(s + shift, e + shift)
             out.append({"start": start, "end": end, "other_start": other_start, "other_end": other_end,
@@ -149,34 +176,55 @@ def report_text(st, r: int) -> tuple[str, dict]:
     return "".join(s.get("text") or "" for s in stored), stored[0]
 
 
-def candidate_hits(st, r: int, codes: np.ndarray):
-    """(other report, shift) of every fingerprint of report ``r`` found elsewhere, and per other report how
-    many of r's fingerprinted positions it holds (the ranking)."""
-    hashes = kgram_hashes(codes)
-    kept = winnow(hashes)
-    values, inverse = np.unique(hashes[kept], return_inverse=True)
-    by_hash = np.argsort(inverse, kind="stable")  # r's positions grouped by hash
-    starts = np.searchsorted(inverse[by_hash], np.arange(len(values)))
-    counts = np.bincount(inverse, minlength=len(values))
-    reps, shifts, apos = [], [], []
-    for pf, base in st.print_files():
-        which, docs, pos = pf.lookup(values)
-        rep = st.columns.doc_report[docs.astype(np.int64) + base]
-        ok = (rep >= 0) & (rep != r)
-        which, rep, pos = which[ok], rep[ok], pos[ok].astype(np.int64)
-        n = counts[which]  # r may hold a hash at several positions: one hit for each
-        idx = np.repeat(starts[which], n) + _ranges(n)
-        a_pos = kept[by_hash[idx]]
-        reps.append(np.repeat(rep, n))
-        shifts.append(np.repeat(pos, n) - a_pos)
-        apos.append(a_pos)
-    if not reps:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), {}
-    rep, shift, a_pos = np.concatenate(reps), np.concatenate(shifts), np.concatenate(apos)
-    key = np.unique(rep * (len(codes) + 1) + a_pos)
-    held = np.bincount(key // (len(codes) + 1))
-    ranking = {int(o): int(held[o]) for o in np.flatnonzero(held)}
-    return rep, shift, ranking
+class Candidates:
+    """Report r's fingerprints looked up in every segment: the other reports holding one, with how many hits
+    each has (``ranking``: about how many of r's fingerprints it shares); ``hits`` expands the chosen ones."""
+
+    def __init__(self, st, r: int, codes: np.ndarray):
+        hashes = kgram_hashes(codes)
+        self.kept = winnow(hashes)
+        self.values, inverse = np.unique(hashes[self.kept], return_inverse=True)
+        self.by_hash = np.argsort(inverse, kind="stable")  # r's positions grouped by hash
+        self.counts = np.bincount(inverse, minlength=len(self.values))
+        self.starts = np.cumsum(self.counts) - self.counts
+        self.parts = []
+        held = np.zeros(st.size, dtype=np.int64)
+        for pf, base in st.print_files():
+            which, docs, pos = pf.lookup(self.values)
+            rep = st.columns.doc_report[docs.astype(np.int64) + base]
+            ok = (rep >= 0) & (rep != r)
+            which, rep, pos = which[ok], rep[ok], pos[ok]
+            held += np.bincount(rep, weights=self.counts[which], minlength=st.size).astype(np.int64)
+            self.parts.append((which, rep, pos))
+        self.ranking = held
+
+    def best(self, limit: int, files: list[str], only: set[int] | None = None) -> list[int]:
+        """The ``limit`` reports with the most hits (ties: by file name), of ``only`` if given."""
+        held = self.ranking
+        if only is not None:
+            held = np.where(np.isin(np.arange(len(held)), list(only)), held, 0)
+        found = np.flatnonzero(held)
+        if len(found) > limit:  # only those tied with the limit-th or better need sorting
+            floor = np.partition(held[found], len(found) - limit)[len(found) - limit]
+            found = found[held[found] >= floor]
+        return sorted(found.tolist(), key=lambda o: (-held[o], files[o]))[:limit]
+
+    def hits(self, chosen: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(report, shift, position in r) of every hit in the ``chosen`` reports, sorted by report."""
+        reps, shifts, apos = [], [], []
+        for which, rep, pos in self.parts:
+            keep = np.isin(rep, chosen)
+            which, rep, pos = which[keep], rep[keep], pos[keep].astype(np.int64)
+            n = self.counts[which]  # r may hold a hash at several positions: one hit for each
+            a_pos = self.kept[self.by_hash[np.repeat(self.starts[which], n) + _ranges(n)]]
+            reps.append(np.repeat(rep, n))
+            shifts.append(np.repeat(pos, n) - a_pos)
+            apos.append(a_pos)
+        if not reps:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        rep, shift, a_pos = np.concatenate(reps), np.concatenate(shifts), np.concatenate(apos)
+        order = np.argsort(rep, kind="stable")
+        return rep[order], shift[order], a_pos[order]
 
 
 def _ranges(n: np.ndarray) -> np.ndarray:
@@ -209,17 +257,17 @@ def overlap(engine: Engine, report_id: str, options: Options | None = None,
             return None
         text, _ = report_text(st, r)
         a = Side.of(text, options.exclude_quotes, -1)
-        rep, shift, ranking = candidate_hits(st, r, a.raw)
-        if only is not None:
-            wanted = {st.columns.by_id[i] for i in only if i in st.columns.by_id}
-            ranking = {o: n for o, n in ranking.items() if o in wanted}
-        order = sorted(ranking, key=lambda o: (-ranking[o], st.columns.reports[o]["file"]))
-        checked = order[:options.limit]
+        found = Candidates(st, r, a.raw)
+        wanted = None if only is None else {st.columns.by_id[i] for i in only if i in st.columns.by_id}
+        checked = found.best(options.limit, [m["file"] for m in st.columns.reports], wanted)
+        candidates = int(np.count_nonzero(found.ranking)) if wanted is None else len(checked)
+        rep, shift, a_pos = found.hits(checked)
         sources = []
         for o in checked:
             other, head = report_text(st, o)
             b = Side.of(other, options.exclude_quotes, -2)
-            found = passages(a, b, shift[rep == o].tolist(), options.min_chars)
+            lo, hi = np.searchsorted(rep, o, side="left"), np.searchsorted(rep, o, side="right")
+            found = passages(a, b, shift[lo:hi], a_pos[lo:hi], options.min_chars)
             if found:
                 sources.append(source_entry(st, o, head, found, len(a.codes)))
     chars = len(a.codes)
@@ -228,7 +276,7 @@ def overlap(engine: Engine, report_id: str, options: Options | None = None,
         _public(s["passages"])
     sources.sort(key=lambda s: (-s["shared_chars"], s["file"]))
     return Overlap(report_id, chars, shared, round(1 - shared / chars, 4) if chars else 1.0, sources,
-                   options.min_chars, options.exclude_quotes, len(ranking), len(checked))
+                   options.min_chars, options.exclude_quotes, candidates, len(checked))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -313,7 +361,7 @@ def _pair(st, a: int, b: int, options: Options, sides: dict) -> dict | None:
             sides[r] = (Side.of(text, options.exclude_quotes, -1), Side.of(text, options.exclude_quotes, -2), head)
     side_a, _, head_a = sides[a]
     _, side_b, head_b = sides[b]
-    found = passages(side_a, side_b, _shifts(side_a, side_b), options.min_chars)
+    found = passages(side_a, side_b, *_shifts(side_a, side_b), options.min_chars)
     if not found:
         return None
     shared_a = covered(p["_content"] for p in found)
@@ -323,8 +371,8 @@ def _pair(st, a: int, b: int, options: Options, sides: dict) -> dict | None:
             "shared_chars": shared_a, "share": round(min(1.0, shared_a / smaller), 4), "passages": len(found)}
 
 
-def _shifts(a: Side, b: Side) -> list[int]:
-    """The shifts (b position − a position) at which a fingerprint of a is one of b's."""
+def _shifts(a: Side, b: Side) -> tuple[np.ndarray, np.ndarray]:
+    """(shift, position in a) of each fingerprint of a that is one of b's (b position − a position)."""
     ha, hb = (kgram_hashes(side.raw) for side in (a, b))
     ka, kb = winnow(ha), winnow(hb)
     order = np.argsort(hb[kb], kind="stable")
@@ -333,7 +381,8 @@ def _shifts(a: Side, b: Side) -> list[int]:
     hi = np.searchsorted(sorted_b, ha[ka], side="right")
     n = hi - lo
     idx = np.repeat(lo, n) + _ranges(n)
-    return (pos_b[idx] - np.repeat(ka, n)).tolist()
+    a_pos = np.repeat(ka, n)
+    return pos_b[idx] - a_pos, a_pos
 
 
 def _who(st, r: int, head: dict, chars: int, shared: int) -> dict:

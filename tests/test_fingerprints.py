@@ -82,3 +82,24 @@ def test_a_damaged_file_is_refused(tmp_path):
         PrintFile(path)
     with pytest.raises(PrintFileError):
         PrintFile(tmp_path / "missing.prints")
+
+
+def _reference_content(text: str) -> tuple[list[int], list[int]]:
+    """``content`` the slow way: ``normalize`` the text, then keep its word characters with their offsets."""
+    from search.analysis import normalize
+
+    norm, offsets = normalize(text)
+    kept = [i for i, ch in enumerate(norm) if WORD.match(ch)]
+    return [ord(norm[i]) for i in kept], [i if offsets is None else offsets[i] for i in kept]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_content_folds_exactly_as_normalize(seed, corpus_dir):
+    rng = random.Random(seed)
+    planes = [(0x20, 0x3000), (0x3000, 0xA000), (0xF900, 0x10000), (0x10000, 0x30000)]
+    text = "".join(chr(rng.randrange(*rng.choice(planes))) for _ in range(300))
+    text += "⑴执法㍿\u200b記錄ＡＢ…１２\u00ad𝐀"
+    seed_text = sorted(corpus_dir.glob("*.txt"))[seed % 5].read_text(encoding="utf-8")
+    for t in (text, seed_text):
+        codes, where = content(t)
+        assert _reference_content(t) == (codes.tolist(), where.tolist())

@@ -153,3 +153,39 @@ def test_an_index_without_its_fingerprint_files_asks_for_a_rebuild(tmp_path):
     with pytest.raises(IndexFormatError, match="--rebuild"):
         overlap(engine, "x.txt")
     engine.close()
+
+
+def _brute_force_runs(a, b, min_chars: int) -> set[tuple[int, int, int]]:
+    """Every maximal equal run of at least ``min_chars`` at every shift, the slow way."""
+    out = set()
+    for shift in range(-len(a.codes), len(b.codes)):
+        run = 0
+        for i in range(max(0, -shift), min(len(a.codes), len(b.codes) - shift) + 1):
+            same = i < min(len(a.codes), len(b.codes) - shift) and a.codes[i] == b.codes[i + shift]
+            if same:
+                run += 1
+                continue
+            if run >= min_chars:
+                out.add((i - run, i, shift))
+            run = 0
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_passages_are_every_shared_run_and_only_those(seed):
+    import random
+
+    from search.overlap import Side, _shifts, passages
+
+    rng = random.Random(seed)
+
+    def chunk(n):
+        return "".join(chr(rng.randrange(0x4E00, 0x4F00)) for _ in range(n))
+
+    shared = [chunk(rng.randrange(20, 90)) for _ in range(4)]
+    a_text = "，".join(chunk(rng.randrange(0, 40)) + s for s in shared) + "。"
+    b_text = "\n".join(s + chunk(rng.randrange(0, 40)) for s in reversed(shared)) + shared[0][:35]
+    for min_chars in (MIN_CHARS, 45):
+        a, b = Side.of(a_text, False, -1), Side.of(b_text, False, -2)
+        found = passages(a, b, *_shifts(a, b), min_chars)
+        assert _brute_force_runs(a, b, min_chars) == {(*p["_content"], p["_shift"]) for p in found}

@@ -24,6 +24,7 @@ ROWS = 200
 SORT_LABELS = {"year": "年份", "agency": "机关", "publish_date": "发布日期", "gaps": "问题"}
 ON_TIME_LABELS = {True: "按时", False: "逾期", None: "日期不详"}
 OWN_PARAMS = frozenset({"sort", "page"})
+PART_SHORT = {"举措成效": "举措", "问题不足": "不足", "第一责任人": "责任人", "下年安排": "安排"}
 
 
 def build(engine: Engine, args) -> dict:
@@ -50,7 +51,7 @@ def _ui(data: dict, request, args: urls.Args, page: int, pages: int) -> dict:
                    for name in FACET_ORDER if name != "kind" and data["facets"].get(name)],
         "chips": _chips(request, path, args),
         "clear_url": path,
-        "parts": list(PARTS),
+        "parts": [{"name": k, "short": PART_SHORT[k]} for k in PARTS],
         "sorts": [{"label": label, "selected": name == data["sort"],
                    "url": urls.with_replaced(path, kept, "sort", None if name == "year" else name)}
                   for name, label in SORT_LABELS.items()],
