@@ -16,7 +16,9 @@ normalized, punctuation and whitespace not counted) that two reports' texts shar
 For the collection (``pairs``): the reports passing the filters are joined with themselves on fingerprint
 hashes; each pair's shared fingerprints estimate how much they share; the best pairs are verified as above.
 A hash held by more than ``COMMON_REPORTS`` of those reports is passed over (boilerplate: it would pair
-everything with everything) and counted in ``common_fingerprints``.
+everything with everything) and counted in ``common_fingerprints``; so are the hashes of the largest groups
+beyond ``PAIR_BUDGET`` pair counts in all (``common_above`` says from which group size on), which keeps a page
+of a large, repetitive collection within a few seconds.
 
 Offsets are into each report's stored text (what the report page shows), ``end`` exclusive.
 """
@@ -37,6 +39,7 @@ MAX_LIMIT = 500
 MAX_CHARS = 100_000
 SPAN = K + W + 2  # content characters compared on either side of a fingerprint (``runs``)
 COMMON_REPORTS = 50  # a hash in more of the collection's reports than this is boilerplate for ``pairs``
+PAIR_BUDGET = 3_000_000  # (pair, shared hash) counts a collection's self-join may make
 PAIR_LIMIT = 50  # pairs verified and listed for the collection
 _QUOTED = re.compile(r"《[^《》\n]*》|〈[^〈〉\n]*〉|“[^“”\n]*”|‘[^‘’\n]*’|「[^「」\n]*」|『[^『』\n]*』|"
                      r"\"[^\"\n]*\"|＂[^＂\n]*＂")
@@ -290,18 +293,20 @@ class Pairs:
     exclude_quotes: bool
     reports: int  # reports passing the filters
     candidates: int  # pairs sharing at least one fingerprint (common ones left out)
-    common_fingerprints: int  # fingerprints passed over: held by more than COMMON_REPORTS of the reports
+    common_fingerprints: int  # fingerprints passed over: held by more than ``common_above`` of the reports
+    common_above: int  # COMMON_REPORTS, or less where the budget ran out
     pairs: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"filters": self.filters, "min_chars": self.min_chars, "exclude_quotes": self.exclude_quotes,
                 "reports": self.reports, "candidates": self.candidates,
-                "common_fingerprints": self.common_fingerprints, "pairs": self.pairs}
+                "common_fingerprints": self.common_fingerprints, "common_above": self.common_above,
+                "pairs": self.pairs}
 
 
-def shared_fingerprints(st, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def shared_fingerprints(st, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
     """Pairs (report a < report b) of the ``chosen`` reports (a boolean array) and how many fingerprint hashes
-    they share, best first; and how many fingerprints were passed over as too common."""
+    they share, best first; how many fingerprints were passed over as too common, and above which size."""
     hs, rs = [], []
     for pf, base in st.print_files():
         hashes, docs = pf.everything()
@@ -311,21 +316,39 @@ def shared_fingerprints(st, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray,
         hs.append(hashes[ok].astype(np.int64))
         rs.append(rep[ok])
     h, rep = np.concatenate(hs), np.concatenate(rs)
-    entries = np.unique((h << 20) | rep)  # one entry per (hash, report); report ordinals < 2**20
+    entries = _distinct((h << 20) | rep)  # one entry per (hash, report); report ordinals < 2**20
     h, rep = entries >> 20, entries & ((1 << 20) - 1)
     starts = np.flatnonzero(np.concatenate([[True], h[1:] != h[:-1]]))
     sizes = np.diff(np.append(starts, len(h)))
-    common = int(np.count_nonzero(sizes > COMMON_REPORTS))
+    above = _group_limit(sizes)
+    common = int(np.count_nonzero(sizes > above))
     keys = []
-    for size in np.unique(sizes[(sizes >= 2) & (sizes <= COMMON_REPORTS)]).tolist():
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= above)]).tolist():
         groups = rep[starts[sizes == size][:, None] + np.arange(size)]  # one row per hash of this size
         i, j = np.triu_indices(size, 1)
         keys.append(groups[:, i].ravel() * st.size + groups[:, j].ravel())
     if not keys:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), common
-    pair, count = np.unique(np.concatenate(keys), return_counts=True)
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), common, above
+    pair = np.sort(np.concatenate(keys))
+    starts = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
+    pair, count = pair[starts], np.diff(np.append(starts, len(pair)))  # (np.unique hashes: slower here)
     best = np.lexsort((pair, -count))
-    return pair[best] // st.size, pair[best] % st.size, count[best], common
+    return pair[best] // st.size, pair[best] % st.size, count[best], common, above
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (a sort: numpy's hash-based unique is many times slower on millions)."""
+    values = np.sort(values)
+    return values[np.concatenate([[True], values[1:] != values[:-1]])] if len(values) else values
+
+
+def _group_limit(sizes: np.ndarray) -> int:
+    """The largest group size (≤ COMMON_REPORTS) whose groups, with all smaller ones, make at most
+    PAIR_BUDGET pair counts."""
+    tally = np.bincount(sizes, minlength=COMMON_REPORTS + 1)[:COMMON_REPORTS + 1]
+    work = np.cumsum(tally * np.arange(len(tally)) * (np.arange(len(tally)) - 1) // 2)
+    within = np.flatnonzero(work <= PAIR_BUDGET)
+    return int(within[-1]) if len(within) else 1
 
 
 def pairs(engine: Engine, request: SearchRequest, options: Options | None = None,
@@ -338,7 +361,7 @@ def pairs(engine: Engine, request: SearchRequest, options: Options | None = None
     request.validate()
     with engine.reading() as st:
         chosen = restrict(np.ones(st.size, dtype=bool), filter_sets(st, request))
-        first, second, count, common = shared_fingerprints(st, chosen)
+        first, second, count, common, above = shared_fingerprints(st, chosen)
         found = []
         sides: dict[int, tuple[Side, dict]] = {}
         for a, b in zip(first[:2 * limit].tolist(), second[:2 * limit].tolist()):
@@ -349,7 +372,7 @@ def pairs(engine: Engine, request: SearchRequest, options: Options | None = None
                     sides.clear()
     found.sort(key=lambda p: (-p["share"], -p["shared_chars"], p["a"]["file"], p["b"]["file"]))
     return Pairs(active_filters(request), options.min_chars, options.exclude_quotes, int(np.count_nonzero(chosen)),
-                 len(first), common, found[:limit])
+                 len(first), common, above, found[:limit])
 
 
 def _pair(st, a: int, b: int, options: Options, sides: dict) -> dict | None:

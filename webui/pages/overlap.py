@@ -98,7 +98,7 @@ def _pairs_ui(data: dict, request, args: urls.Args) -> dict:
         rows.append({"a": _who(a), "b": _who(b), "share": _percent(p["share"]), "shared_chars": p["shared_chars"],
                      "passages": p["passages"], "a_url": urls.path_with_args(path, [("id", a["file"])]),
                      "b_url": urls.path_with_args(path, [("id", b["file"])])})
-    note = (f"{data['common_fingerprints']} 个片段指纹出现在 50 份以上报告中，视为通用表述，未用于配对"
+    note = (f"{data['common_fingerprints']} 个片段指纹出现在 {data['common_above']} 份以上报告中，视为通用表述，未用于配对"
             if data["common_fingerprints"] else "")
     return {
         "mode": "pairs", "title": "相同片段最多的报告", "rows": rows, "chips": _chips(request, path, args),
