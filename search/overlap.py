@@ -26,7 +26,7 @@ Offsets are into each report's stored text (what the report page shows), ``end``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -296,12 +296,13 @@ class Pairs:
     common_fingerprints: int  # fingerprints passed over: held by more than ``common_above`` of the reports
     common_above: int  # COMMON_REPORTS, or less where the budget ran out
     pairs: list[dict] = field(default_factory=list)
+    facets: dict = field(default_factory=dict)  # of the reports passing the filters, as /search counts them
 
     def to_dict(self) -> dict:
         return {"filters": self.filters, "min_chars": self.min_chars, "exclude_quotes": self.exclude_quotes,
                 "reports": self.reports, "candidates": self.candidates,
                 "common_fingerprints": self.common_fingerprints, "common_above": self.common_above,
-                "pairs": self.pairs}
+                "pairs": self.pairs, "facets": self.facets}
 
 
 def shared_fingerprints(st, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
@@ -359,6 +360,7 @@ def pairs(engine: Engine, request: SearchRequest, options: Options | None = None
     options = options or Options()
     options.validate()
     request.validate()
+    facets = engine.search(replace(request, q="", mode="exact", page=1, limit=1, sections=False)).facets
     with engine.reading() as st:
         chosen = restrict(np.ones(st.size, dtype=bool), filter_sets(st, request))
         first, second, count, common, above = shared_fingerprints(st, chosen)
@@ -372,7 +374,7 @@ def pairs(engine: Engine, request: SearchRequest, options: Options | None = None
                     sides.clear()
     found.sort(key=lambda p: (-p["share"], -p["shared_chars"], p["a"]["file"], p["b"]["file"]))
     return Pairs(active_filters(request), options.min_chars, options.exclude_quotes, int(np.count_nonzero(chosen)),
-                 len(first), common, above, found[:limit])
+                 len(first), common, above, found[:limit], facets)
 
 
 def _pair(st, a: int, b: int, options: Options, sides: dict) -> dict | None:

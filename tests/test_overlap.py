@@ -139,6 +139,7 @@ def test_the_collection_is_filtered_like_search(corpus):
     assert len(listed) == result["reports"]
     assert all({p["a"]["file"], p["b"]["file"]} <= listed for p in result["pairs"])
     assert {"year_from": 2021, "year_to": 2021} == {k: result["filters"][k] for k in ("year_from", "year_to")}
+    assert engine.search(SearchRequest(year_from=2021, year_to=2021)).facets == result["facets"]
 
 
 def test_an_index_without_its_fingerprint_files_asks_for_a_rebuild(tmp_path):

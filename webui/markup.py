@@ -23,24 +23,27 @@ def snippet_text(snippet: str) -> str:
 
 def highlighted(text: str, spans: list[tuple[int, int, str | None]]) -> Markup:
     """``text`` escaped, each ``(start, end, id)`` span (sorted, not overlapping) in ``<mark id>`` (no id: None)."""
-    out, pos = [], 0
-    for start, end, mark_id in spans:
-        out.append(str(escape(text[pos:start])))
-        attr = f' id="{escape(mark_id)}"' if mark_id else ""
-        out.append(f"<mark{attr}>{escape(text[start:end])}</mark>")
-        pos = end
-    out.append(str(escape(text[pos:])))
-    return Markup("".join(out))
+    return _wrapped(text, spans, lambda mark_id: ("<mark" + _id(mark_id) + ">", "</mark>"))
 
 
 def linked(text: str, spans: list[tuple[int, int, str | None, str, str]]) -> Markup:
     """``text`` escaped, each ``(start, end, id, href, title)`` span (sorted, not overlapping) a link
     ``<a class="copy">`` (the copies view: each copied passage links to its other occurrence)."""
+    return _wrapped(text, spans, lambda mark_id, href, title: (
+        f'<a class="copy"{_id(mark_id)} href="{escape(href)}" title="{escape(title)}">', "</a>"))
+
+
+def _id(mark_id: str | None) -> str:
+    return f' id="{escape(mark_id)}"' if mark_id else ""
+
+
+def _wrapped(text: str, spans, tags) -> Markup:
+    """``text`` escaped, each span ``(start, end, *attributes)`` between the tags ``tags(*attributes)`` gives."""
     out, pos = [], 0
-    for start, end, mark_id, href, title in spans:
+    for start, end, *attributes in spans:
+        opening, closing = tags(*attributes)
         out.append(str(escape(text[pos:start])))
-        attr = f' id="{escape(mark_id)}"' if mark_id else ""
-        out.append(f'<a class="copy"{attr} href="{escape(href)}" title="{escape(title)}">{escape(text[start:end])}</a>')
+        out.append(f"{opening}{escape(text[start:end])}{closing}")
         pos = end
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))

@@ -18,7 +18,7 @@ from search.engine import Engine
 from .. import urls
 from ..labels import display_title
 from ..params import ParamError, choice, filter_request, whole_number
-from .results import FACET_ORDER, _chips, _facet
+from .results import FACET_ORDER, _chips, _facet, _pager
 
 ROWS = 200
 SORT_LABELS = {"year": "年份", "agency": "机关", "publish_date": "发布日期", "gaps": "问题"}
@@ -56,9 +56,7 @@ def _ui(data: dict, request, args: urls.Args, page: int, pages: int) -> dict:
                    "url": urls.with_replaced(path, kept, "sort", None if name == "year" else name)}
                   for name, label in SORT_LABELS.items()],
         "rows": [_row(r) for r in shown],
-        "pager": {"show": pages > 1, "text": f"第 {page} / {pages} 页",
-                  "prev_url": urls.with_replaced(path, kept, "page", str(page - 1)) if page > 1 else None,
-                  "next_url": urls.with_replaced(path, kept, "page", str(page + 1)) if page < pages else None},
+        "pager": _pager(path, kept, page, pages),
         "json_url": urls.path_with_args(url_for("webui.compliance_json"), kept),
         "xlsx_url": urls.path_with_args(url_for("webui.compliance_xlsx"), kept),
         "matrix_url": urls.path_with_args(url_for("webui.matrix"), [("rows", "agency")] + [
