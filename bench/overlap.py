@@ -2,23 +2,26 @@
 collection's pairs — on the synthetic corpus, plus what the fingerprint files cost on disk.
 
     python -m bench.overlap --reports 10000 [--sample 30] [--seed 1] [--out bench/out] [--index DIR]
+                            [--results bench/OVERLAP.md | -]
 
 Generates the corpus (``bench.corpus``) and builds it with 2 workers unless ``--index`` names a built one
 (the build is reused when its directory exists). Times ``overlap`` for ``--sample`` reports spread over the
 index (a fresh engine; the first call, which reads the hash arrays, is timed separately) and ``pairs`` for the
-whole collection and for one province, and prints them as a Markdown table. The synthetic corpus recombines
+whole collection and for one province, and prints them as a Markdown table (also written to ``--results``). The synthetic corpus recombines
 five seed reports, so every report shares most of its text with hundreds of others: the worst case for both.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench import report
 from bench.corpus import default_dir, generate
 from bench.measure import disk_size
 from bench.ours import build_command
@@ -32,6 +35,8 @@ def parse_args(argv):
     ap.add_argument("--seed", type=int, default=1, help="seed of the corpus (default 1)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="work directory (default bench/out)")
     ap.add_argument("--index", type=Path, help="an index of the corpus already built (default: build one)")
+    ap.add_argument("--results", default=str(ROOT / "bench" / "OVERLAP.md"),
+                    help="where to write the table (default bench/OVERLAP.md); '-' for nowhere")
     return ap.parse_args(argv)
 
 
@@ -44,15 +49,15 @@ def ensure_index(args) -> tuple[Path, Path]:
     return corpus, index
 
 
-def print_sizes(corpus: Path, index: Path) -> None:
+def sizes(corpus: Path, index: Path) -> list[str]:
     from search.schema import resolve_index_dir
 
     gen = resolve_index_dir(index)
     prints = sum(p.stat().st_size for p in gen.glob("*.prints"))
     text = sum(p.stat().st_size for p in corpus.glob("*.txt"))
-    print(f"| fingerprint files (MB) | {prints / 2**20:.1f} |")
-    print(f"| corpus (MB) / whole index (MB) | {text / 2**20:.1f} / {disk_size(gen) / 2**20:.1f} |")
-    print(f"| fingerprint bytes per corpus byte | {prints / text:.3f} |")
+    return [f"| fingerprint files (MB) | {prints / 2**20:.1f} |",
+            f"| corpus (MB) / whole index (MB) | {text / 2**20:.1f} / {disk_size(gen) / 2**20:.1f} |",
+            f"| fingerprint bytes per corpus byte | {prints / text:.3f} |"]
 
 
 def main(argv=None) -> int:
@@ -76,19 +81,23 @@ def main(argv=None) -> int:
         sources.append(len(result.sources))
         candidates.append(result.candidates)
     times.sort()
-    print(f"Copy detection on {len(files)} synthetic reports ({corpus.name}), {len(sample)} reports timed\n")
-    print("| measure | value |\n|---|---|")
-    print(f"| one report against all, first call (reads the hash arrays) (s) | {first:.3f} |")
-    print(f"| one report against all, p50 / p95 / max (s) | {statistics.median(times):.3f} / "
-          f"{times[int(0.95 * (len(times) - 1))]:.3f} / {times[-1]:.3f} |")
-    print(f"| other reports holding a fingerprint, median | {int(statistics.median(candidates))} |")
-    print(f"| sources verified and listed, median | {int(statistics.median(sources))} |")
+    lines = [f"Copy detection on {len(files)} synthetic reports ({corpus.name}), {len(sample)} reports timed; "
+             f"{report.now()}; {report.machine()}; load average {os.getloadavg()[0]:.1f}", "",
+             "| measure | value |", "|---|---|",
+             f"| one report against all, first call (reads the hash arrays) (s) | {first:.3f} |",
+             f"| one report against all, p50 / p95 / max (s) | {statistics.median(times):.3f} / "
+             f"{times[int(0.95 * (len(times) - 1))]:.3f} / {times[-1]:.3f} |",
+             f"| other reports holding a fingerprint, median | {int(statistics.median(candidates))} |",
+             f"| sources compared and listed, median | {int(statistics.median(sources))} |"]
     for label, request in (("the whole collection", SearchRequest()), ("one province (广东)", SearchRequest(province=["广东"]))):
         started = time.perf_counter()
         result = pairs(engine, request)
-        print(f"| collection pairs, {label}: {result.reports} reports (s) | {time.perf_counter() - started:.3f} |")
-    print_sizes(corpus, index)
+        lines.append(f"| collection pairs, {label}: {result.reports} reports (s) | {time.perf_counter() - started:.3f} |")
     engine.close()
+    lines += sizes(corpus, index)
+    print("\n".join(lines))
+    if args.results != "-":
+        Path(args.results).write_text("# Copy detection benchmark\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
 

@@ -79,6 +79,14 @@ class Side:
             codes[quoted[where]] = masked_value
         return cls(text, codes, where, raw)
 
+    def prints(self) -> tuple[np.ndarray, np.ndarray]:
+        """(hashes, positions) of its fingerprints, computed once."""
+        if not hasattr(self, "_prints"):
+            hashes = kgram_hashes(self.raw)
+            kept = winnow(hashes)
+            self._prints = hashes[kept], kept
+        return self._prints
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Content positions [start, end) → offsets in the text."""
         return int(self.where[start]), int(self.where[end - 1]) + 1
@@ -355,7 +363,7 @@ def _group_limit(sizes: np.ndarray) -> int:
 def pairs(engine: Engine, request: SearchRequest, options: Options | None = None,
           limit: int = PAIR_LIMIT) -> Pairs:
     """The pairs of reports passing ``request``'s filters (its query is ignored) that share the largest part
-    of their text: candidates from shared fingerprints, the best ``limit`` × 2 verified, the best ``limit``
+    of their text: candidates from shared fingerprints, the best 1.5 × ``limit`` verified, the best ``limit``
     listed by share (of the shorter report), then shared characters."""
     options = options or Options()
     options.validate()
@@ -366,7 +374,7 @@ def pairs(engine: Engine, request: SearchRequest, options: Options | None = None
         first, second, count, common, above = shared_fingerprints(st, chosen)
         found = []
         sides: dict[int, tuple[Side, dict]] = {}
-        for a, b in zip(first[:2 * limit].tolist(), second[:2 * limit].tolist()):
+        for a, b in zip(first[:limit + limit // 2].tolist(), second[:limit + limit // 2].tolist()):
             entry = _pair(st, a, b, options, sides)
             if entry:
                 found.append(entry)
@@ -398,12 +406,11 @@ def _pair(st, a: int, b: int, options: Options, sides: dict) -> dict | None:
 
 def _shifts(a: Side, b: Side) -> tuple[np.ndarray, np.ndarray]:
     """(shift, position in a) of each fingerprint of a that is one of b's (b position − a position)."""
-    ha, hb = (kgram_hashes(side.raw) for side in (a, b))
-    ka, kb = winnow(ha), winnow(hb)
-    order = np.argsort(hb[kb], kind="stable")
-    sorted_b, pos_b = hb[kb][order], kb[order]
-    lo = np.searchsorted(sorted_b, ha[ka], side="left")
-    hi = np.searchsorted(sorted_b, ha[ka], side="right")
+    (ha, ka), (hb, kb) = a.prints(), b.prints()
+    order = np.argsort(hb, kind="stable")
+    sorted_b, pos_b = hb[order], kb[order]
+    lo = np.searchsorted(sorted_b, ha, side="left")
+    hi = np.searchsorted(sorted_b, ha, side="right")
     n = hi - lo
     idx = np.repeat(lo, n) + _ranges(n)
     a_pos = np.repeat(ka, n)

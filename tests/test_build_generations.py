@@ -32,9 +32,10 @@ def test_incremental_generation_links_and_never_modifies_the_live_one(built):
               and p.stat().st_ino == before[p.name][0]}
     segments = {n for n in before if n.startswith("MAIN_") and n.endswith(".seg")}
     grams = {n for n in before if n.startswith("MAIN_") and n.endswith(".grams")}
+    prints = {n for n in before if n.startswith("MAIN_") and n.endswith(".prints")}
     assert before == after
-    # only the write-once segment files are shared: Whoosh's and their gram files
-    assert (1, 1, segments | grams) == (len(segments), len(grams), linked)
+    # only the write-once segment files are shared: Whoosh's, their gram and their fingerprint files
+    assert (1, 1, 1, segments | grams | prints) == (len(segments), len(grams), len(prints), linked)
 
 
 def test_old_generations_and_leftovers_are_removed(tmp_path):

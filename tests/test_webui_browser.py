@@ -233,7 +233,11 @@ def test_matrix_rows_by_city_and_coverage_without_query(page, server):
     wait_for(page, lambda d: "rows=city" in d.current_url)
     data = server.json(quote("/matrix.json?rows=city"))
     shown = [td.text for td in page.find_elements(By.CSS_SELECTOR, "#matrix tbody td:not(.total)")]
-    assert [str(c["held"]) if c["held"] else "无报告" for row in data["table"] for c in row["cells"]] == shown
+    rules = [" · ".join(f"{label} {c['compliance'][name]}" for name, label in (("late", "逾期"), ("incomplete", "缺项"))
+                        if c["compliance"][name]) for row in data["table"] for c in row["cells"]]
+    assert [(str(c["held"]) if c["held"] else "无报告") for row in data["table"] for c in row["cells"]] == [
+        text.split("\n")[0] for text in shown]
+    assert rules == [text.split("\n")[1] if "\n" in text else "" for text in shown]
     screenshot(page, "matrix-coverage.png")
 
 
