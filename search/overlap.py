@@ -5,11 +5,12 @@ normalized, punctuation and whitespace not counted) that two reports' texts shar
 
 1. its fingerprints (``search.fingerprints``) are looked up in every segment's fingerprint file (searchsorted
    over the sorted hashes): each hit is a candidate (other report, offset between the two texts);
-2. candidate reports are ranked by how many of the report's fingerprints they hold, and the first ``limit``
-   of them (``checked`` in the result; ``candidates`` says how many there were) are verified: for each offset
-   both texts are compared character by character and every run of ``min_chars`` or more equal characters
-   is a passage. Nothing is reported that the two texts do not share; a copy of ``MIN_CHARS`` or more is
-   never missed among the reports checked (the winnowing guarantee);
+2. candidate reports are ranked by their hits (about how many of the report's fingerprints they hold), and
+   the first ``limit`` of them (``checked`` in the result; ``candidates`` says how many there were) are
+   verified: at each offset both texts are compared character by character around the hits (``runs``) and
+   every run of ``min_chars`` or more equal characters is a passage. Nothing is reported that the two texts
+   do not share; a copy of ``MIN_CHARS`` or more is never missed among the reports checked (the winnowing
+   guarantee);
 3. with ``exclude_quotes``, characters inside 《》, 〈〉, quotation marks and 「」『』 never count as shared:
    the names of documents and quoted slogans every report repeats are left out.
 
@@ -40,7 +41,7 @@ MAX_CHARS = 100_000
 SPAN = K + W + 2  # content characters compared on either side of a fingerprint (``runs``)
 COMMON_REPORTS = 50  # a hash in more of the collection's reports than this is boilerplate for ``pairs``
 PAIR_BUDGET = 3_000_000  # (pair, shared hash) counts a collection's self-join may make
-PAIR_LIMIT = 50  # pairs verified and listed for the collection
+PAIR_LIMIT = 50  # pairs listed for the collection (1.5 times as many are verified)
 _QUOTED = re.compile(r"《[^《》\n]*》|〈[^〈〉\n]*〉|“[^“”\n]*”|‘[^‘’\n]*’|「[^「」\n]*」|『[^『』\n]*』|"
                      r"\"[^\"\n]*\"|＂[^＂\n]*＂")
 

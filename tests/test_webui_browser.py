@@ -311,8 +311,9 @@ def test_compare_from_checked_results_scrolls_in_step(page, server):
 def test_analysis_pages_fit_a_phone(page, server):
     page.set_window_size(390, 844)
     for path in ("/matrix?q=执法&rows=agency", "/trend?q=执法", "/explain?q=執法 记录仪 -信访",
-                 "/related?id=000_27c9d69931be37ee.txt&section=20", "/compare?kind=问题不足&q=执法"):
-        page.get(server.url + quote(path))
+                 "/related?id=000_27c9d69931be37ee.txt&section=20", "/compare?kind=问题不足&q=执法", "/compliance",
+                 "/overlap", "/overlap?id=000_27c9d69931be37ee.txt", "/excerpts?x=000_27c9d69931be37ee.txt%23p-9"):
+        page.get(server.url + urllib.parse.quote(path, safe="/?=&%"))
         assert page.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), path
     screenshot(page, "compare-phone.png")
 

@@ -53,7 +53,7 @@ def _settings(path: str, args: urls.Args, data: dict) -> dict:
     return {
         "min_chars": data["min_chars"], "min_default": MIN_CHARS,
         "hidden": [{"name": k, "value": v} for k, v in args if k != "min_chars"],
-        "quotes_label": "计入书名号、引号内文字" if quotes else "不计书名号、引号内文字",
+        "quotes_label": "改为计入书名号、引号内的文字" if quotes else "排除书名号、引号内的文字",
         "quotes_url": urls.with_replaced(path, args, "quotes", None if quotes else "0"),
         "json_url": urls.path_with_args(url_for("webui.overlap_json"), args),
         "csv_url": urls.path_with_args(url_for("webui.overlap_csv"), args),
