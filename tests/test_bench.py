@@ -96,3 +96,26 @@ def test_bench_command_runs_on_20_reports(tmp_path):
     assert RATIO_ROWS == table_labels(result.stdout, "ratio / target")
     assert "errors:" not in result.stdout, result.stdout  # every system, ours included, was measured
     assert results.read_text("utf-8").startswith("# Benchmark results\n")
+
+
+OVERLAP_ROWS = [
+    "one report against all, first call (reads the hash arrays) (s)",
+    "one report against all, p50 / p95 / max (s)",
+    "other reports holding a fingerprint, median",
+    "sources compared and listed, median",
+    "collection pairs, the whole collection: 20 reports (s)",
+    "collection pairs, one province (广东): {} reports (s)",
+    "fingerprint files (MB)",
+    "corpus (MB) / whole index (MB)",
+    "fingerprint bytes per corpus byte",
+]
+
+
+def test_overlap_bench_runs_on_20_reports(tmp_path):
+    results = tmp_path / "OVERLAP.md"
+    result = run("bench.overlap", "--reports", "20", "--sample", "3", "--out", str(tmp_path), "--results", str(results))
+    assert 0 == result.returncode, result.stderr[-2000:]
+    rows = table_labels(result.stdout, "measure")
+    province = rows[5].split(": ")[1].split(" ")[0]
+    assert [r.format(province) for r in OVERLAP_ROWS] == rows
+    assert results.read_text("utf-8").startswith("# Copy detection benchmark\n")
