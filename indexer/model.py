@@ -15,6 +15,11 @@ from dataclasses import asdict, dataclass, field
 
 LEVELS = ("provincial", "city", "district", "county")
 SECTORS = ("police", "justice", "government", "market_regulation", "ecology_environment", "other")
+# Report.evidence: for each of these fields with a value, {"source": one of EVIDENCE_SOURCES, "text": what was read}.
+EVIDENCE_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year", "publish_date")
+EVIDENCE_SOURCES = ("title", "signature", "metadata_block", "body", "cited_title", "slogan", "doc_number", "url",
+                    "metadata_file", "inferred")
+WEAK_SOURCES = ("inferred",)  # a guess: ``reports-index check`` lists the field for staff to confirm
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Report:
     publish_date: str | None = None  # YYYY-MM-DD
     doc_date: str | None = None  # YYYY-MM-DD
     source_url: str | None = None
+    evidence: dict[str, dict] = field(default_factory=dict)  # field → {"source", "text"[, "uncertain"]}
     sections: list[Section] = field(default_factory=list)
 
     def to_dict(self) -> dict:

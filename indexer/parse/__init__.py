@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePath
 
-from indexer.model import Report
+import re
+
+from indexer.model import EVIDENCE_FIELDS, Report
+from indexer.parse import address, clues, kinds, places
 from indexer.parse import agency as agencies
-from indexer.parse import kinds, places
 from indexer.parse import meta as metadata
 from indexer.parse.clean import clean
 from indexer.parse.sections import STYLES, build_sections
@@ -37,28 +39,39 @@ def parse_text(text: str, file: str = "", meta: dict | None = None) -> Report:
     first = sections[0].start if sections else len(shadow)
     preamble = shadow[:first]
 
+    number = clues.doc_number(lines)
+    skip = set(number.lines) if number else set()  # a document number and its addressee line are no title
     # find_title reads the first 40 lines only
-    title = metadata.find_title(cleaned.text.split("\n", 40)[:40], cleaned.fields, hints.get("title"))
-    stitle = metadata.find_title(lines, cleaned.fields, hints.get("title"))
+    top = [ln for i, ln in enumerate(cleaned.text.split("\n", 40)[:40]) if i not in skip]
+    title = metadata.find_title(top, cleaned.fields, hints.get("title"))
+    stitle = metadata.find_title([ln for i, ln in enumerate(lines) if i not in skip], cleaned.fields, hints.get("title"))
     if stitle:
         preamble = preamble.replace(stitle, "", 1)
     sig_agency, sig_date = metadata.find_signature(lines)
     weights, direct = places.context_counts(shadow)
-    agency = agencies.find_agency(
-        stitle, cleaned.fields, sig_agency, preamble.strip(), hints.get("agency"), weights, shadow, direct
-    )
-    div = places.resolve(agency, weights) if agency else None
+    agency_text = shadow
+    if number:  # the addressee line (江西省人民政府：) names the reader, not the writer
+        for i in number.lines:
+            preamble = preamble.replace(lines[i], "", 1)
+        agency_text = "\n".join("" if i in skip else ln for i, ln in enumerate(lines))
+    url = hints.get("source_url") or address.find_url(text)
+    found = agencies.choose_agency(stitle, cleaned.fields, sig_agency, preamble.strip(), hints.get("agency"),
+                                   weights, agency_text)
+    if found is None:
+        found = _agency_from_number(number, shadow) or _agency_from_url(url)
+    agency, div, evidence = _place_agency(found, shadow, weights, direct, number, url)
     level, county = agencies.level_of(agency, div) if agency else (None, None)
 
-    publish_date, doc_date = metadata.find_dates(cleaned.fields, hints.get("publish_date"), sig_date)
+    publish_date, doc_date, publish_ev = metadata.find_dates_evidence(cleaned.fields, hints.get("publish_date"),
+                                                                      sig_date)
     level1 = [s for s in sections if s.level == 1]
     shadow_heads = [_strip_number(shadow[s.start : s.body_start]) for s in level1]
-    year = metadata.work_year(stitle, preamble, shadow_heads, [publish_date, doc_date])
+    year, *year_ev = metadata.work_year_evidence(stitle, preamble, shadow_heads, [publish_date, doc_date])
     bodies = [shadow[s.body_start : s.end][:300] for s in level1]
     for s, ks in zip(level1, kinds.classify(shadow_heads, bodies, year)):
         s.kinds = ks
 
-    return Report(
+    report = Report(
         file=file,
         text=cleaned.text,
         title=title,
@@ -71,9 +84,77 @@ def parse_text(text: str, file: str = "", meta: dict | None = None) -> Report:
         year=year,
         publish_date=publish_date,
         doc_date=doc_date,
-        source_url=hints.get("source_url"),
+        source_url=url,
         sections=sections,
     )
+    report.evidence = _evidence(report, evidence, year_ev if year is not None else None, publish_ev)
+    return report
+
+
+def _agency_from_number(number, shadow: str) -> agencies.Found | None:
+    """A report sent under a document number (X政〔2024〕5号) that calls itself only 我市 / 我县: its government."""
+    if number is None:
+        return None
+    m = re.search(r"我(市|县|区)", shadow)
+    return agencies.Found((m.group(1) if m else "市") + number.kind, "doc_number", number.text)
+
+
+def _agency_from_url(url: str | None) -> agencies.Found | None:
+    """A report saying only 我局 on a page whose host names the agency type (gaj → 公安局)."""
+    match = address.match_host(url)
+    if match is None or not match.kind or not match.divisions:
+        return None
+    return agencies.Found(match.kind, "url", url)
+
+
+def _place_agency(found, shadow, weights, direct, number, url):
+    """(agency, division, evidence of agency / place / sector) for the agency name as the report gives it: a
+    name without any place gets one from the context clues (``clues.find_place``), else from the place the
+    text names most (evidence ``inferred``)."""
+    if found is None:
+        return None, None, {}
+    note = None
+    if not places.gazetteer().mentions(found.name):
+        clue, note = clues.find_place(shadow, found.name, weights, number, url)
+        if clue is not None:
+            agency = agencies.official_name(clues.with_place(found.name, clue.division))
+            where = {"source": clue.source, "text": clue.text}
+            return agency, clue.division, {"agency": where, "place": where, "sector": _ev(found)}
+    agency = agencies.complete(found.name, weights, direct)
+    div = places.resolve(agency, weights)
+    if agency != found.name and not places.gazetteer().mentions(found.name):
+        place = {"source": "inferred", "text": "the place the text names most: " + agency}
+    else:
+        place = _ev(found)
+    evidence = {"agency": place if place["source"] == "inferred" else _ev(found), "place": place,
+                "sector": _ev(found)}
+    if note and div is None:
+        evidence["open"] = {"source": "url", "text": note, "uncertain": True}
+    return agencies.official_name(agency), div, evidence
+
+
+def _ev(found) -> dict:
+    return {"source": found.source, "text": (found.text or found.name)[:120]}
+
+
+def _evidence(report: Report, found: dict, year_ev, publish_ev) -> dict:
+    """Report.evidence: each field with a value, where it was read (``indexer.model.EVIDENCE_FIELDS``)."""
+    out = {}
+    for name in EVIDENCE_FIELDS:
+        value = getattr(report, name)
+        if name in ("province", "city", "county", "level"):
+            ev = found.get("place")
+        elif name == "year":
+            ev = {"source": year_ev[0], "text": year_ev[1]} if year_ev else None
+        elif name == "publish_date":
+            ev = {"source": publish_ev[0], "text": publish_ev[1]} if publish_ev else None
+        else:
+            ev = found.get(name)
+        if value is not None and ev:
+            out[name] = dict(ev)
+        elif value is None and name in ("province", "city") and "open" in found:
+            out[name] = dict(found["open"])  # same-sounding places the address leaves open
+    return out
 
 
 def _city(div: places.Division | None, level: str | None) -> str | None:

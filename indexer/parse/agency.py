@@ -7,7 +7,11 @@ report names (``places``). Reads the simplified-script shadow of the text.
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from indexer.parse import places
 
@@ -116,7 +120,7 @@ def _place_subject(sentence: str) -> str | None:
     return None
 
 
-def _bare(agency: str) -> bool:
+def bare(agency: str) -> bool:
     """An agency name that starts without a place: 市公安局…, 区公安分局, 省司法厅."""
     mentions = places.gazetteer().mentions(agency)
     return not mentions or mentions[0].start > 0
@@ -138,13 +142,13 @@ def _city_like(d: places.Division) -> bool:
     return d.rank == 2 or (d.rank == 1 and d.is_municipality) or (d.rank == 3 and d.name.endswith("市"))
 
 
-def _complete(agency: str, weights, direct) -> str:
+def complete(agency: str, weights, direct) -> str:
     """Put back the place a page dropped: 市公安局萧山区分局 → 杭州市公安局萧山区分局, 市公安局 → 汕头市公安局.
 
     ``direct`` counts how often the report names each place itself: a bare 市 is the prefecture, the
     municipality or the county-level city it names most.
     """
-    if not _bare(agency):
+    if not bare(agency):
         return agency
     gaz = places.gazetteer()
     own = places.resolve(agency, weights)
@@ -171,7 +175,7 @@ def most_named(text: str) -> str | None:
     """The agency the text names most often with its place (a last resort for reports saying only 我局)."""
     counts: dict[str, int] = {}
     for name in agencies_in(text):
-        if not _bare(name):
+        if not bare(name):
             counts[name] = counts.get(name, 0) + 1
     return max(counts, key=lambda k: (counts[k], len(k))) if counts else None
 
@@ -180,43 +184,69 @@ def find_agency(title, fields: dict, signature: str | None, preamble: str, hint:
                 text: str = "", direct=None) -> str | None:
     """The report's agency, full name. ``weights`` is ``places.context_weights(text)``; ``direct``, if given,
     ``places.context_weights(text, propagate=False)`` (``places.context_counts`` gives both in one scan)."""
+    best = choose_agency(title, fields, signature, preamble, hint, weights, text)
+    if best is None:
+        return None
+    if direct is None:
+        direct = places.context_weights(text, propagate=False)
+    return complete(best.name, weights, direct)
+
+
+@dataclass(frozen=True)
+class Found:
+    """An agency name as a report gives it, and where: ``source`` is one of ``indexer.model.EVIDENCE_SOURCES``."""
+
+    name: str
+    source: str
+    text: str
+
+
+_PAGE_KEYS = ("发布机构", "发文机关", "发文机构", "发布机关", "发布单位", "发文单位", "公开主体", "所属机构")
+
+
+def choose_agency(title, fields: dict, signature: str | None, preamble: str, hint: str | None, weights,
+                  text: str = "") -> Found | None:
+    """The report's agency as written (a bare 市公安局 not yet completed, see ``complete``), with its source."""
     first_sentence = re.split(r"[。]", preamble, maxsplit=1)[0][:200]
     # Agencies the report is "guided by" (在市委…和省公安厅的领导下) are not the report's own.
     in_text = agencies_in(_GUIDED_BY.sub(lambda m: "＿" * len(m.group(0)), first_sentence))
-    page_keys = ("发布机构", "发文机关", "发文机构", "发布机关", "发布单位", "发文单位", "公开主体", "所属机构")
-    own = [_title_agency(title), signature, in_text[0] if in_text else None, _place_subject(first_sentence)]
-    page = [office(fields.get(k)) for k in page_keys]
-    rest = [office(hint), *(office(fields.get(k)) for k in ("信息来源", "文章来源", "来源"))]
-    candidates = [c for c in own[:1] + page + own[1:] + rest if c]
+    own = [Found(c, src, t) for c, src, t in (
+        (_title_agency(title), "title", title),
+        (signature, "signature", signature),
+        (in_text[0] if in_text else None, "body", first_sentence),
+        (_place_subject(first_sentence), "body", first_sentence),
+    ) if c]
+    page = [Found(c, "metadata_block", f"{k} {fields[k]}") for k in _PAGE_KEYS if (c := office(fields.get(k)))]
+    rest = [Found(c, "metadata_block", t) for c, t in [(office(hint), hint)] if c]
+    rest += [Found(c, "metadata_block", f"{k} {fields[k]}") for k in ("信息来源", "文章来源", "来源")
+             if (c := office(fields.get(k)))]
+    head = own[:1] if own and own[0].source == "title" else []
+    candidates = head + page + [f for f in own if f not in head] + rest
     if not candidates and text:
-        candidates = [c for c in [most_named(text)] if c]
+        candidates = [Found(c, "inferred", c) for c in [most_named(text)] if c]
     if not candidates:
         return None
     primary = candidates[0]
-    if primary not in own and sector_of(primary) in ("government", "other"):
+    if primary.name not in {f.name for f in own} and sector_of(primary.name) in ("government", "other"):
         # A portal often names itself (…人民政府办公室) as the publisher of a bureau's report.
         # What the report itself says wins; else the bureau its text names most.
-        named = [c for c in own if c]
-        named = named or [c for c in [most_named(text)] if c and sector_of(c) not in ("government", "other")]
+        named = own or [Found(c, "inferred", c) for c in [most_named(text)]
+                        if c and sector_of(c) not in ("government", "other")]
         primary = named[0] if named else primary
-    sector = sector_of(primary)
-    same = [c for c in candidates if sector_of(c) == sector]
-    division = {c: places.resolve(c, weights) for c in {*same, primary}}  # candidates repeat (title, signature…)
-    resolved = [(c, division[c]) for c in same]
-    base = division[primary]
+    sector = sector_of(primary.name)
+    same = [c for c in candidates if sector_of(c.name) == sector]
+    division = {c.name: places.resolve(c.name, weights) for c in [*same, primary]}
+    base = division[primary.name]
     gaz = places.gazetteer()
 
     def fits(div):
         return base is None or div.code == base.code or base in gaz.ancestors(div)
 
-    best = max(
-        ((c, d) for c, d in resolved if d is not None and fits(d)),
-        key=lambda cd: (cd[1].rank, not _bare(cd[0]), cd[0] == primary),
-        default=(primary, base),
-    )[0]
-    if direct is None:
-        direct = places.context_weights(text, propagate=False)
-    return _complete(best, weights, direct)
+    return max(
+        (c for c in same if division[c.name] is not None and fits(division[c.name])),
+        key=lambda c: (division[c.name].rank, not bare(c.name), c.name == primary.name),
+        default=primary,
+    )
 
 
 def level_of(agency: str, div: places.Division | None) -> tuple[str | None, str | None]:
@@ -243,3 +273,19 @@ def level_of(agency: str, div: places.Division | None) -> tuple[str | None, str 
     return ("district" if district else "county"), div.county
 
 
+
+
+@lru_cache(maxsize=1)
+def _short_forms() -> list[tuple[str, str]]:
+    raw = json.loads(resources.files("indexer").joinpath("data/agency-names.json").read_text(encoding="utf-8"))
+    return sorted(raw["short_forms"].items(), key=lambda kv: -len(kv[0]))
+
+
+def official_name(agency: str | None) -> str | None:
+    """An agency's full official form: 荆州市市场监管局 → 荆州市市场监督管理局 (``data/agency-names.json``)."""
+    if not agency:
+        return agency
+    for short, full in _short_forms():
+        if agency.endswith(short) and not agency.endswith(full):
+            return agency[: -len(short)] + full
+    return agency

@@ -195,6 +195,28 @@ def _colon_fields(line: str) -> dict[str, str] | None:
     return fields
 
 
+_SPACED_KEYS = {k for k in META_KEYS if " " not in k} - _WEAK_KEYS
+
+
+def _spaced_fields(line: str) -> dict[str, str] | None:
+    """``主题分类 综合政务 发布机构 县公安局`` → fields: several ``key value`` pairs on one line without ``|`` or
+    colons, if the line starts with a key and every key has a value."""
+    if len(line) > 150 or line.split(" ", 1)[0] not in _SPACED_KEYS:
+        return None
+    tokens = line.split()
+    fields: dict[str, str] = {}
+    key = None
+    for token in tokens:
+        if token in _SPACED_KEYS and (key is None or fields[key]):
+            key = token
+            fields[key] = ""
+        elif key is not None:
+            fields[key] = (fields[key] + " " + token).strip()
+    if len(fields) < 2 or not all(fields.values()):
+        return None
+    return fields
+
+
 def _table_fields(line: str) -> dict[str, str] | None:
     """``索 引 号 | H027/2024 | 成文日期 | 2024-02-22 |`` → fields, if some cell is a metadata key."""
     if "|" not in line and "｜" not in line:
@@ -223,7 +245,7 @@ def _metadata_at(i: int, lines: list[str], shadow: list[str], keep: list[bool], 
     found = _table_fields(bare)
     if found is not None and not top and set(found) <= _WEAK_KEYS:
         found = None  # a table in the report itself (序号 | 时间 | 内容)
-    found = found or _colon_fields(bare)
+    found = found or _colon_fields(bare) or _spaced_fields(bare)
     if found is None and _KEY_ONLY.match(bare) and len(bare) <= 12:
         found = {_key(_KEY_ONLY.match(bare).group(1)): ""}
     j = _next_text(shadow, i)

@@ -1,0 +1,71 @@
+"""indexer.parse.clues through indexer.parse.parse_file: the labelled metadata fixtures (tests/fixtures/metadata/),
+one short report per context clue and trap, every labelled field and the source of its evidence."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.model import EVIDENCE_FIELDS, EVIDENCE_SOURCES
+from indexer.parse import parse_file, parse_text
+
+FIXTURES = Path(__file__).parent / "fixtures" / "metadata"
+LABELS = [json.loads(line) for line in (FIXTURES / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
+FIELDS = ("agency", "province", "city", "county", "level", "sector", "year", "publish_date")
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict:
+    return {label["file"]: parse_file(FIXTURES / label["file"]) for label in LABELS}
+
+
+def test_every_fixture_is_labelled():
+    assert sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".txt", ".html")) == sorted(
+        label["file"] for label in LABELS)
+
+
+@pytest.mark.parametrize("label", LABELS, ids=[label["file"][:2] for label in LABELS])
+def test_fixture_fields(parsed, label):
+    report = parsed[label["file"]]
+    assert {k: label[k] for k in FIELDS} == {k: getattr(report, k) for k in FIELDS}
+
+
+@pytest.mark.parametrize("label", LABELS, ids=[label["file"][:2] for label in LABELS])
+def test_fixture_evidence_sources(parsed, label):
+    evidence = parsed[label["file"]].evidence
+    assert label["evidence"] == {k: evidence.get(k, {}).get("source") for k in label["evidence"]}
+
+
+@pytest.mark.parametrize("label", LABELS, ids=[label["file"][:2] for label in LABELS])
+def test_evidence_for_every_field_with_a_value(parsed, label):
+    report = parsed[label["file"]]
+    with_value = {k for k in EVIDENCE_FIELDS if getattr(report, k) is not None}
+    assert with_value <= set(report.evidence)
+    assert all(ev["source"] in EVIDENCE_SOURCES and ev["text"] for ev in report.evidence.values())
+
+
+def test_same_sounding_address_left_open_is_reported(parsed):
+    evidence = parsed["13_url_ambiguous_open.txt"].evidence
+    assert {"source": "url", "uncertain": True} == {k: evidence["city"][k] for k in ("source", "uncertain")}
+    assert "福州市" in evidence["city"]["text"] and "抚州市" in evidence["city"]["text"]
+
+
+def test_cited_title_of_a_superior_is_not_the_agency():
+    text = ("市公安局2023年法治政府建设年度报告\n2023年，我局推进法治建设。\n一、主要举措\n"
+            "（一）落实《河北省公安厅关于规范执法的意见》，借鉴《邢台市公安局关于涉企执法的规定》。\n")
+    report = parse_text(text)
+    assert ("邢台市公安局", "邢台", "cited_title") == (report.agency, report.city, report.evidence["city"]["source"])
+
+
+def test_guiding_bureau_in_a_we_statement_is_not_the_agency():
+    text = ("区公安分局2023年法治政府建设年度报告\n2023年，在徐州市公安局的领导下，我分局推进法治建设。\n"
+            "一、主要举措\n（一）我分局在云龙区设立执法监督站，云龙区群众满意度提升。\n")
+    report = parse_text(text)
+    assert ("云龙区公安分局", "徐州", "云龙区", "district") == (report.agency, report.city, report.county, report.level)
+
+
+def test_year_in_a_document_number_or_index_number_is_not_the_work_year():
+    text = ("索引号 11320400/2025-00031 文号 常公〔2025〕7号\n市公安局法治政府建设工作报告\n"
+            "今年来，我局以“平安常州”建设为抓手推进法治建设。\n一、主要举措\n")
+    report = parse_text(text)
+    assert (None, "常州") == (report.year, report.city)
