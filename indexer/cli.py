@@ -12,7 +12,7 @@ import click
 from indexer.build import BuildError, build
 from indexer.build.lock import LockTimeout
 from indexer.build.stats import StatsError, render, stats
-from indexer.model import Report
+from indexer.model import EVIDENCE_FIELDS, Report, uncertain
 from indexer.parse import parse_file
 from indexer.readers import ReadError
 
@@ -56,6 +56,12 @@ def report_summary(report: Report) -> str:
     if report.source_url:
         rows.append(("source_url", report.source_url))
     lines = [f"{key + ':':<14}{'-' if value is None else value}" for key, value in rows]
+    if report.evidence:
+        lines.append("evidence:")
+        for name in EVIDENCE_FIELDS:
+            if ev := report.evidence.get(name):
+                mark = " (uncertain)" if uncertain(ev) else ""
+                lines.append(f"  {name + ':':<14}{ev['source']}{mark}: {ev['text'][:60]}")
     lines.append(f"{'sections:':<14}{len(report.sections)}")
     for s in report.sections:
         kinds = f"  [{', '.join(s.kinds)}]" if s.kinds else ""
@@ -70,7 +76,8 @@ def parse_command(file: str, as_json: bool) -> None:
     """Parse one report FILE (.txt, .html/.htm, .docx, .pdf) and print its metadata and sections.
 
     With --json, print one JSON object: file, text, title, agency, province, city, county, level, sector,
-    year, publish_date, doc_date, source_url and sections (heading, level, kinds, start, end, body_start,
+    year, publish_date, doc_date, source_url, evidence ({field: {source, text}}: where each of agency,
+    province, city, county, level, sector, year and publish_date was read) and sections (heading, level, kinds, start, end, body_start,
     parent; offsets index the cleaned text). A file that cannot be read exits with code 2.
 
     \b

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+# Report.evidence: for each of these fields with a value, {"source": one of EVIDENCE_SOURCES, "text": what was
+# read}; the shared contract with the search side, declared in search.schema.
+from search.schema import EVIDENCE_FIELDS, EVIDENCE_SOURCES, WEAK_SOURCES, uncertain  # noqa: F401
+
 LEVELS = ("provincial", "city", "district", "county")
 SECTORS = ("police", "justice", "government", "market_regulation", "ecology_environment", "other")
-# Report.evidence: for each of these fields with a value, {"source": one of EVIDENCE_SOURCES, "text": what was read}.
-EVIDENCE_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year", "publish_date")
-EVIDENCE_SOURCES = ("title", "signature", "metadata_block", "body", "cited_title", "slogan", "doc_number", "url",
-                    "metadata_file", "inferred")
-WEAK_SOURCES = ("inferred",)  # a guess: ``reports-index check`` lists the field for staff to confirm
 
 
 @dataclass

@@ -202,6 +202,7 @@ class Engine:
         text = "".join(s.get("text") or "" for s in stored)
         out = {name: head.get(name) for name in ("title", "agency", "province", "city", "county", "level",
                                                   "sector", "year", "publish_date", "doc_date", "source_url")}
+        out["evidence"] = dict(head.get("evidence") or {})
         out["file"] = report_id
         out["text"] = text
         out["sections"] = [{

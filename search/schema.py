@@ -40,7 +40,8 @@ from whoosh.filedb.filestore import FileStorage
 
 from search.analysis import WordsField, join_word_tokens, normalize, slots_at, word_tokens
 
-FORMAT_VERSION = 8  # 8: fingerprint files (search.fingerprints) beside the gram files
+FORMAT_VERSION = 10  # 8: fingerprint files (search.fingerprints) beside the gram files; 10: each report's
+# metadata evidence (``evidence``, stored on the head document) for the report page
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
 
@@ -53,6 +54,19 @@ ALL_KINDS = (1 << (len(KINDS) + 1)) - 1
 FACET_FIELDS = ("province", "city", "county", "agency", "level", "sector")
 VALUE_FACETS = FACET_FIELDS + ("kind",)  # filtered by a list of values (the year by a range)
 FACETS = FACET_FIELDS + ("year", "kind")  # a search result's facets, in its order
+# A report's metadata evidence (``evidence`` on the head document): field → {"source", "text"[, "uncertain"]},
+# ``source`` one of EVIDENCE_SOURCES; a field resting on a WEAK_SOURCES source (or marked uncertain) is a guess.
+EVIDENCE_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year", "publish_date")
+EVIDENCE_SOURCES = ("title", "signature", "metadata_block", "body", "cited_title", "slogan", "doc_number", "url",
+                    "metadata_file", "inferred")
+WEAK_SOURCES = ("inferred",)
+
+
+def uncertain(evidence: dict | None) -> bool:
+    """Does this field's evidence (``{"source", "text"[, "uncertain"]}``) leave it a guess?"""
+    return bool(evidence) and (evidence.get("source") in WEAK_SOURCES or bool(evidence.get("uncertain")))
+
+
 BUILD_HINT = "build it with: reports-index build CORPUS --index-dir {dir}"
 
 
@@ -81,6 +95,7 @@ def make_schema() -> Schema:
         publish_date=STORED(),
         doc_date=STORED(),
         source_url=STORED(),
+        evidence=STORED(),
         heading=STORED(),
         path=STORED(),
         sec_level=STORED(),
@@ -175,7 +190,7 @@ def section_documents(report: dict) -> list[dict]:
         "text": preamble,
         "slots": _section_slots(exact, len(exact) - len(text), sections),
     }
-    for name in ("doc_date", "source_url"):
+    for name in ("doc_date", "source_url", "evidence"):
         if report.get(name):
             head[name] = report[name]
     docs = [head]

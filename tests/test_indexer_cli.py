@@ -85,3 +85,26 @@ def test_help_documents_exit_codes():
     result = CliRunner().invoke(main, ["build", "--help"])
     codes = [line.split()[0] for line in result.output.split("Exit codes:")[1].splitlines()[1:5]]
     assert ["0", "1", "2", "3"] == codes
+
+
+FIXTURES = CORPUS.parent / "tests" / "fixtures" / "metadata"
+
+
+def test_parse_json_has_the_evidence_of_each_field():
+    result = run("parse", str(FIXTURES / "05_slogan_city.txt"), "--json")
+    assert 0 == result.exit_code
+    evidence = json.loads(result.output)["evidence"]
+    title = {"source": "title", "text": "市公安局关于2023年度法治政府建设工作情况的报告"}
+    slogan = {"source": "slogan", "text": "平安鄂州"}
+    assert {"agency": slogan, "province": slogan, "city": slogan, "level": slogan, "sector": title,
+            "year": title} == evidence
+
+
+def test_parse_summary_shows_the_evidence():
+    lines = run("parse", str(FIXTURES / "13_url_ambiguous_open.txt")).output.splitlines()
+    evidence = lines[lines.index("evidence:") + 1 : lines.index("sections:     4")]
+    assert ["  agency:       title: 市公安局2023年法治政府建设年度报告",
+            "  province:     url (uncertain): gaj.fuzhou.gov.cn: 福州市（福建） / 抚州市（江西）",
+            "  city:         url (uncertain): gaj.fuzhou.gov.cn: 福州市（福建） / 抚州市（江西）",
+            "  sector:       title: 市公安局2023年法治政府建设年度报告",
+            "  year:         title: 市公安局2023年法治政府建设年度报告"] == evidence

@@ -12,6 +12,7 @@ from urllib.parse import unquote_plus, urlencode
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -372,3 +373,34 @@ def test_outdated_index_is_503_asking_for_a_rebuild(tmp_path):
     client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
     error = get_json(client, "/search.json?q=执法", 503)["error"]
     assert error.startswith("索引格式与本程序不符，请运行 reports-index build --rebuild 重建索引。")
+
+
+# --- metadata evidence on the report page ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def evidence_client(tmp_path_factory):
+    """An index of two metadata fixtures: one whose city the address leaves open, one named in its signature."""
+    from indexer.build import build
+    from webui import create_app
+
+    corpus = tmp_path_factory.mktemp("evidence-corpus")
+    fixtures = FIXTURES / "metadata"
+    for name in ("02_signature.txt", "13_url_ambiguous_open.txt"):
+        shutil.copy(fixtures / name, corpus / name)
+    index_dir = tmp_path_factory.mktemp("evidence-index")
+    build(corpus, index_dir, workers=1)
+    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+
+
+def test_report_page_shows_each_fields_evidence_on_hover(evidence_client):
+    page = evidence_client.get("/report/02_signature.txt").get_data(as_text=True)
+    assert '<dt>机关</dt><dd title="依据：落款「株洲市司法局」">株洲市司法局</dd>' in page
+    assert "待核实" not in page
+    data = get_json(evidence_client, "/report.json?id=02_signature.txt")
+    assert {"source": "signature", "text": "株洲市司法局"} == data["report"]["evidence"]["city"]
+
+
+def test_report_page_marks_uncertain_fields(evidence_client):
+    page = evidence_client.get("/report/13_url_ambiguous_open.txt").get_data(as_text=True)
+    assert ('<div class="uncertain"><dt>城市</dt><dd title="依据：网页地址「gaj.fuzhou.gov.cn: 福州市（福建） / '
+            '抚州市（江西）」">未定<span class="uncertain-mark">（待核实）</span></dd></div>') in page

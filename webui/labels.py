@@ -23,6 +23,13 @@ VALUE_LABELS = {
     },
 }
 
+# Where a report's metadata was read (search.schema.EVIDENCE_SOURCES), as the report page says it on hover.
+EVIDENCE_LABELS = {
+    "title": "标题", "signature": "落款", "metadata_block": "网页信息栏", "body": "正文", "cited_title": "引用的文件标题",
+    "slogan": "口号", "doc_number": "文号与主送机关", "url": "网页地址", "metadata_file": "元数据表 metadata.csv",
+    "inferred": "推断",
+}
+
 MODE_LABELS = {"exact": "精确匹配", "words": "按词匹配"}
 SORT_LABELS = {"relevance": "按相关度", "year": "按年份"}
 

@@ -20,10 +20,11 @@ from flask import current_app, url_for
 
 from search.engine import Engine
 from search.plan import QueryPlan
+from search.schema import uncertain
 from search.snippets import merged_spans
 
 from .. import urls
-from ..labels import FACET_LABELS, MODE_LABELS, display_title, value_label
+from ..labels import EVIDENCE_LABELS, FACET_LABELS, MODE_LABELS, display_title, value_label
 from ..markup import highlighted, linked
 from ..params import ParamError, choice, report_ids
 from ..urls import query_search_url, related_url, report_url
@@ -71,8 +72,7 @@ def _ui(report: dict, q: str, mode: str, spans: list[tuple[int, int]], copies: d
     paragraphs = _paragraphs(report, spans, copies["marks"] if copies else None)
     return {
         "title": display_title(report),
-        "meta": [{"label": META_LABELS[k], "value": value_label(k, report[k])}
-                 for k in META_FIELDS if report.get(k)],
+        "meta": _meta(report),
         "source_file": posixpath.join(current_app.config["CORPUS_DIR"], report["file"]),
         "source_url": _http_url(report.get("source_url")),
         "toc": [{"heading": s["heading"], "anchor": _anchor(s, i), "level": int(s.get("level") or 1)}
@@ -87,6 +87,21 @@ def _ui(report: dict, q: str, mode: str, spans: list[tuple[int, int]], copies: d
         "back_url": query_search_url(q, mode) if q else None,
         "copies": _copies_ui(report, copies),
     }
+
+
+def _meta(report: dict) -> list[dict]:
+    """The metadata rows, each with its evidence for the hover (``evidence``) and ``uncertain`` when it is a
+    guess; a field left open with a note (same-sounding places of the address) shows as 未定."""
+    evidence = report.get("evidence") or {}
+    rows = []
+    for k in META_FIELDS:
+        ev = evidence.get(k)
+        if not report.get(k) and not uncertain(ev):
+            continue
+        value = value_label(k, report[k]) if report.get(k) else "未定"
+        hover = f"依据：{EVIDENCE_LABELS.get(ev['source'], ev['source'])}「{ev['text']}」" if ev else ""
+        rows.append({"label": META_LABELS[k], "value": value, "evidence": hover, "uncertain": uncertain(ev)})
+    return rows
 
 
 def _copies_ui(report: dict, copies: dict | None) -> dict:
