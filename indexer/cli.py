@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from pathlib import Path
 
 import click
 
@@ -13,7 +14,7 @@ from indexer.build import BuildError, build
 from indexer.build.lock import LockTimeout
 from indexer.build.stats import StatsError, render, stats
 from indexer.model import EVIDENCE_FIELDS, Report, uncertain
-from indexer.parse import parse_file
+from indexer.parse import metafile, parse_file
 from indexer.readers import ReadError
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_FATAL, EXIT_LOCKED = 0, 1, 2, 3
@@ -78,7 +79,8 @@ def parse_command(file: str, as_json: bool) -> None:
     With --json, print one JSON object: file, text, title, agency, province, city, county, level, sector,
     year, publish_date, doc_date, source_url, evidence ({field: {source, text}}: where each of agency,
     province, city, county, level, sector, year and publish_date was read) and sections (heading, level, kinds, start, end, body_start,
-    parent; offsets index the cleaned text). A file that cannot be read exits with code 2.
+    parent; offsets index the cleaned text). A file that cannot be read exits with code 2. The row for FILE
+    in the metadata.csv beside it overrides what the parser finds (its malformed rows: warnings on stderr).
 
     \b
     Example:
@@ -89,6 +91,9 @@ def parse_command(file: str, as_json: bool) -> None:
         report = parse_file(file)
     except ReadError as e:
         raise Fatal(str(e)) from None
+    if meta := metafile.load(Path(file).parent):
+        for message in meta.messages():
+            click.echo(f"warning: {message}", err=True)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:

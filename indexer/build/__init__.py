@@ -138,6 +138,7 @@ def _run(corpus: Path, index_dir: Path, summary: BuildSummary, rebuild: bool, wo
             summary.notes.append("the parser or the analysis changed since the last build: indexing every file again")
             summary.rebuilt, previous = True, None
     plan = mf.plan(corpus, previous)
+    summary.notes.extend(metadata_notes(corpus))
     summary.unchanged = len(plan.unchanged)
     summary.generation = live
     if previous is not None and not plan.parse and not plan.removed and not plan.touched:
@@ -164,6 +165,17 @@ def _run(corpus: Path, index_dir: Path, summary: BuildSummary, rebuild: bool, wo
     summary.generation, summary.changed = new_name, True
     _pause("swapped")
     gens.clean_up(index_dir)
+
+
+def metadata_notes(corpus: Path) -> list[str]:
+    """The malformed rows of the corpus's ``metadata.csv`` files (ignored, never fatal)."""
+    from indexer.parse import metafile
+
+    notes = []
+    for path in sorted(corpus.rglob(metafile.FILE_NAME)):
+        if meta := metafile.load(path.parent):
+            notes += [m.replace(str(corpus) + os.sep, "") for m in meta.messages()]
+    return notes
 
 
 def _check_format(index_dir: Path) -> None:

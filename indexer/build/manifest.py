@@ -1,7 +1,8 @@
 """Indexer stage 3 (build), the manifest: which corpus files a generation holds, and what changed since.
 
 Each generation carries ``manifest.json``: per file (the report id, its path relative to the corpus, posix)
-its size, mtime_ns, blake2b content hash, status ("ok" or "failed"), the failure reason, and a small summary of
+its size, mtime_ns, blake2b content hash (with the digest of the file's ``metadata.csv`` row, if any,
+``entry_key``), status ("ok" or "failed"), the failure reason, and a small summary of
 the parsed report for ``reports-index stats``. It lives inside the generation, so it always describes exactly
 the index beside it.
 
@@ -169,17 +170,43 @@ class Plan:
         return {f.rid: f for f in self.parse}
 
 
+def row_keys(corpus: Path):
+    """A function giving each found file the digest of its row in the ``metadata.csv`` beside it ("" for none),
+    each folder's file read once."""
+    from indexer.parse import metafile
+
+    folders: dict[Path, object] = {}
+
+    def key(found: Found) -> str:
+        folder = found.path.parent
+        if folder not in folders:
+            folders[folder] = metafile.load(folder)
+        meta = folders[folder]
+        return metafile.row_key(meta.rows.get(found.path.name) if meta else None)
+
+    return key
+
+
+def entry_key(digest: str, row_key: str) -> str:
+    """A file's key in the manifest: its content hash, and the digest of its metadata.csv row if it has one,
+    so that a changed row re-indexes the file."""
+    return f"{digest}:m{row_key}" if row_key and digest else digest
+
+
 def plan(corpus: Path, previous: Manifest | None) -> Plan:
     old = previous.files if previous else {}
     result = Plan()
     seen = set()
+    row_key = row_keys(corpus)
     for found in discover(corpus):
         seen.add(found.rid)
         entry = old.get(found.rid)
-        if entry and entry.status == "ok" and (entry.size, entry.mtime_ns) == (found.size, found.mtime_ns):
+        meta = row_key(found)
+        same_row = entry is not None and entry.hash.partition(":m")[2] == meta
+        if entry and entry.status == "ok" and same_row and (entry.size, entry.mtime_ns) == (found.size, found.mtime_ns):
             result.unchanged[found.rid] = entry
             continue
-        digest = file_hash(found.path)
+        digest = entry_key(file_hash(found.path), meta)
         if entry and entry.status == "ok" and digest and digest == entry.hash:
             result.unchanged[found.rid] = Entry(found.size, found.mtime_ns, digest, "ok", None, entry.report)
             result.touched += 1

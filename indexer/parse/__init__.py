@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 import re
 
 from indexer.model import EVIDENCE_FIELDS, Report
-from indexer.parse import address, clues, kinds, places
+from indexer.parse import address, clues, kinds, metafile, places
 from indexer.parse import agency as agencies
 from indexer.parse import meta as metadata
 from indexer.parse.clean import clean
@@ -158,17 +158,16 @@ def _evidence(report: Report, found: dict, year_ev, publish_ev) -> dict:
 
 
 def _city(div: places.Division | None, level: str | None) -> str | None:
-    if div is None:
-        return None
-    if div.rank == 1:
-        # LABELS.md: for a municipality the city is the municipality itself — for its own bureau
-        # (上海市公安局, provincial level) as for its districts; None for a province's own agency.
-        return div.province if div.is_municipality else None
-    return div.city
+    # LABELS.md: for a municipality the city is the municipality itself — for its own bureau
+    # (上海市公安局, provincial level) as for its districts; None for a province's own agency.
+    return places.city_label(div)
 
 
 def parse_file(path: str | os.PathLike, root: str | os.PathLike | None = None) -> Report:
-    """Read and parse one report file; ``Report.file`` is the path relative to ``root`` (posix) if given."""
+    """Read and parse one report file; ``Report.file`` is the path relative to ``root`` (posix) if given.
+
+    The row for the file in the ``metadata.csv`` beside it (``metafile``) overrides what the parser finds, and
+    its ``url`` is the page's address the parser reads."""
     from indexer.readers import read_file
 
     doc = read_file(path)
@@ -176,4 +175,8 @@ def parse_file(path: str | os.PathLike, root: str | os.PathLike | None = None) -
         file = PurePath(os.path.relpath(Path(path), Path(root))).as_posix()
     else:
         file = str(path)
-    return parse_text(doc.text, file=file, meta=doc.meta)
+    row = metafile.row_for(path)
+    meta = dict(doc.meta)
+    if row and row.get("url"):
+        meta["source_url"] = row["url"]
+    return metafile.apply(parse_text(doc.text, file=file, meta=meta), row)

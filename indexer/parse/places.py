@@ -83,6 +83,16 @@ class Mention:
     candidates: tuple[tuple[Division, int], ...]  # (division, quality): 2 full name, 1 short form
 
 
+def city_label(div: "Division | None") -> str | None:
+    """The city a division's report is filed under: its prefecture; a municipality itself; None for a
+    province or a county-level city directly under one."""
+    if div is None:
+        return None
+    if div.rank == 1:
+        return div.province if div.is_municipality else None
+    return div.city
+
+
 def province_label(name: str) -> str:
     return _PROVINCE_SUFFIX.sub("", name) or name
 
