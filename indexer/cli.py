@@ -1,5 +1,6 @@
 """``reports-index``: the indexer's command line, a thin click layer over the library: ``parse`` over
-``indexer.parse``, ``build`` over ``indexer.build``, ``stats`` over ``indexer.build.stats``."""
+``indexer.parse``, ``build`` over ``indexer.build``, ``stats`` over ``indexer.build.stats``, ``check`` over
+``indexer.check``."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import click
 from indexer.build import BuildError, build
 from indexer.build.lock import LockTimeout
 from indexer.build.stats import StatsError, render, stats
+from indexer.check import check, write_csv
 from indexer.model import EVIDENCE_FIELDS, Report, uncertain
 from indexer.parse import metafile, parse_file
 from indexer.readers import ReadError
@@ -150,6 +152,34 @@ def build_command(corpus, index_dir, rebuild, workers, wait, quiet, as_json):
         state = f"index {summary.generation}" if summary.changed else "index unchanged"
         click.echo(f"{summary.line()}; {state}")
     click.get_current_context().exit(summary.exit_code)
+
+
+@main.command("check")
+@click.argument("corpus", default="corpus", type=click.Path(exists=True, file_okay=False))
+@click.option("--csv", "out", type=click.Path(dir_okay=False, writable=True),
+              help="Write the listed reports as a metadata.csv pre-filled with the parser's guesses.")
+def check_command(corpus, out):
+    """List the reports of CORPUS (default: ./corpus) with a metadata field that is missing or only guessed
+    (evidence `inferred`, an address naming same-sounding places, a place named once in the body), and why.
+
+    With --csv OUT, write those reports as a metadata.csv (UTF-8 with BOM, for Excel) pre-filled with the
+    parser's guesses: correct it, save it as CORPUS/metadata.csv, and the next build uses it.
+
+    \b
+    Example:
+      reports-index check corpus
+      reports-index check corpus --csv to-check.csv
+    """
+    result = check(corpus)
+    for note in result.notes:
+        click.echo(f"warning: {note}", err=True)
+    for finding in result.findings:
+        why = "; ".join(f"{name} {reason}" for name, reason in finding.reasons.items())
+        click.echo(f"{finding.file}: {why}")
+    click.echo(f"{len(result.findings)} of {result.reports} reports have metadata to check")
+    if out:
+        rows = write_csv(result, out)
+        click.echo(f"wrote {rows} rows to {out}")
 
 
 @main.command("stats")

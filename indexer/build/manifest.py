@@ -171,20 +171,10 @@ class Plan:
 
 
 def row_keys(corpus: Path):
-    """A function giving each found file the digest of its row in the ``metadata.csv`` beside it ("" for none),
-    each folder's file read once."""
+    """A function giving each found file the digest of its ``metadata.csv`` row ("" for none)."""
     from indexer.parse import metafile
 
-    folders: dict[Path, object] = {}
-
-    def key(found: Found) -> str:
-        folder = found.path.parent
-        if folder not in folders:
-            folders[folder] = metafile.load(folder)
-        meta = folders[folder]
-        return metafile.row_key(meta.rows.get(found.path.name) if meta else None)
-
-    return key
+    return lambda found: metafile.row_key(metafile.row_for(found.path, corpus))
 
 
 def entry_key(digest: str, row_key: str) -> str:

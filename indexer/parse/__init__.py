@@ -175,7 +175,7 @@ def parse_file(path: str | os.PathLike, root: str | os.PathLike | None = None) -
         file = PurePath(os.path.relpath(Path(path), Path(root))).as_posix()
     else:
         file = str(path)
-    row = metafile.row_for(path)
+    row = metafile.row_for(path, root)
     meta = dict(doc.meta)
     if row and row.get("url"):
         meta["source_url"] = row["url"]

@@ -1,7 +1,8 @@
 """Indexer stage 2 (parse), metafile: the ``metadata.csv`` staff may put in a corpus folder, one row per file.
 
 Columns (header row required, any order, ``file`` required): ``file,title,agency,province,city,county,level,
-sector,year,publish_date,url`` (``COLUMNS``). ``file`` is the report's name relative to the csv's folder. Any
+sector,year,publish_date,url`` (``COLUMNS``). ``file`` is the report's path relative to the csv's folder (a report is looked up in the
+file beside it, then in those of the folders above it up to the corpus). Any
 non-empty cell overrides what the parser found for that file (evidence ``metadata_file``); the ``url`` cell is
 also the page's address the parser's address clue reads. UTF-8 with or without a BOM, as Excel saves it (a
 GB18030 file, Excel's "CSV" on Chinese Windows, is read too). A malformed row is reported with its line
@@ -111,10 +112,21 @@ def _problem(row: dict) -> str | None:
     return None
 
 
-def row_for(path: str | os.PathLike) -> dict[str, str] | None:
-    """The row of the ``metadata.csv`` beside ``path`` for that file, or None."""
-    meta = load(Path(path).parent)
-    return meta.rows.get(Path(path).name) if meta else None
+def row_for(path: str | os.PathLike, root: str | os.PathLike | None = None) -> dict[str, str] | None:
+    """The row for ``path`` in the ``metadata.csv`` beside it, else (up to ``root``) in a folder above it,
+    where ``file`` is the path relative to that folder (a sub-folder's reports listed in the corpus's file)."""
+    path = Path(path)
+    folder = path.parent
+    top = Path(os.path.abspath(root)) if root is not None else None
+    while True:
+        meta = load(folder)
+        if meta:
+            rel = PurePath(os.path.relpath(path, folder)).as_posix()
+            if rel in meta.rows:
+                return meta.rows[rel]
+        if top is None or Path(os.path.abspath(folder)) == top or folder.parent == folder:
+            return None
+        folder = folder.parent
 
 
 def row_key(row: dict | None) -> str:
