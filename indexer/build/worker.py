@@ -12,6 +12,12 @@ bounded (the Whoosh writer spills to disk past ``limitmb``, the gram writer flus
 ``search.grams.CHUNK_ENTRIES`` grams).
 
 jieba's dictionary is loaded once per worker process (``init_worker``).
+
+Bounded reading: each file is read, parsed and turned into documents under a deadline (``FILE_SECONDS``, a
+``SIGALRM`` timer around ``parse_one``) and, in worker processes, a memory limit (``FILE_MEMORY_MB`` of address
+space above what the worker holds when it starts, ``resource.setrlimit(RLIMIT_AS)``): a file exceeding either
+fails with that reason and the build goes on. The environment variables ``REPORTS_INDEX_FILE_SECONDS`` and
+``REPORTS_INDEX_FILE_MEMORY_MB`` change them (0: no limit).
 """
 
 from __future__ import annotations
@@ -20,12 +26,68 @@ import logging
 import os
 import queue
 import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.readers import ReadError
 
 LIMIT_MB = 64  # per worker writer; Whoosh spills sorted runs to disk beyond it
+FILE_SECONDS = 120.0  # per file: reading, parsing and analysis (a 64 MB text takes well under a minute)
+FILE_MEMORY_MB = 2048  # per worker process, above its size after start-up (jieba and the Whoosh writer)
+SECONDS_ENV, MEMORY_ENV = "REPORTS_INDEX_FILE_SECONDS", "REPORTS_INDEX_FILE_MEMORY_MB"
+
+
+class FileTimeout(Exception):
+    """A file took longer than its deadline."""
+
+
+def _limit(env: str, default: float) -> float:
+    try:
+        return max(0.0, float(os.environ.get(env, default)))
+    except ValueError:
+        return default
+
+
+@contextmanager
+def deadline(seconds: float):
+    """Raise ``FileTimeout`` in this (main) thread after ``seconds`` (0: never); the old timer is restored."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(_signum, _frame):
+        raise FileTimeout(f"time limit exceeded ({seconds:g} s)")
+
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def limit_memory(megabytes: float | None = None) -> int | None:
+    """Cap this process's address space at its current size plus ``megabytes`` (``FILE_MEMORY_MB``); returns
+    the cap in bytes (None: no limit set). For worker processes only: the cap lasts as long as the process."""
+    import resource
+
+    megabytes = _limit(MEMORY_ENV, FILE_MEMORY_MB) if megabytes is None else megabytes
+    if not megabytes:
+        return None
+    try:
+        with open("/proc/self/statm") as f:
+            current = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return None  # not Linux: no reliable size to start from
+    cap = current + int(megabytes * 1024 * 1024)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    return cap
 
 
 @dataclass
@@ -59,16 +121,20 @@ def parse_one(corpus: str, rid: str) -> tuple[FileResult, list[dict]]:
         size = path.stat().st_size
     except OSError:
         size = 0
+    stage = "parse"
     try:
-        report = parse_file(path, root=corpus).to_dict()
+        with deadline(_limit(SECONDS_ENV, FILE_SECONDS)):
+            report = parse_file(path, root=corpus).to_dict()
+            stage = "index"
+            docs = section_documents(report)
     except ReadError as e:
         return FileResult(rid, False, e.reason, size=size), []
+    except FileTimeout as e:
+        return FileResult(rid, False, str(e), size=size), []
+    except MemoryError:
+        return FileResult(rid, False, "memory limit exceeded", size=size), []
     except Exception as e:  # a parser bug on one odd file must not stop the other 9,999
-        return FileResult(rid, False, f"cannot parse: {type(e).__name__}: {e}", size=size), []
-    try:
-        docs = section_documents(report)
-    except Exception as e:
-        return FileResult(rid, False, f"cannot index: {type(e).__name__}: {e}", size=size), []
+        return FileResult(rid, False, f"cannot {stage}: {type(e).__name__}: {e}", size=size), []
     return FileResult(rid, True, report=summarize(report), size=size), docs
 
 
@@ -127,6 +193,7 @@ def worker_main(corpus: str, part_dir: str, jobs, results, parent_pid: int) -> N
         _die_with_parent()
         init_worker()
         part = Part(part_dir)
+        limit_memory()
         while True:
             try:
                 batch = jobs.get(timeout=1.0)

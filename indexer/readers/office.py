@@ -40,6 +40,8 @@ def read_docx(data: bytes, path) -> Document:
                 lines.append(numbers.label(block) + block.text)
         props = document.core_properties
         title = props.title
+    except MemoryError:
+        raise  # the worker's memory limit (indexer.build.worker): not a damaged file
     except Exception as e:  # python-docx raises many kinds (BadZipFile, PackageNotFoundError, KeyError, XML...)
         raise ReadError(path, "not a valid .docx file (damaged, or an old .doc renamed?)") from e
     meta = {}  # core "created" is left out: it is the template's or the author's date, not publication
@@ -79,6 +81,8 @@ def _docx_table_lines(table) -> list[str]:
 def read_pdf(data: bytes, path) -> Document:
     try:
         lines = _pdf_lines(data)
+    except MemoryError:
+        raise  # the worker's memory limit (indexer.build.worker): not a damaged file
     except Exception as e:  # PDFSyntaxError, PSEOF, encrypted documents, ...
         if "Password" in type(e).__name__ or "Encrypt" in type(e).__name__:
             raise ReadError(path, "pdf is encrypted (password required)") from None
