@@ -119,3 +119,14 @@ def test_overlap_bench_runs_on_20_reports(tmp_path):
     province = rows[5].split(": ")[1].split(" ")[0]
     assert [r.format(province) for r in OVERLAP_ROWS] == rows
     assert results.read_text("utf-8").startswith("# Copy detection benchmark\n")
+
+
+def test_metadata_sweep_runs_on_a_sample(tmp_path):
+    out = tmp_path / "METADATA.md"
+    done = subprocess.run([sys.executable, "-m", "bench.metadata_sweep", "--sample", "12", "--results", str(out)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert 0 == done.returncode, done.stderr
+    table = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("| ")]
+    assert ["clue kind", "body", "cited_title", "slogan", "own_area", "doc_number", "url"] == [
+        line.split(" | ")[0].strip("| ") for line in table]
+    assert "gaj.fuzhou.gov.cn: 福州市（福建） / 抚州市（江西）" in done.stdout

@@ -48,12 +48,12 @@ def parse_text(text: str, file: str = "", meta: dict | None = None) -> Report:
     if stitle:
         preamble = preamble.replace(stitle, "", 1)
     sig_agency, sig_date = metadata.find_signature(lines)
-    weights, direct = places.context_counts(shadow)
     agency_text = shadow
     if number:  # the addressee line (江西省人民政府：) names the reader, not the writer
         for i in number.lines:
             preamble = preamble.replace(lines[i], "", 1)
         agency_text = "\n".join("" if i in skip else ln for i, ln in enumerate(lines))
+    weights, direct = places.context_counts(agency_text)
     url = hints.get("source_url") or address.find_url(text)
     found = agencies.choose_agency(stitle, cleaned.fields, sig_agency, preamble.strip(), hints.get("agency"),
                                    weights, agency_text)

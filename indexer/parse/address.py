@@ -131,9 +131,24 @@ def settle(match: HostMatch, fits, weights) -> tuple[places.Division | None, str
     if len(options) > 1:
         higher = [d for d in options if not (d.rank == 3 and d.name.endswith("区"))]
         options = higher if len(higher) == 1 else options
+    if len(options) > 1:  # 恩施州 and its seat 恩施市 are both enshi: the short host is the prefecture's
+        tops = [d for d in options if not any(a in options for a in gaz.ancestors(d))]
+        options = tops if len(tops) == 1 else options
     if len(options) == 1:
         return options[0], None
     if options:
         return None, f"{match.host}: " + " / ".join(
             f"{d.name}（{d.province}{'·' + d.city if d.city and d.rank == 3 else ''}）" for d in options)
     return None, None
+
+
+def host_label(div: places.Division) -> str:
+    """The host label a division's pinyin gives (宁波市 → ningbo, 萧山区 → xiaoshan): how sites name it."""
+    from pypinyin import lazy_pinyin
+
+    if div.rank == 3:
+        stems = places.county_stems(div.name)
+        name = stems[0] if stems else div.name
+    else:
+        name = div.label
+    return "".join(lazy_pinyin(name)).lower()

@@ -39,6 +39,7 @@ class Clue:
 _SELF = re.compile(r"我局|本局|我厅|本厅|我分局|本分局|我委|我办|我市|我县|我区|本市|本县|本区|辖区")
 _CITED = re.compile(r"《([^《》\n]{4,80})》")
 _SLOGAN_BEFORE = ("法治", "平安")
+_SLOGAN_WORDS = re.compile("|".join(_SLOGAN_BEFORE))  # 平安 is also a place (平安区), but not in 平安鼓楼
 _QUOTES_OPEN, _QUOTES_CLOSE = "“\"「『", "”\"」』"
 _DOC_NUMBER = re.compile(
     r"^([\u4e00-\u9fff]{1,3}?)(政|公|司|市监|环)[\u4e00-\u9fff]{0,2}[〔\[［(（【](?:19|20)\d\d[〕\]］)）】]\s*\d+\s*号$"
@@ -146,7 +147,7 @@ def own_area(shadow: str, agency: str, weights) -> Clue | None:
     for s in _sentences(shadow):
         if not _SELF.search(s):
             continue
-        s = _GUIDED_BY.sub(lambda m: "＿" * len(m.group(0)), s)
+        s = _SLOGAN_WORDS.sub(lambda m: "＿" * len(m.group(0)), _GUIDED_BY.sub(lambda m: "＿" * len(m.group(0)), s))
         for m in places.gazetteer().mentions(s):
             options = [d for d, q in m.candidates if fits(head, d)]
             if len(options) == 1:
