@@ -3,8 +3,8 @@
     python -m bench.metadata_sweep [--sample N] [--results bench/METADATA.md | -]
 
 For each prefecture-level division and each county-level one (``indexer/data/pca-code.json``), a synthetic
-report names its agency only as 市公安局 (a prefecture or a county-level city), 县公安局 (a county or banner)
-or 区公安分局 (a district), plus exactly one clue of one kind: a 我局 statement naming the bureau in full, a
+report names its agency only as 市公安局 (a prefecture or a county-level city; 州公安局 / 地区公安局 /
+盟公安局 for the other prefectures), 县公安局 (a county or banner) or 区公安分局 (a district), plus exactly one clue of one kind: a 我局 statement naming the bureau in full, a
 cited title, a slogan (平安X), the bureau's own area (我局辖区X), a document number whose prefix is the
 division's first character with its addressee line (the parent's government), or the page's address
 (gaj.<pinyin>.gov.cn, one label). A report is right when province, city, county and level all are; wrong when it gets another place (else
@@ -42,6 +42,8 @@ def rank_of(d: places.Division) -> str:
 
 
 def bare_agency(d: places.Division) -> str:
+    if d.rank == 2 and not d.name.endswith("市"):  # 州公安局, 地区公安局, 盟公安局
+        return next(h for h in ("地区", "州", "盟") if d.name.endswith(h)) + "公安局"
     return {"prefecture": "市公安局", "county-level city": "市公安局", "county": "县公安局",
             "district": "区公安分局"}[rank_of(d)]
 

@@ -69,3 +69,11 @@ def test_year_in_a_document_number_or_index_number_is_not_the_work_year():
             "今年来，我局以“平安常州”建设为抓手推进法治建设。\n一、主要举措\n")
     report = parse_text(text)
     assert (None, "常州") == (report.year, report.city)
+
+
+def test_a_report_saying_only_we_gets_its_agency_from_the_address():
+    text = "2023年法治政府建设年度报告\n2023年，我{}全面推进法治建设。\n一、主要举措\n"
+    bureau = parse_text(text.format("局"), meta={"source_url": "http://gaj.yichang.gov.cn/a.html"})
+    office = parse_text(text.format("厅"), meta={"source_url": "http://gat.zj.gov.cn/a.html"})
+    assert [("宜昌市公安局", "湖北", "宜昌", "city", "url"), ("浙江省公安厅", "浙江", None, "provincial", "url")] == [
+        (r.agency, r.province, r.city, r.level, r.evidence["agency"]["source"]) for r in (bureau, office)]

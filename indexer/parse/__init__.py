@@ -104,7 +104,7 @@ def _agency_from_url(url: str | None) -> agencies.Found | None:
     match = address.match_host(url)
     if match is None or not match.kind or not match.divisions:
         return None
-    return agencies.Found(match.kind, "url", url)
+    return agencies.Found(("省" if match.kind.endswith("厅") else "") + match.kind, "url", url)
 
 
 def _place_agency(found, shadow, weights, direct, number, url):

@@ -119,12 +119,14 @@ def match_host(url: str | None) -> HostMatch | None:
     return HostMatch(host, chosen, kind)
 
 
-def settle(match: HostMatch, fits, weights) -> tuple[places.Division | None, str | None]:
+def settle(match: HostMatch, fits, weights, narrow=None) -> tuple[places.Division | None, str | None]:
     """(division, note): the one place ``match`` names that ``fits`` accepts, settled by the places the text
     names itself (``weights``: the province it names) and, among same-sounding places, a prefecture over a
     city district (a district's site lives under its city's host); else (None, a note naming the options)."""
     gaz = places.gazetteer()
     options = [d for d in match.divisions if fits(d)]
+    if narrow is not None:
+        options = narrow(options)  # the caller's own preference: a bare 市公安局 is a 市's
     if len(options) > 1:
         named = [d for d in options if any(weights.get(a.code, 0) for a in [d, *gaz.ancestors(d)])]
         options = named or options

@@ -60,7 +60,9 @@ def _with_places(text: str, end: int) -> int:
         if gap and gap not in ("市", "省", "区", "县", "自治区") and not _ZONE.fullmatch(gap):
             break
         start = window_start + mention.start
-    if start == end and window[-1:] in ("市", "省", "区", "县"):
+    if start == end and window[-2:] == "地区":
+        start = end - 2  # "地区公安局": the page dropped the prefecture
+    elif start == end and window[-1:] in ("市", "省", "区", "县", "州", "盟"):
         start = end - 1  # "市公安局": the page dropped the city
     return start
 

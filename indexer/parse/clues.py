@@ -48,8 +48,11 @@ _ADDRESSEE = re.compile(r"^([\u4e00-\u9fff]{2,30})[:：]$")
 DOC_KINDS = {"政": "人民政府", "公": "公安局", "司": "司法局", "市监": "市场监督管理局", "环": "生态环境局"}
 
 
+HEADS = ("地区", "市", "省", "区", "县", "州", "盟")  # what a bare name starts with: 市公安局, 州公安局 …
+
+
 def fits(head: str | None, d: places.Division) -> bool:
-    """Can a bare name starting with ``head`` (市, 省, 区, 县, or None) stand for division ``d``?"""
+    """Can a bare name starting with ``head`` (one of ``HEADS``, or None) stand for division ``d``?"""
     if head == "市":
         return d.rank == 2 or (d.rank == 1 and d.is_municipality) or (d.rank == 3 and d.name.endswith("市"))
     if head == "省":
@@ -58,18 +61,26 @@ def fits(head: str | None, d: places.Division) -> bool:
         return d.rank == 3 and d.name.endswith("区")
     if head == "县":
         return d.rank == 3 and d.name.endswith(("县", "旗"))
+    if head in ("州", "地区", "盟"):
+        return d.rank == 2 and d.name.endswith(head)
     return d.rank >= 2 or d.is_municipality
 
 
+def narrow(head: str | None, options: list) -> list:
+    """Among several places a bare name can stand for, those named as it is (市公安局 + 恩施: 恩施市, not 恩施州)."""
+    if len(options) > 1 and head:
+        named = [d for d in options if d.name.endswith(head)]
+        return named or options
+    return options
+
+
 def head_of(agency: str) -> str | None:
-    return agency[0] if agency[:1] in ("市", "省", "区", "县") else None
+    return next((h for h in HEADS if agency.startswith(h)), None)
 
 
 def with_place(agency: str, d: places.Division) -> str:
     """The full name of a bare ``agency`` in division ``d``: 市公安局 + 丽水市 → 丽水市公安局."""
-    if head_of(agency):
-        return d.name + agency[1:]
-    return d.name + agency
+    return d.name + agency[len(head_of(agency) or "") :]
 
 
 def _sentences(text: str) -> list[str]:
@@ -124,7 +135,7 @@ def slogan(shadow: str, agency: str, weights) -> Clue | None:
             shadow[m.end + 2 : m.end + 3] in _QUOTES_CLOSE)
         if before not in _SLOGAN_BEFORE and not quoted:
             continue
-        options = [d for d, _q in m.candidates if fits(head, d)]
+        options = narrow(head, [d for d, _q in m.candidates if fits(head, d)])
         if len(options) > 1:
             options = [d for d in options if weights.get(d.code, 0)] or options
         if len(options) == 1:
@@ -149,7 +160,7 @@ def own_area(shadow: str, agency: str, weights) -> Clue | None:
             continue
         s = _SLOGAN_WORDS.sub(lambda m: "＿" * len(m.group(0)), _GUIDED_BY.sub(lambda m: "＿" * len(m.group(0)), s))
         for m in places.gazetteer().mentions(s):
-            options = [d for d, q in m.candidates if fits(head, d)]
+            options = narrow(head, [d for d, q in m.candidates if fits(head, d)])
             if len(options) == 1:
                 counts[options[0].code] += 1
                 divs[options[0].code] = options[0]
@@ -213,7 +224,7 @@ def url_clue(url: str | None, agency: str, weights) -> tuple[Clue | None, str | 
     if match is None or not match.divisions:
         return None, None
     head = head_of(agency)
-    div, note = address.settle(match, lambda d: fits(head, d), weights)
+    div, note = address.settle(match, lambda d: fits(head, d), weights, lambda options: narrow(head, options))
     return (Clue(div, "url", url) if div else None), note
 
 
