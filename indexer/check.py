@@ -3,7 +3,8 @@ pre-filled with the parser's guesses for them.
 
 A field is listed when it is missing (agency, province, level, sector, year, publish_date always; the city and
 county where the level calls for them) or rests only on weak evidence: ``inferred`` (a guess), an address
-leaving same-sounding places open, or a place named once in the body. The csv (UTF-8 with a BOM, for Excel)
+leaving same-sounding places open, a district with namesakes elsewhere that the text does not place, or a
+place named once in the body. The csv (UTF-8 with a BOM, for Excel)
 has ``indexer.parse.metafile.COLUMNS``; corrected and put back into the corpus folder as ``metadata.csv``, it
 overrides the parser on the next build.
 """
@@ -52,7 +53,8 @@ def reasons_for(report: Report) -> dict[str, str]:
             if name in needed or (ev and uncertain(ev)):
                 out[name] = "missing" + (f" ({ev['text']})" if ev else "")
         elif ev and uncertain(ev):
-            out[name] = f"{ev['source']}: {ev['text']}"
+            why = "guessed" if ev["source"] == "inferred" else "uncertain"
+            out[name] = f"{why} ({ev['source']}: {ev['text']})"
         elif ev and ev["source"] == "body" and name in ("province", "city", "county") and _named_once(report, value):
             out[name] = f"named once in the body: {ev['text']}"
     return out

@@ -68,3 +68,14 @@ def test_check_command(tmp_path):
         f"wrote 3 rows to {out}",
     ] == result.stdout.splitlines()
     assert 4 == len(out.read_text(encoding="utf-8-sig").splitlines())
+
+
+def test_a_guessed_year_and_an_unplaced_namesake_are_listed(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("鼓楼区公安分局法治政府建设工作报告\n发布日期：2024-02-01\n我局推进法治建设。\n一、主要举措\n",
+                                  encoding="utf-8")
+    (finding,) = check(corpus).findings
+    title = "鼓楼区公安分局法治政府建设工作报告"
+    assert {**{k: f"uncertain (title: {title})" for k in ("province", "city", "county", "level")},
+            "year": "guessed (inferred: 2024-02-01)"} == finding.reasons

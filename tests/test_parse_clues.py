@@ -77,3 +77,10 @@ def test_a_report_saying_only_we_gets_its_agency_from_the_address():
     office = parse_text(text.format("厅"), meta={"source_url": "http://gat.zj.gov.cn/a.html"})
     assert [("宜昌市公安局", "湖北", "宜昌", "city", "url"), ("浙江省公安厅", "浙江", None, "provincial", "url")] == [
         (r.agency, r.province, r.city, r.level, r.evidence["agency"]["source"]) for r in (bureau, office)]
+
+
+def test_a_district_with_namesakes_is_marked_uncertain_until_the_text_places_it():
+    text = "鼓楼区公安分局2023年法治政府建设年度报告\n2023年，{}我局推进法治建设。\n一、主要举措\n"
+    alone, placed = parse_text(text.format("")), parse_text(text.format("在福州市公安局的领导下，"))
+    assert [("鼓楼区", True), ("福州", None)] == [
+        (alone.county, alone.evidence["county"].get("uncertain")), (placed.city, placed.evidence["city"].get("uncertain"))]

@@ -119,6 +119,8 @@ def _place_agency(found, shadow, weights, direct, number, url):
         if clue is not None:
             agency = agencies.official_name(clues.with_place(found.name, clue.division))
             where = {"source": clue.source, "text": clue.text}
+            if _unsupported_namesake(clue.division, weights):
+                where["uncertain"] = True
             return agency, clue.division, {"agency": where, "place": where, "sector": _ev(found)}
     agency = agencies.complete(found.name, weights, direct)
     div = places.resolve(agency, weights)
@@ -126,11 +128,23 @@ def _place_agency(found, shadow, weights, direct, number, url):
         place = {"source": "inferred", "text": "the place the text names most: " + agency}
     else:
         place = _ev(found)
+    if div is not None and _unsupported_namesake(div, weights):
+        place = {**place, "uncertain": True}
     evidence = {"agency": place if place["source"] == "inferred" else _ev(found), "place": place,
                 "sector": _ev(found)}
     if note and div is None:
         evidence["open"] = {"source": "url", "text": note, "uncertain": True}
     return agencies.official_name(agency), div, evidence
+
+
+def _unsupported_namesake(div: places.Division, weights) -> bool:
+    """A county-level place with a namesake elsewhere (four 鼓楼区) that the text does not place: no city or
+    province of it is named."""
+    if div.rank != 3:
+        return False
+    gaz = places.gazetteer()
+    namesakes = [d for d, q in gaz.aliases.get(div.name, []) if q == 2 and d.code != div.code]
+    return bool(namesakes) and not any(weights.get(a.code, 0) for a in gaz.ancestors(div))
 
 
 def _ev(found) -> dict:
