@@ -74,3 +74,12 @@ def test_link_trailers_are_dropped_with_their_links(trailer):
 def test_a_related_information_sentence_in_the_body_is_kept():
     text = BODY_FOR_TRAILERS.replace("全面推行执法记录仪全程记录。", "相关信息：我局已在门户网站公开执法流程。")
     assert "相关信息：我局已在门户网站公开执法流程。" in parse_text(text).text
+
+
+def test_a_bare_address_line_is_clutter_kept_as_a_field():
+    from indexer.parse.clean import clean
+
+    cleaned = clean("首页 > 政务公开\nhttp://police.example.gov.cn/zwgk/2024/0301.html\n市公安局2023年法治政府建设年度报告\n"
+                    "正文引用网址 http://a.gov.cn 的句子。\n")
+    assert ("市公安局2023年法治政府建设年度报告\n正文引用网址 http://a.gov.cn 的句子。",
+            "http://police.example.gov.cn/zwgk/2024/0301.html") == (cleaned.text, cleaned.fields["网址"])

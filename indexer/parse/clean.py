@@ -57,6 +57,7 @@ _FOOTER = re.compile(
     r"^(?:责任)?编辑[:：]|^审核[:：]|^校对[:：]|^上一篇|^下一篇|^【?(?:打印|关闭)|"
     r"^(?:地址|联系电话|电话|邮编|邮政编码|传真|网站地图)\s*[:：|]"
 )
+_BARE_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9.-]+(?::\d+)?(?:/\S*)?")
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?$")
 _TRAILER = re.compile(
     r"^(?:相关(?:文件|信息|链接|阅读|新闻|文章|附件|稿件|解读|报道)|友情链接|附件下载|扫一扫在手机打开当前页)\s*[:：]?(.*)$"
@@ -277,6 +278,9 @@ def _classify(lines: list[str], shadow: list[str], fields: dict[str, str]) -> li
             for k, v in found.items():
                 if v:
                     fields.setdefault(k, v)
+        elif len(s) <= 300 and _BARE_URL.fullmatch(s):
+            keep[i] = False  # the page's address on a line of its own (indexer.parse.address reads it)
+            fields.setdefault("网址", s)
         elif _is_furniture(s) or _is_breadcrumb(s) or _PAGE_NUMBER.match(s) or (len(s) <= 80 and _FOOTER.search(s)):
             keep[i] = False
         elif i < first_text and s.count("|") + s.count("｜") >= 2 and len(s) <= 80:
