@@ -84,3 +84,10 @@ def test_a_district_with_namesakes_is_marked_uncertain_until_the_text_places_it(
     alone, placed = parse_text(text.format("")), parse_text(text.format("在福州市公安局的领导下，"))
     assert [("鼓楼区", True), ("福州", None)] == [
         (alone.county, alone.evidence["county"].get("uncertain")), (placed.city, placed.evidence["city"].get("uncertain"))]
+
+
+def test_bureaus_and_places_we_work_with_are_not_our_own():
+    text = ("市公安局2023年法治政府建设年度报告\n2023年，我局推进法治建设。\n一、主要举措\n"
+            "（一）我局与宁波市公安局签订执法协作协议，我局组织民警赴杭州学习，我局邀请杭州专家授课。\n")
+    report = parse_text(text, meta={"source_url": "http://gaj.jiaxing.gov.cn/a.html"})
+    assert ("嘉兴市公安局", "url") == (report.agency, report.evidence["city"]["source"])

@@ -4,10 +4,11 @@
 The clues are tried in order of reliability, and the first that names a place of the right rank wins, with its
 evidence (``Clue.source`` one of ``indexer.model.EVIDENCE_SOURCES``):
 
-1. ``body``: a sentence of the report's own about itself naming its bureau in full (…公安局（以下简称我局）);
+1. ``body``: the bureau naming itself in full beside 我局 (…公安局（以下简称我局）, 我局（…公安局）);
 2. ``cited_title``: a document the bureau issued, cited by title (《X市公安局关于…的实施意见》);
 3. ``slogan``: 法治X, 平安X, “X公安”;
-4. ``body``: the bureau's own area, the place its 我局 / 我分局 / 辖区 sentences name most;
+4. ``body``: the bureau's own area, the place its 我局 / 我分局 / 辖区 sentences name most (twice at least;
+   not the places it goes to or works with);
 5. ``doc_number``: the prefix of a document number read with the addressee line (X政〔2024〕5号 to a
    province's government: the division under it whose name starts with X, or whose one-character short name
    is X, ``indexer/data/hosts.json``);
@@ -100,15 +101,23 @@ def _named_agencies(text: str, agency: str, head, weights) -> list[tuple[places.
     return out
 
 
+_WE = r"[“\"]?(?:我|本)(?:分局|局|厅|委|办)[”\"]?"
+_APPOSITION_AFTER = re.compile(rf"\s*[（(]\s*(?:以下|下)?(?:简称|称)?\s*{_WE}\s*[)）]")  # X（以下简称我局）
+_APPOSITION_BEFORE = re.compile(rf"{_WE}\s*[（(]\s*$")  # 我局（X）
+
+
 def statement(shadow: str, agency: str, weights) -> Clue | None:
-    """A sentence about the bureau itself that names it in full: 洛阳市公安局（以下简称我局）…"""
+    """The bureau naming itself in full beside 我局: 洛阳市公安局（以下简称我局）…, 我局（洛阳市公安局）…
+    (a sentence in which 我局 works with another bureau names that one: 我局与宁波市公安局…)."""
     head = head_of(agency)
     for s in _sentences(shadow):
         if not _SELF.search(s):
             continue
         masked = _CITED.sub(lambda m: "＿" * len(m.group(0)), _GUIDED_BY.sub(lambda m: "＿" * len(m.group(0)), s))
-        if found := _named_agencies(masked, agency, head, weights):
-            return Clue(found[0][0], "body", s.strip()[:80])
+        for d, name in _named_agencies(masked, agency, head, weights):
+            at = masked.find(name)
+            if _APPOSITION_AFTER.match(masked, at + len(name)) or _APPOSITION_BEFORE.search(masked[:at]):
+                return Clue(d, "body", s.strip()[:80])
     return None
 
 
@@ -149,8 +158,12 @@ def slogan(shadow: str, agency: str, weights) -> Clue | None:
     return Clue(divs[code], "slogan", texts[code])
 
 
+_ELSEWHERE = re.compile(r"(?:赴|到|去|前往|与|和|同|向|学习|借鉴|邀请|协作|参观|考察|交流|对口|帮扶|援)[^，,、]{0,3}$")
+
+
 def own_area(shadow: str, agency: str, weights) -> Clue | None:
-    """The place the bureau's sentences about itself (我局 / 我分局 / 辖区 …) name most, if one leads."""
+    """The place the bureau's sentences about itself (我局 / 我分局 / 辖区 …) name most, at least twice and
+    more than any other; places it goes to or works with (赴杭州, 与宁波…) are not its own."""
     head = head_of(agency)
     counts: Counter = Counter()
     first: dict[str, str] = {}
@@ -160,13 +173,15 @@ def own_area(shadow: str, agency: str, weights) -> Clue | None:
             continue
         s = _SLOGAN_WORDS.sub(lambda m: "＿" * len(m.group(0)), _GUIDED_BY.sub(lambda m: "＿" * len(m.group(0)), s))
         for m in places.gazetteer().mentions(s):
+            if _ELSEWHERE.search(s[max(0, m.start - 6) : m.start]):
+                continue
             options = narrow(head, [d for d, q in m.candidates if fits(head, d)])
             if len(options) == 1:
                 counts[options[0].code] += 1
                 divs[options[0].code] = options[0]
                 first.setdefault(options[0].code, s.strip()[:80])
     ranked = counts.most_common(2)
-    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+    if not ranked or ranked[0][1] < 2 or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None
     return Clue(divs[ranked[0][0]], "body", first[ranked[0][0]])
 
