@@ -2,17 +2,18 @@
 
 Steps, one module each: ``clean`` (clutter out, metadata fields kept) → ``sections`` (headings and tree) →
 ``meta`` (title, signature, year, dates; with ``dates``) and ``agency`` (agency, places, level, sector; with
-``places``) → ``kinds`` (level-1 sections by the national template). ``indexer.model.Report`` is what comes
-out: the contract with the build stage. ``parse_file`` reads any supported file with
-``indexer.readers.read_file`` first.
+``places``; an agency written without its place gets it from ``clues``, the page's address from ``address``)
+→ ``kinds`` (level-1 sections by the national template); each metadata field keeps its evidence
+(``Report.evidence``). ``indexer.model.Report`` is what comes out: the contract with the build stage.
+``parse_file`` reads any supported file with ``indexer.readers.read_file`` first and applies the row of the
+folder's ``metadata.csv`` last (``metafile``).
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePath
-
 import re
+from pathlib import Path, PurePath
 
 from indexer.model import EVIDENCE_FIELDS, Report
 from indexer.parse import address, clues, kinds, metafile, places
