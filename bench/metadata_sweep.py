@@ -85,17 +85,20 @@ def report_text(d: places.Division, kind: str) -> tuple[str, dict]:
 
 
 def outcome(d: places.Division, kind: str) -> str:
-    """"right", "open" (no province: the clue left it uncertain) or "wrong"."""
+    """"right", "open" (no province: the clue left it open), "flagged" (another place, its evidence marked
+    uncertain: a namesake the text does not place) or "wrong" (another place, unflagged)."""
     text, meta = report_text(d, kind)
     r = parse_text(text, meta=meta)
     got = (r.province, r.city, r.county, r.level)
     if got == expected(d):
         return "right"
-    return "open" if r.province is None else "wrong"
+    if r.province is None:
+        return "open"
+    return "flagged" if any(ev.get("uncertain") for ev in r.evidence.values()) else "wrong"
 
 
 def sweep(divisions: list[places.Division]) -> dict:
-    """{(rank, kind): (right, total, wrong)} over ``divisions`` and every clue kind."""
+    """{(rank, kind): (right, total, wrong, flagged)} over ``divisions`` and every clue kind."""
     counts: Counter = Counter()
     for d in divisions:
         for kind in KINDS:
@@ -103,7 +106,7 @@ def sweep(divisions: list[places.Division]) -> dict:
             counts[key + ("total",)] += 1
             counts[key + (outcome(d, kind),)] += 1
     keys = {k[:2] for k in counts}
-    return {key: (counts[key + ("right",)], counts[key + ("total",)], counts[key + ("wrong",)]) for key in keys}
+    return {key: tuple(counts[key + (name,)] for name in ("right", "total", "wrong", "flagged")) for key in keys}
 
 
 def shared_prefecture_hosts() -> dict[str, list[str]]:
@@ -115,16 +118,20 @@ def shared_prefecture_hosts() -> dict[str, list[str]]:
     return {h: names for h, names in sorted(by_host.items()) if len(names) > 1}
 
 
+def _cell(right: int, total: int, wrong: int, flagged: int) -> str:
+    return f"{right / total:.1%} ({right}/{total}; {wrong} wrong, {flagged} flagged)" if total else "–"
+
+
 def table(results: dict) -> str:
     lines = ["| clue kind | " + " | ".join(RANKS) + " | all |", "|---|" + "---|" * (len(RANKS) + 1)]
     for kind in KINDS:
         cells = []
-        r_all = t_all = w_all = 0
+        total = [0, 0, 0, 0]
         for rank in RANKS:
-            r, t, w = results.get((rank, kind), (0, 0, 0))
-            r_all, t_all, w_all = r_all + r, t_all + t, w_all + w
-            cells.append(f"{r / t:.1%} ({r}/{t}; {w} wrong)" if t else "–")
-        cells.append(f"{r_all / t_all:.1%} ({r_all}/{t_all}; {w_all} wrong)" if t_all else "–")
+            row = results.get((rank, kind), (0, 0, 0, 0))
+            total = [a + b for a, b in zip(total, row)]
+            cells.append(_cell(*row))
+        cells.append(_cell(*total))
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -150,8 +157,9 @@ def main(argv=None) -> int:
         f"({', '.join(f'{counts[r]} {r}' for r in RANKS)}), {len(divisions) * len(KINDS)} reports, {seconds:.0f} s.",
         "",
         "Each synthetic report names its agency only as 市公安局 / 县公安局 / 区公安分局 and carries one clue; right "
-        "= province, city, county and level all right; wrong = a place given that is not the report's (the "
-        "rest are left open: same-named districts, document-number prefixes or hosts shared by siblings).", "",
+        "= province, city, county and level all right; wrong = another place given, unflagged; flagged = another "
+        "place given with its evidence marked uncertain (a district with namesakes the text does not place); the "
+        "rest are left open (document-number prefixes or hosts shared by siblings, same-named slogans).", "",
         table(results), "",
         f"Prefecture hosts `gaj.<pinyin>.gov.cn` shared by more than one prefecture ({len(shared)}; left open "
         "unless the text names the province):", "",

@@ -61,3 +61,13 @@ def test_site_name_hint_does_not_hide_the_bureau_the_text_names():
     text = "2021年，我局全面推进法治建设。制定《抚州市公安局执法规范》，抚州市公安局法制支队开展培训。\n一、主要举措和成效\n"
     report = parse_text(text, meta={"agency": "抚州市人民政府门户网站"})
     assert ("抚州市公安局", "police", "city") == (report.agency, report.sector, report.level)
+
+
+@pytest.mark.parametrize("agency, county, level", [
+    ("金林区公安分局", "金林区", "district"),  # a district whose name ends in 林区
+    ("神农架林区公安局", "神农架林区", "county"),
+    ("六枝特区公安局", "六枝特区", "county"),
+])
+def test_forest_and_special_districts_are_counties_but_a_district_named_lin_is_not(agency, county, level):
+    report = parse_text(f"{agency}2021年法治政府建设年度报告\n2021年，我局推进法治建设。\n一、主要举措和成效\n")
+    assert (county, level) == (report.county, report.level)

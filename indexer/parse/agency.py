@@ -271,7 +271,9 @@ def level_of(agency: str, div: places.Division | None) -> tuple[str | None, str 
             suffix = m.text[-1] if m.text[-1] in "区县市旗" else (nxt if nxt in "区县市旗" else suffix)
             if m.text[-1] not in "区县市旗" and nxt not in "区县市旗" and "分局" in agency:
                 suffix = "区"
-    district = suffix == "区" and not div.name.endswith(("林区", "特区"))
+    stems = places.county_stems(div.name)  # 神农架林区, 六枝特区 are no districts; 金林区 (stem 金林) is one
+    kind = div.name[len(stems[0]) :] if stems and div.name.startswith(stems[0]) else div.name[-1]
+    district = suffix == "区" and kind not in ("林区", "特区")
     return ("district" if district else "county"), div.county
 
 
