@@ -91,3 +91,16 @@ def test_bureaus_and_places_we_work_with_are_not_our_own():
             "（一）我局与宁波市公安局签订执法协作协议，我局组织民警赴杭州学习，我局邀请杭州专家授课。\n")
     report = parse_text(text, meta={"source_url": "http://gaj.jiaxing.gov.cn/a.html"})
     assert ("嘉兴市公安局", "url") == (report.agency, report.evidence["city"]["source"])
+
+
+def test_a_county_level_citys_slogan_wins_over_its_prefectures_campaign():
+    text = ("市公安局2023年法治政府建设年度报告\n2023年，我局围绕“平安台州”“平安台州”建设，打造“法治温岭”品牌。\n"
+            "一、主要举措\n")
+    report = parse_text(text)
+    assert ("温岭市公安局", "台州", "温岭市", "county") == (report.agency, report.city, report.county, report.level)
+
+
+def test_only_government_hosts_name_a_place():
+    text = "市公安局2023年法治政府建设年度报告\n2023年，我局推进法治建设。\n一、主要举措\n"
+    mirror = parse_text(text, meta={"source_url": "http://js.mirror-news.com/ningbo/a.html"})
+    assert (None, None) == (mirror.province, mirror.city)

@@ -94,11 +94,14 @@ def host_of(url: str | None) -> str | None:
 
 
 def match_host(url: str | None) -> HostMatch | None:
-    """What the host of ``url`` names; None without a host. Labels are read from the right (the province
+    """What the host of ``url`` names; None without a host. Only government hosts (``.gov.cn``) are read: a
+    mirror's or a news site's labels say nothing of the report. Labels are read from the right (the province
     before the city before the county): a label's places must lie inside the previous label's."""
     host = host_of(url)
     if not host:
         return None
+    if not host.endswith(".gov.cn"):
+        return HostMatch(host, (), None)  # a mirror or a news site names nothing of the report's place
     data = _hosts()
     index = pinyin_index()
     gaz = places.gazetteer()

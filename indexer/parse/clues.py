@@ -154,8 +154,17 @@ def slogan(shadow: str, agency: str, weights) -> Clue | None:
             texts.setdefault(d.code, shadow[m.start - 2 : m.end] if not quoted else shadow[m.start - 1 : m.end + 3])
     if not counts:
         return None
-    code = counts.most_common(1)[0][0]
+    code = _innermost(counts, divs).most_common(1)[0][0]
     return Clue(divs[code], "slogan", texts[code])
+
+
+def _innermost(counts: Counter, divs: dict) -> Counter:
+    """Leave out places that contain another counted one: a county-level city's report names its
+    prefecture's campaign too (平安宁波 … 法治余姚), a prefecture's seldom one of its counties'."""
+    gaz = places.gazetteer()
+    inner = {code for code, d in divs.items() if any(a.code in counts for a in gaz.ancestors(d))}
+    outer = {a.code for code in inner for a in gaz.ancestors(divs[code])}
+    return Counter({code: n for code, n in counts.items() if code not in outer})
 
 
 _ELSEWHERE = re.compile(r"(?:赴|到|去|前往|与|和|同|向|学习|借鉴|邀请|协作|参观|考察|交流|对口|帮扶|援)[^，,、]{0,3}$")
@@ -180,7 +189,7 @@ def own_area(shadow: str, agency: str, weights) -> Clue | None:
                 counts[options[0].code] += 1
                 divs[options[0].code] = options[0]
                 first.setdefault(options[0].code, s.strip()[:80])
-    ranked = counts.most_common(2)
+    ranked = _innermost(counts, divs).most_common(2)
     if not ranked or ranked[0][1] < 2 or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None
     return Clue(divs[ranked[0][0]], "body", first[ranked[0][0]])
