@@ -104,3 +104,12 @@ def test_only_government_hosts_name_a_place():
     text = "市公安局2023年法治政府建设年度报告\n2023年，我局推进法治建设。\n一、主要举措\n"
     mirror = parse_text(text, meta={"source_url": "http://js.mirror-news.com/ningbo/a.html"})
     assert (None, None) == (mirror.province, mirror.city)
+
+
+def test_a_report_saying_only_we_gets_its_trade_and_then_its_place():
+    text = ("2023年法治政府建设工作情况\n今年来，我分局以“平安萧山”为目标，全体民警推进执法规范化，派出所建设加强，"
+            "治安形势稳定。\n一、主要举措\n")
+    report = parse_text(text)
+    assert ("萧山区公安分局", "杭州", "萧山区", "district", "police") == (
+        report.agency, report.city, report.county, report.level, report.sector)
+    assert ("inferred", "slogan") == (report.evidence["agency"]["source"], report.evidence["county"]["source"])

@@ -59,7 +59,7 @@ def parse_text(text: str, file: str = "", meta: dict | None = None) -> Report:
     found = agencies.choose_agency(stitle, cleaned.fields, sig_agency, preamble.strip(), hints.get("agency"),
                                    weights, agency_text)
     if found is None:
-        found = _agency_from_number(number, shadow) or _agency_from_url(url)
+        found = _agency_from_number(number, shadow) or _agency_from_url(url) or _agency_from_we(shadow)
     agency, div, evidence = _place_agency(found, shadow, weights, direct, number, url)
     level, county = agencies.level_of(agency, div) if agency else (None, None)
 
@@ -108,6 +108,31 @@ def _agency_from_url(url: str | None) -> agencies.Found | None:
     return agencies.Found(("省" if match.kind.endswith("厅") else "") + match.kind, "url", url)
 
 
+# What a report that calls itself only 我局 / 我分局 / 我厅 is, by the words of its trade (most used wins).
+_TRADE_WORDS = (
+    ("公安", re.compile(r"公安|民警|警务|警情|派出所|刑事案件|治安")),
+    ("司法", re.compile(r"司法|律师|公证|人民调解|法律援助|社区矫正")),
+    ("市场监督管理", re.compile(r"市场监管|市场主体|食品安全|特种设备|知识产权|价格监督")),
+    ("生态环境", re.compile(r"生态环境|环境执法|排污|污染防治|环评")),
+)
+_WE_FORMS = {"我分局": ("区", "分局"), "我厅": ("省", "厅"), "我局": ("", "局")}
+
+
+def _agency_from_we(shadow: str) -> agencies.Found | None:
+    """A report naming no agency at all, only 我局 / 我分局 / 我厅: an agency of its trade (evidence ``inferred``),
+    whose place the clues may then give (我分局 + 公安 → 区公安分局)."""
+    we = next((w for w in _WE_FORMS if w in shadow), None)
+    if we is None:
+        return None
+    counts = [(len(rx.findall(shadow)), trade) for trade, rx in _TRADE_WORDS]
+    n, trade = max(counts)
+    if not n or sorted(counts)[-2][0] == n:
+        return None
+    head, tail = _WE_FORMS[we]
+    name = head + trade + (("分局" if trade == "公安" else "局") if tail == "分局" else tail)
+    return agencies.Found(name, "inferred", f"{we} … {trade} ×{n}")
+
+
 def _place_agency(found, shadow, weights, direct, number, url):
     """(agency, division, evidence of agency / place / sector) for the agency name as the report gives it: a
     name without any place gets one from the context clues (``clues.find_place``), else from the place the
@@ -122,7 +147,8 @@ def _place_agency(found, shadow, weights, direct, number, url):
             where = {"source": clue.source, "text": clue.text}
             if _unsupported_namesake(clue.division, weights):
                 where["uncertain"] = True
-            return agency, clue.division, {"agency": where, "place": where, "sector": _ev(found)}
+            return agency, clue.division, {"agency": _ev(found) if found.source == "inferred" else where,
+                                           "place": where, "sector": _ev(found)}
     agency = agencies.complete(found.name, weights, direct)
     div = places.resolve(agency, weights)
     if agency != found.name and not places.gazetteer().mentions(found.name):
