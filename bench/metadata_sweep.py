@@ -32,7 +32,8 @@ def targets() -> list[places.Division]:
     """Every prefecture and county-level division of the dataset (municipalities' districts included)."""
     gaz = places.gazetteer()
     return [d for d in gaz.by_code.values()
-            if d.rank in (2, 3) and not d.code.startswith("former") and d.name[-1] in "市州盟区县旗"]
+            if d.rank in (2, 3) and not d.code.startswith("former") and d.name[-1] in "市州盟区县旗"
+            and not d.name.endswith("特区") and not (d.name.endswith("林区") and d.city is None)]  # 神农架林区: no 区
 
 
 def rank_of(d: places.Division) -> str:

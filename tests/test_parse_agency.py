@@ -64,7 +64,8 @@ def test_site_name_hint_does_not_hide_the_bureau_the_text_names():
 
 
 @pytest.mark.parametrize("agency, county, level", [
-    ("金林区公安分局", "金林区", "district"),  # a district whose name ends in 林区
+    ("金林区公安分局", "金林区", "district"),  # districts whose names end in 林区
+    ("太原市公安局万柏林分局", "万柏林区", "district"),
     ("神农架林区公安局", "神农架林区", "county"),
     ("六枝特区公安局", "六枝特区", "county"),
 ])

@@ -271,9 +271,12 @@ def level_of(agency: str, div: places.Division | None) -> tuple[str | None, str 
             suffix = m.text[-1] if m.text[-1] in "区县市旗" else (nxt if nxt in "区县市旗" else suffix)
             if m.text[-1] not in "区县市旗" and nxt not in "区县市旗" and "分局" in agency:
                 suffix = "区"
-    stems = places.county_stems(div.name)  # 神农架林区, 六枝特区 are no districts; 金林区 (stem 金林) is one
-    kind = div.name[len(stems[0]) :] if stems and div.name.startswith(stems[0]) else div.name[-1]
-    district = suffix == "区" and kind not in ("林区", "特区")
+    # 六枝特区 and 神农架林区 (a forest district directly under its province) are no districts; 金林区 and 万柏林区,
+    # districts of their prefectures, are.
+    gaz = places.gazetteer()
+    special = div.name.endswith("特区") or (
+        div.name.endswith("林区") and div.parent is not None and gaz.by_code[div.parent].rank == 1)
+    district = suffix == "区" and not special
     return ("district" if district else "county"), div.county
 
 

@@ -70,7 +70,7 @@ def fits(head: str | None, d: places.Division) -> bool:
 def narrow(head: str | None, options: list) -> list:
     """Among several places a bare name can stand for, those named as it is (市公安局 + 恩施: 恩施市, not 恩施州)."""
     if len(options) > 1 and head:
-        named = [d for d in options if d.name.endswith(head)]
+        named = [d for d in options if d.name.endswith(("县", "旗") if head == "县" else head)]
         return named or options
     return options
 
