@@ -21,9 +21,10 @@ from flask import current_app, url_for
 from search.engine import Engine
 from search.plan import QueryPlan
 from search.snippets import merged_spans
+from search.titles import display_title
 
 from .. import urls
-from ..labels import FACET_LABELS, MODE_LABELS, display_title, value_label
+from ..labels import FACET_LABELS, MODE_LABELS, value_label
 from ..markup import highlighted, linked
 from ..params import ParamError, choice, report_ids
 from ..urls import query_search_url, related_url, report_url
