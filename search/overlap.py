@@ -370,6 +370,7 @@ def pairs(engine: Engine, request: SearchRequest, options: Options | None = None
     options = options or Options()
     options.validate()
     request.validate()
+    request = engine.resolve(request)  # its filters as the index holds them (广东省 → 广东): filter_sets needs them
     facets = engine.search(replace(request, q="", mode="exact", page=1, limit=1, sections=False)).facets
     with engine.reading() as st:
         chosen = restrict(np.ones(st.size, dtype=bool), filter_sets(st, request))

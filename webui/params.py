@@ -1,8 +1,9 @@
 """Web UI stage: the query string → a validated ``SearchRequest``.
 
 Every parameter is checked here and a bad one raises ``ParamError`` with a message a user can read (shown on
-a 400 page, or as ``{"error": ...}`` by the JSON twin). Unknown facet *values* are fine (they match nothing);
-unknown parameter *names* and malformed values are not, so a typo never silently widens a search.
+a 400 page, or as ``{"error": ...}`` by the JSON twin). Unknown parameter *names* and malformed values are
+errors, so a typo never silently widens a search; facet *values* are matched to the index's own by the
+engine (``search.filters``), which rejects those it does not hold.
 """
 
 from __future__ import annotations
