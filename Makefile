@@ -1,9 +1,13 @@
 # make run: install, index corpus/, serve at http://127.0.0.1:5000
 # make test: install, run the test suite
+# make run CORPUS=$HOME/reports INDEX=$HOME/reports-index PORT=5001: your own reports, index folder and port
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-INDEX_DIR ?= index
+CORPUS ?= corpus
+INDEX ?= index
+INDEX_DIR ?= $(INDEX)
+PORT ?= 5000
 
 .PHONY: install index run test test-all bench clean
 
@@ -19,15 +23,15 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 # Exit 1 (some files failed, the rest indexed: reported above) still serves; exit 2 is retried once with
 # --rebuild, which is what an index written by an older version needs (any other fatal error repeats).
 index: install
-	$(BIN)/reports-index build corpus --index-dir $(INDEX_DIR) || case $$? in \
+	$(BIN)/reports-index build "$(CORPUS)" --index-dir "$(INDEX_DIR)" || case $$? in \
 	  1) true ;; \
 	  2) echo "make: building the index again from scratch (--rebuild)"; \
-	     $(BIN)/reports-index build corpus --index-dir $(INDEX_DIR) --rebuild || [ $$? -eq 1 ] ;; \
+	     $(BIN)/reports-index build "$(CORPUS)" --index-dir "$(INDEX_DIR)" --rebuild || [ $$? -eq 1 ] ;; \
 	  *) false ;; \
 	esac
 
 run: index
-	$(BIN)/reports-web --index-dir $(INDEX_DIR) --host 127.0.0.1 --port 5000
+	$(BIN)/reports-web --index-dir "$(INDEX_DIR)" --host 127.0.0.1 --port $(PORT)
 
 test: install
 	$(BIN)/pytest
@@ -39,4 +43,4 @@ bench: install
 	$(BIN)/python -m bench --reports 1000
 
 clean:
-	rm -rf $(VENV) $(INDEX_DIR) *.egg-info
+	rm -rf $(VENV) "$(INDEX_DIR)" *.egg-info

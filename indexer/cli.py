@@ -76,7 +76,7 @@ def report_summary(report: Report) -> str:
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the parsed report as one JSON object.")
 def parse_command(file: str, as_json: bool) -> None:
-    """Parse one report FILE (.txt, .html/.htm, .docx, .pdf) and print its metadata and sections.
+    """Parse one report FILE (.txt, .html/.htm, .docx, .pdf, .doc) and print its metadata and sections.
 
     With --json, print one JSON object: file, text, title, agency, province, city, county, level, sector,
     year, publish_date, doc_date, source_url, evidence ({field: {source, text}}: where each of agency,
@@ -111,12 +111,14 @@ def parse_command(file: str, as_json: bool) -> None:
 @click.option("--wait", type=click.FloatRange(min=0), default=10.0, show_default=True,
               help="Seconds to wait for another running build before giving up.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no notes; the summary and failures only.")
+@click.option("--verbose", "-v", is_flag=True, help="List each skipped file (a type no reader takes) with the reason.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def build_command(corpus, index_dir, rebuild, workers, wait, quiet, as_json):
+def build_command(corpus, index_dir, rebuild, workers, wait, quiet, verbose, as_json):
     """Index the report files under CORPUS (default: ./corpus) into the index directory.
 
     Incremental: only new and changed files (by content) are parsed, removed files are dropped, unchanged
-    files are skipped. Every build writes a new index generation beside the live one and swaps it in
+    files are not read again. Files of other types (.wps, .md, no suffix…) are skipped and counted by type
+    (--verbose lists them); .doc files are read with LibreOffice when it is installed. Every build writes a new index generation beside the live one and swaps it in
     atomically, so searches keep working during the build and after an interruption.
 
     \b
@@ -149,8 +151,16 @@ def build_command(corpus, index_dir, rebuild, workers, wait, quiet, as_json):
                 click.echo(f"note: {note}", err=True)
         for rid, reason in summary.failed:
             click.echo(f"failed: {rid}: {reason}", err=True)
+        if verbose:
+            for rid, reason in summary.skipped:
+                click.echo(f"skipped: {rid}: {reason}", err=True)
         state = f"index {summary.generation}" if summary.changed else "index unchanged"
         click.echo(f"{summary.line()}; {state}")
+        if summary.skipped_line():
+            click.echo(summary.skipped_line() + ("" if verbose else " (--verbose lists them)"))
+        if summary.nothing_indexed:
+            click.echo(f"error: none of the {len(summary.failed)} files could be indexed (reasons above); "
+                       "the index is empty", err=True)
     click.get_current_context().exit(summary.exit_code)
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from search.grams import SHIFT
 from search.ranking import length_norms
-from search.schema import FACET_FIELDS, NO_KIND
+from search.schema import FACET_FIELDS, NO_KIND, segment_readers
 
 META = FACET_FIELDS + ("year",)  # the report-level metadata held per report (and counted as facets)
 
@@ -82,7 +82,7 @@ def read_documents(reader) -> Documents:
     n = reader.doc_count_all()
     out = Documents([], [], {}, np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64),
                     np.zeros(n, dtype=np.int64), {})
-    for sub, base in reader.leaf_readers():
+    for sub, base in segment_readers(reader):
         cols = {name: list(sub.column_reader(name)) for name in ("report_id", "kmask", "sec_index", "slots") + META}
         live = set(sub.all_doc_ids())
         for i, rid in enumerate(cols["report_id"]):

@@ -124,6 +124,7 @@ def compliance(engine: Engine, request: SearchRequest, sort: str = "year") -> Co
     """The compliance table of the reports passing ``request``'s filters (its query is ignored)."""
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    request = engine.resolve(request)  # its filters as the index holds them (广东省 → 广东), shown as such
     hits, facets = all_hits(engine, request)
     rows = _sorted(rows_of(engine, hits), sort)
     return Compliance(active_filters(request), summary(rows), rows, facets, sort)

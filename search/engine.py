@@ -1,6 +1,7 @@
 """Search engine (read side): a request → one result object (reports, their sections, facets, snippets).
 
 ``Engine.search`` runs one request through the stages, each a module of its own, in one direction:
+0. ``search.filters``: the filter values as the index holds them (广东省 → 广东), or an error naming close ones.
 1. ``search.plan``: the query parsed (``search.query``) into one plan: its terms, groups, scopes, words, grams.
 2. ``search.matching``: the plan's tree evaluated over the gram files into a boolean array over reports,
    for the selected section kinds (``search.state`` holds the open generation, ``search.columns`` its arrays).
@@ -25,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from search.facets import facets, filter_sets, restrict
+from search.filters import FilterError, held_values, resolve, resolve_value
 from search.hits import hits
 from search.matching import evaluate
 from search.plan import QueryPlan
@@ -33,7 +35,7 @@ from search.ranking import order
 from search.schema import VALUE_FACETS, IndexFormatError, IndexMissingError, current_generation
 from search.state import IndexState, QueryTimeout
 
-__all__ = ["Engine", "SearchRequest", "SearchResult", "QueryError", "QueryTimeout"]
+__all__ = ["Engine", "SearchRequest", "SearchResult", "QueryError", "FilterError", "QueryTimeout"]
 
 MODES = ("exact", "words")
 SORTS = ("relevance", "year")
@@ -56,6 +58,7 @@ class SearchRequest:
     kind: list[str] = field(default_factory=list)
     year_from: int | None = None
     year_to: int | None = None
+    years: list[int] = field(default_factory=list)  # several years (a set, like the other filters)
     sort: str = "relevance"
     page: int = 1
     limit: int = 10
@@ -72,6 +75,8 @@ class SearchRequest:
             raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, not {self.limit!r}")
         if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
             raise QueryError(f"year range {self.year_from}-{self.year_to} is empty: the first year is later")
+        if self.years and (self.year_from is not None or self.year_to is not None):
+            raise QueryError("give either several years or one year range, not both")
         for name in VALUE_FACETS:
             value = getattr(self, name)
             if isinstance(value, str):
@@ -175,8 +180,9 @@ class Engine:
     def search(self, request: SearchRequest) -> SearchResult:
         """One result page: the plan, then matching, facets, ranking, hits and the suggestion, in that order."""
         request.validate()
-        plan = QueryPlan.of(request.q, request.mode, request.kind)
         with self.reading() as st, _deadline(st, self.time_limit):
+            request = resolve(request, st.columns.labels)
+            plan = QueryPlan.of(request.q, request.mode, request.kind)
             matched = evaluate(st, plan.tree, plan.kmask)
             filters = filter_sets(st, request)
             listed = restrict(matched, filters)
@@ -188,6 +194,17 @@ class Engine:
             suggestion = _suggest(st, plan, filters, total)
         return SearchResult(request.q, request.mode, total, request.page, request.limit, shown, counts,
                             suggestion, list(plan.notices))
+
+    def resolve(self, request: SearchRequest) -> SearchRequest:
+        """``request`` with its filter values as the index holds them (广东省 → 广东, 四平 → 四平市公安局); an
+        unknown or ambiguous value raises ``search.filters.FilterError``."""
+        with self.reading() as st:
+            return resolve(request, st.columns.labels)
+
+    def resolve_value(self, name: str, value: str) -> str:
+        """One filter value of facet ``name`` as the index holds it (the same rules as ``resolve``)."""
+        with self.reading() as st:
+            return resolve_value(name, value, held_values(st.columns.labels, name))
 
     # ---------------------------------------------------------------- the report page
 

@@ -26,11 +26,20 @@ def filter_sets(st, request) -> dict[str, np.ndarray]:
         if wanted:
             codes = [i for i, v in enumerate(cols.labels[name]) if v in wanted]
             sets[name] = np.isin(cols.codes[name], codes)
-    lo, hi = request.year_from, request.year_to
-    if lo is not None or hi is not None:
-        codes = [i for i, y in enumerate(cols.labels["year"]) if (lo is None or y >= lo) and (hi is None or y <= hi)]
+    if in_years(request) is not None:
+        codes = [i for i, y in enumerate(cols.labels["year"]) if in_years(request)(y)]
         sets["year"] = np.isin(cols.codes["year"], codes)
     return sets
+
+
+def in_years(request):
+    """The request's year filter as a test of one year (its set of years, or its range); None: no filter."""
+    lo, hi, years = request.year_from, request.year_to, set(request.years)
+    if years:
+        return years.__contains__
+    if lo is None and hi is None:
+        return None
+    return lambda y: (lo is None or y >= lo) and (hi is None or y <= hi)
 
 
 def active_filters(request) -> dict:
@@ -38,6 +47,7 @@ def active_filters(request) -> dict:
     out = {name: list(getattr(request, name)) for name in FACET_FIELDS}
     out["kind"] = list(request.kind)
     out["year_from"], out["year_to"] = request.year_from, request.year_to
+    out["years"] = list(request.years)
     return out
 
 
@@ -95,10 +105,8 @@ def facet_values(counts: Counter, selected, ordered: bool = False) -> list[dict]
 
 
 def year_values(counts: Counter, request) -> list[dict]:
-    """Years as dicts, newest first; those inside the request's year range are selected."""
-    lo, hi = request.year_from, request.year_to
-    ranged = lo is not None or hi is not None
-    values = [{"value": v, "count": n, "selected": ranged and (lo is None or v >= lo) and (hi is None or v <= hi)}
-              for v, n in counts.items()]
+    """Years as dicts, newest first; those of the request's years or year range are selected."""
+    wanted = in_years(request)
+    values = [{"value": v, "count": n, "selected": wanted is not None and wanted(v)} for v, n in counts.items()]
     values.sort(key=lambda x: -x["value"])
     return values

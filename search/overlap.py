@@ -325,7 +325,8 @@ def shared_fingerprints(st, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray,
         ok[ok] = chosen[rep[ok]]
         hs.append(hashes[ok].astype(np.int64))
         rs.append(rep[ok])
-    h, rep = np.concatenate(hs), np.concatenate(rs)
+    empty = np.zeros(0, np.int64)
+    h, rep = (np.concatenate(hs), np.concatenate(rs)) if hs else (empty, empty)  # no segment: an empty index
     entries = _distinct((h << 20) | rep)  # one entry per (hash, report); report ordinals < 2**20
     h, rep = entries >> 20, entries & ((1 << 20) - 1)
     starts = np.flatnonzero(np.concatenate([[True], h[1:] != h[:-1]]))
@@ -369,6 +370,7 @@ def pairs(engine: Engine, request: SearchRequest, options: Options | None = None
     options = options or Options()
     options.validate()
     request.validate()
+    request = engine.resolve(request)  # its filters as the index holds them (广东省 → 广东): filter_sets needs them
     facets = engine.search(replace(request, q="", mode="exact", page=1, limit=1, sections=False)).facets
     with engine.reading() as st:
         chosen = restrict(np.ones(st.size, dtype=bool), filter_sets(st, request))

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from itertools import accumulate
 
+from search.schema import segment_readers
+
 
 def blocks(reader, fieldname, text):
     """(docnum offset, leaf matcher positioned on a block with its ids loaded) for every block."""
-    for sub, offset in reader.leaf_readers():
+    for sub, offset in segment_readers(reader):
         if (fieldname, text) not in sub:
             continue
         leaf = sub.postings(fieldname, text)

@@ -13,6 +13,9 @@ Syntax (the whole language; nothing else is special, Whoosh's own syntax is neve
     同句(执法 记录仪)      all terms in one sentence (ends at 。！？； or a line break)
     同段(执法 记录仪)      all terms in one paragraph (one line)
 
+Operators, scopes and 同句 / 同段 are folded as the terms are (full width, traditional script, case): 標題:執法,
+章節:問題, ＯＲ, or, and, not, 與 work like 标题:执法, 章节:问题, OR, AND, NOT, 与.
+
 Parsing never fails on what a user types: unbalanced quotes and parentheses are repaired and a notice
 says so; dangling operators are ignored with a notice. ``QueryError`` is for bad parameters.
 """
@@ -68,8 +71,14 @@ NEAR_UNITS = {"同句": "sentence", "同段": "paragraph"}
 QUOTES = {'"': '"', "“": "”", "＂": "＂", "”": "”"}
 MAX_TERMS = 64
 
-_SCOPE_RE = re.compile(r"^(" + "|".join(SCOPES) + r"):", re.IGNORECASE)
-_NEAR_RE = re.compile(r"^(" + "|".join(NEAR_UNITS) + r")\(")
+_SCOPE_RE = re.compile(r"^([^:()]{1,12}):")
+_NEAR_RE = re.compile(r"^([^:()]{1,12})\(")
+
+
+def _keyword(word: str, table: dict) -> str | None:
+    """``table``'s value for ``word`` folded as terms are (width, traditional script, case: 標題 = 标题,
+    ＯＲ = or = OR), or None when it is no keyword."""
+    return table.get(word) or table.get(normalize_text(word)) or table.get(normalize_text(word).upper())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -78,17 +87,17 @@ _NEAR_RE = re.compile(r"^(" + "|".join(NEAR_UNITS) + r")\(")
 
 def _lex_chunk(chunk: str, out: list) -> None:
     m = _NEAR_RE.match(chunk)
-    if m:
-        out.append(("NEAR", NEAR_UNITS[m.group(1)]))
+    if m and _keyword(m.group(1), NEAR_UNITS):
+        out.append(("NEAR", _keyword(m.group(1), NEAR_UNITS)))
         chunk = chunk[m.end():]
     m = _SCOPE_RE.match(chunk)
-    if m:
-        out.append(("SCOPE", SCOPES[m.group(1).lower()] if m.group(1).isascii() else SCOPES[m.group(1)]))
+    if m and _keyword(m.group(1), SCOPES):
+        out.append(("SCOPE", _keyword(m.group(1), SCOPES)))
         chunk = chunk[m.end():]
     if not chunk:
         return
-    if chunk in OPERATORS:
-        out.append(("OP", OPERATORS[chunk]))
+    if _keyword(chunk, OPERATORS):
+        out.append(("OP", _keyword(chunk, OPERATORS)))
         return
     if chunk == "-":
         out.append(("OP", "NOT"))
@@ -134,8 +143,8 @@ def tokenize(q: str, notices: list[str]) -> list[tuple[str, str]]:
             i = j
     # "同句 (a b)" with a space: still the operator
     for k in range(len(out) - 1):
-        if out[k][0] == "TERM" and out[k][1] in NEAR_UNITS and out[k + 1][0] == "LP":
-            out[k], out[k + 1] = ("NEAR", NEAR_UNITS[out[k][1]]), ("SKIP", "")
+        if out[k][0] == "TERM" and _keyword(out[k][1], NEAR_UNITS) and out[k + 1][0] == "LP":
+            out[k], out[k + 1] = ("NEAR", _keyword(out[k][1], NEAR_UNITS)), ("SKIP", "")
     return [t for t in out if t[0] != "SKIP"]
 
 

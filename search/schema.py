@@ -252,6 +252,14 @@ def writer(ix, **kwargs):
     return ix.writer(codec=W3Codec(blocklimit=BLOCK_LIMIT), **kwargs)
 
 
+def segment_readers(reader):
+    """(segment reader, docnum base) of each segment of an open reader. An index without any segment (built
+    from an empty corpus) reads as one empty reader with no segment and no columns: it yields nothing."""
+    for sub, base in reader.leaf_readers():
+        if sub.segment() is not None:
+            yield sub, base
+
+
 def create_index(path) -> whoosh.index.Index:
     """A fresh, empty index of our schema in directory ``path`` (created if needed)."""
     path = Path(path)

@@ -21,7 +21,7 @@ from search.fingerprints import path_for as print_path
 from search.grams import GramFile, GramFileError, GramPostings
 from search.grams import path_for as gram_path
 from search.query import QueryError
-from search.schema import IndexFormatError, current_generation, open_index_path
+from search.schema import IndexFormatError, current_generation, open_index_path, segment_readers
 
 TIMEOUT_MESSAGE = "查询过于复杂，未能在时限内完成，已停止：请缩短检索词或减少检索词的数量"
 
@@ -57,7 +57,7 @@ class IndexState:
             raise
 
     def _open_grams(self) -> None:
-        for sub, base in self.reader.leaf_readers():
+        for sub, base in segment_readers(self.reader):
             path = gram_path(self.path, sub.segment().segment_id())
             try:
                 self.gram_files.append((GramFile(path), base))
@@ -71,7 +71,7 @@ class IndexState:
             if self._print_files is None:
                 files = []
                 try:
-                    for sub, base in self.reader.leaf_readers():
+                    for sub, base in segment_readers(self.reader):
                         files.append((PrintFile(print_path(self.path, sub.segment().segment_id())), base))
                 except PrintFileError as e:
                     for pf, _ in files:

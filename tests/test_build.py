@@ -6,6 +6,7 @@ multiset of stored Whoosh documents as a from-scratch build of the same corpus.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -137,3 +138,58 @@ def test_build_error_leaves_the_index_unchanged(built):
     with pytest.raises(BuildError):
         build(corpus, index_dir, workers=1)
     assert "gen-000001\n" == (index_dir / "CURRENT").read_text()
+
+
+# A first build that finds nothing it can index: (files, exit code, the build's last stderr line or None)
+NOTHING_TO_INDEX = [
+    ("empty-folder", [], 0, None),
+    ("unsupported-only", [("notes.md", b"# notes"), ("report.wps", b"WPS")], 0, None),
+    ("broken-only", [("fake.pdf", b"this is not a pdf"), ("empty.txt", b"")], 1,
+     "error: none of the 2 files could be indexed (reasons above); the index is empty"),
+]
+
+
+@pytest.mark.parametrize("files, code, last_error", [c[1:] for c in NOTHING_TO_INDEX],
+                         ids=[c[0] for c in NOTHING_TO_INDEX])
+def test_a_first_build_of_nothing_indexable_makes_an_empty_index_and_the_next_build_works(tmp_path, files, code,
+                                                                                       last_error):
+    from search.engine import Engine, SearchRequest
+
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    for name, data in files:
+        (corpus / name).write_bytes(data)
+    first = CliRunner().invoke(main, ["build", str(corpus), "--index-dir", str(index_dir), "--workers", "1"])
+    errors = first.stderr.splitlines()
+    assert (code, last_error, "Traceback" in first.stderr) == (first.exit_code, errors[-1] if errors else None, False)
+    assert ["CURRENT", "build.lock", "gen-000001"] == sorted(p.name for p in index_dir.iterdir())
+    assert 0 == Engine(index_dir).search(SearchRequest(q="执法")).total
+    shutil.copy(SEEDS[0], corpus / SEEDS[0].name)
+    second = build(corpus, index_dir, workers=1)
+    assert (1, "gen-000002") == (second.added, second.generation)
+    assert [SEEDS[0].name] == [h["file"] for h in Engine(index_dir).search(SearchRequest(q="执法")).hits]
+
+
+def test_skipped_files_are_counted_by_type_and_listed_with_verbose(tmp_path):
+    corpus, index_dir = make_corpus(tmp_path / "corpus"), tmp_path / "index"
+    (corpus / "sub").mkdir()
+    for name in ("a.wps", "sub/b.wps", "notes.md", "README"):
+        (corpus / name).write_bytes("报告".encode())
+    (corpus / ".hidden.wps").write_bytes(b"x")  # hidden files and editors' lock files pass silently
+    (corpus / "~$lock.docx").write_bytes(b"x")
+    args = ["build", str(corpus), "--index-dir", str(index_dir), "--workers", "1"]
+    quiet = CliRunner().invoke(main, args + ["--rebuild"])
+    verbose = CliRunner().invoke(main, args + ["--verbose"])
+    as_json = CliRunner().invoke(main, args + ["--json"])
+    read = "(read: .txt, .html, .htm, .docx, .pdf, .doc)"
+    assert (0, "skipped: 2 .wps, 1 (no suffix), 1 .md (--verbose lists them)") == (
+        quiet.exit_code, quiet.stdout.splitlines()[-1])
+    assert "skipped: 2 .wps, 1 (no suffix), 1 .md" == verbose.stdout.splitlines()[-1]
+    assert [f"skipped: README: unsupported file type (no suffix) {read}",
+            f"skipped: a.wps: unsupported file type .wps {read}",
+            f"skipped: notes.md: unsupported file type .md {read}",
+            f"skipped: sub/b.wps: unsupported file type .wps {read}"] == verbose.stderr.splitlines()
+    assert [{"file": "README", "reason": f"unsupported file type (no suffix) {read}"},
+            {"file": "a.wps", "reason": f"unsupported file type .wps {read}"},
+            {"file": "notes.md", "reason": f"unsupported file type .md {read}"},
+            {"file": "sub/b.wps", "reason": f"unsupported file type .wps {read}"}] == json.loads(as_json.stdout)["skipped"]

@@ -54,6 +54,30 @@ def test_parse_tree(q, tree):
     assert (tree, []) == (parsed.tree, parsed.notices)
 
 
+# Operators and scopes are folded as terms are: traditional script, full width, case.
+@pytest.mark.parametrize("q, tree", [
+    ("標題:公安", T("公安", "title")),
+    ("標題：公安", T("公安", "title")),
+    ("小標題:问题", T("问题", "heading")),
+    ("章節:問題", T("問題", "heading")),
+    ("TITLE:公安", T("公安", "title")),
+    ("Ｈｅａｄｉｎｇ:问题", T("问题", "heading")),
+    ("执法 or 执勤", Or((T("执法"), T("执勤")))),
+    ("执法 Or 执勤", Or((T("执法"), T("执勤")))),
+    ("执法 ＯＲ 执勤", Or((T("执法"), T("执勤")))),
+    ("执法 and 记录仪", And((T("执法"), T("记录仪")))),
+    ("执法 與 记录仪", And((T("执法"), T("记录仪")))),
+    ("执法 not 信访", And((T("执法"), Not(T("信访"))))),
+    ("执法 ｎｏｔ 信访", And((T("执法"), Not(T("信访"))))),
+    ("同句（执法 记录仪）", Near("sentence", ("执法", "记录仪"))),
+    ("orange", T("orange")),
+    ("標題", T("標題")),
+])
+def test_operators_and_scopes_are_folded_like_terms(q, tree):
+    parsed = parse(q)
+    assert (tree, []) == (parsed.tree, parsed.notices)
+
+
 @pytest.mark.parametrize("q, tree, notice", [
     ('"执法 记录仪', T("执法 记录仪"), "缺少右引号，已按引到末尾处理"),
     ("(执法 OR 执勤", Or((T("执法"), T("执勤"))), "缺少右括号，已自动补上"),

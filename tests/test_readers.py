@@ -11,7 +11,7 @@ from reader_helpers import excerpt
 
 
 def test_supported_suffixes():
-    assert (".txt", ".html", ".htm", ".docx", ".pdf") == SUPPORTED_SUFFIXES
+    assert (".txt", ".html", ".htm", ".docx", ".pdf", ".doc") == SUPPORTED_SUFFIXES
 
 
 def _blank_pdf(path):

@@ -77,3 +77,67 @@ def test_parse_year(value, expected):
 def test_help_has_an_example():
     result = run("--help")
     assert 0 == result.exit_code and "Example:" in result.output
+
+
+def files(*args) -> list[str]:
+    result = run(*args, "--json", "--limit", "100")
+    assert 0 == result.exit_code, result.output
+    return [h["file"] for h in json.loads(result.output)["hits"]]
+
+
+# Filter values as people type them find what the index's own value finds (and something).
+@pytest.mark.parametrize("typed, stored", [
+    (["--province", "广东省"], ["--province", "广东"]),
+    (["--province", "廣東"], ["--province", "广东"]),
+    (["--city", "杭州市"], ["--city", "杭州"]),
+    (["--county", "萧山"], ["--county", "萧山区"]),
+    (["--agency", "四平"], ["--agency", "四平市公安局"]),
+    (["--agency", "萧山区分局"], ["--agency", "杭州市公安局萧山区分局"]),
+    (["--level", "City"], ["--level", "city"]),
+    (["--province", "吉林省", "--province", "浙江省"], ["--province", "吉林", "--province", "浙江"]),
+])
+def test_typed_filter_values_resolve_to_the_index_values(seed_index, typed, stored):
+    expected = files("公安", "--index-dir", seed_index, *stored)
+    assert (True, expected) == (len(expected) > 0, files("公安", "--index-dir", seed_index, *typed))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--province", "广州省"], "Error: --province 广州省: not in the index; close values: 广东"),
+    (["--agency", "公安"], "Error: --agency 公安: matches several values, give one of: 四平市公安局, 广州市公安局, "
+                           "汕头市公安局, 江门市公安局, 杭州市公安局萧山区分局"),
+    (["--kind", "bogus"], "Error: --kind bogus: not in the index; the values are: 举措成效, 问题不足, 第一责任人, 下年安排, "
+                          "其他"),
+    (["--level", "bogus"], "Error: --level bogus: not in the index; the values are: city, district"),
+    (["--kind", "问题"], "Error: --kind 问题: not in the index; close values: 问题不足"),
+    (["--page", "2"], "Error: --page 2 is out of range: the last page is 1 (5 reports, 10 a page)"),
+    (["--page", "4", "--limit", "2"], "Error: --page 4 is out of range: the last page is 3 (5 reports, 2 a page)"),
+])
+def test_unknown_filter_values_and_pages_exit_2_with_what_to_type(seed_index, args, message):
+    result = run("公安", "--index-dir", seed_index, *args)
+    assert (2, "", message) == (result.exit_code, result.stdout, result.stderr.strip())
+
+
+def test_the_last_page_itself_is_fine(seed_index):
+    result = run("公安", "--index-dir", seed_index, "--page", "3", "--limit", "2", "--json")
+    assert (0, 1) == (result.exit_code, len(json.loads(result.output)["hits"]))
+
+
+def test_several_years_are_a_set(seed_index):
+    both = files("公安", "--index-dir", seed_index, "--year", "2021", "--year", "2023")
+    each = files("公安", "--index-dir", seed_index, "--year", "2021") + files("公安", "--index-dir", seed_index,
+                                                                            "--year", "2023")
+    result = json.loads(run("公安", "--index-dir", seed_index, "--year", "2021", "--year", "2023", "--json").output)
+    assert (2, sorted(each)) == (len(each), sorted(both))
+    assert [2021, 2023] == sorted(v["value"] for v in result["facets"]["year"] if v["selected"])
+
+
+@pytest.mark.parametrize("words, query", [
+    (["执法", "记录仪"], "执法 记录仪"),
+    (["--", "-信访", "公安"], "-信访 公安"),
+    (["标题:公安", "OR", "记录仪"], "标题:公安 OR 记录仪"),
+])
+def test_several_arguments_are_one_query(seed_index, words, query):
+    joined = run("--index-dir", seed_index, "--json", *words)
+    quoted = run("--index-dir", seed_index, "--json", "--", query)
+    assert (0, json.loads(quoted.output)) == (joined.exit_code, json.loads(joined.output))
+    assert query == json.loads(joined.output)["query"]

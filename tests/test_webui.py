@@ -350,7 +350,8 @@ NAMES = ["q", "mode", "sort", "page", "limit", "year", "year_from", "year_to", "
 def test_any_query_string_is_200_or_400(client, pairs):
     for path in ("/search.json", "/search"):
         response = client.get(f"{path}?{urlencode(pairs)}")
-        assert response.status_code in (200, 400), (pairs, response.get_data(as_text=True)[:300])
+        # 302: a typed filter value (广东省) sent on to the index's own (广东)
+        assert response.status_code in (200, 302, 400), (pairs, response.get_data(as_text=True)[:300])
         if path.endswith(".json") and response.status_code == 400:
             assert ["error"] == list(response.get_json())
 
@@ -404,3 +405,62 @@ def test_report_page_marks_uncertain_fields(evidence_client):
     page = evidence_client.get("/report/13_url_ambiguous_open.txt").get_data(as_text=True)
     assert ('<div class="uncertain"><dt>城市</dt><dd title="依据：网页地址「gaj.fuzhou.gov.cn: 福州市（福建） / '
             '抚州市（江西）」">未定<span class="uncertain-mark">（待核实）</span></dd></div>') in page
+
+
+# --- filter values as people type them; unknown ones are a 400 linking close values ---------------------------------
+
+@pytest.mark.parametrize("typed, stored", [
+    ("province=广东省&city=汕头市", "province=广东&city=汕头"),
+    ("county=萧山", "county=萧山区"),
+    ("agency=四平", "agency=四平市公安局"),
+    ("province=廣東&year=2020", "province=广东&year=2020"),
+])
+def test_typed_filter_values_redirect_to_the_index_values(client, typed, stored):
+    response = client.get(f"/search?q=公安&{typed}")
+    canonical = client.get(f"/search?q=公安&{stored}")
+    assert (302, f"/search?q=公安&{stored}", 200) == (
+        response.status_code, unquote_plus(response.headers["Location"]), canonical.status_code)
+    assert get_json(client, f"/search.json?q=公安&{stored}") == get_json(client, f"/search.json?q=公安&{typed}")
+
+
+def error_page(response) -> tuple:
+    page = response.get_data(as_text=True)
+    message = html.unescape(re.search(r'<p class="message">(.*?)</p>', page).group(1))
+    links = [(unquote_plus(html.unescape(href)), label)
+             for href, label in re.findall(r'<li><a href="([^"]*)">([^<]*)</a></li>', page)]
+    return response.status_code, message, links
+
+
+@pytest.mark.parametrize("path, query_string, message, links", [
+    ("/search", "q=公安&province=广州省", "索引中没有省份“广州省”。相近的值：",
+     [("/search?q=公安&province=广东", "广东")]),
+    ("/search", "q=公安&kind=问题", "索引中没有章节类别“问题”。相近的值：", [("/search?q=公安&kind=问题不足", "问题不足")]),
+    ("/search", "level=bogus", "索引中没有层级“bogus”。可选的值：",
+     [("/search?level=city", "市级"), ("/search?level=district", "区级")]),
+    ("/search", "q=执法&agency=公安&page=2", "机关“公安”对应多个值，请选择其一：",
+     [(f"/search?q=执法&agency={a}", a) for a in ("四平市公安局", "广州市公安局", "汕头市公安局", "江门市公安局",
+                                                  "杭州市公安局萧山区分局")]),
+    ("/matrix", "q=执法&city=杭洲", "索引中没有城市“杭洲”。相近的值：", [("/matrix?q=执法&city=杭州", "杭州")]),
+    ("/search", "q=公安&page=9", "页码 9 超出范围：共 1 页", [("/search?q=公安", "转到最后一页（第 1 页）")]),
+    ("/search", "q=公安&limit=2&page=9", "页码 9 超出范围：共 3 页",
+     [("/search?q=公安&limit=2&page=3", "转到最后一页（第 3 页）")]),
+])
+def test_unknown_values_and_pages_are_400_pages_linking_what_to_choose(client, path, query_string, message, links):
+    assert (400, message, links) == error_page(client.get(f"{path}?{query_string}"))
+
+
+@pytest.mark.parametrize("query_string, message", [
+    ("q=公安&province=广州省", "索引中没有省份“广州省”。相近的值：广东"),
+    ("q=公安&kind=bogus", "索引中没有章节类别“bogus”。可选的值：举措成效、问题不足、第一责任人、下年安排、其他"),
+    ("q=公安&limit=2&page=9", "页码 9 超出范围：共 3 页"),
+])
+def test_unknown_values_are_400_json(client, query_string, message):
+    assert {"error": message} == get_json(client, f"/search.json?{query_string}", 400)
+
+
+def test_several_years_are_a_set_like_the_cli(client, seed_index):
+    data = get_json(client, "/search.json?q=公安&year=2021&year=2023")
+    page = client.get("/search?q=公安&year=2021&year=2023").get_data(as_text=True)
+    assert cli_json(seed_index, ["公安", "--year", "2021", "--year", "2023"]) == data
+    assert ([2021, 2023], 2) == (sorted(v["value"] for v in data["facets"]["year"] if v["selected"]), data["total"])
+    assert ["年份：2021年", "年份：2023年"] == re.findall(r"年份：\d{4}年", page)

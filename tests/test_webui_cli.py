@@ -68,3 +68,16 @@ def test_console_script_serves_the_index(seed_index):
         server.terminate()
         server.wait(timeout=30)
         server.stdout.close()
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(seed_index):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        script = Path(sys.executable).parent / "reports-web"
+        done = subprocess.run([str(script), "--index-dir", str(seed_index), "--port", str(port)],
+                              capture_output=True, text=True, timeout=STARTUP)
+    expected = (f"Error: port {port} on 127.0.0.1 is already in use: choose another with --port (make run "
+                "PORT=…), or stop the program using it\n")
+    assert (2, "", expected) == (done.returncode, done.stdout, done.stderr)

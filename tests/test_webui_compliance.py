@@ -61,3 +61,9 @@ def test_bad_parameters_get_a_message(client):
     assert "error" in get_json(client, "/compliance.json?sort=oops", 400)
     assert "error" in get_json(client, "/compliance.json?colour=red", 400)
     assert "error" in get_json(client, "/compliance.json?page=9", 400)
+
+
+def test_typed_filter_values_reach_the_compliance_table(client):
+    typed = client.get("/compliance.json?province=广东省&city=汕头市").get_json()
+    stored = client.get("/compliance.json?province=广东&city=汕头").get_json()
+    assert (True, stored) == (len(stored["reports"]) > 0, typed)

@@ -86,3 +86,10 @@ def test_pages_render_and_bad_input_gets_a_message(copies):
     assert "error" in get_json(client, "/overlap.json?min_chars=5", 400)
     assert "error" in get_json(client, "/overlap.json?id=c.txt&city=广州", 400)
     assert "error" in get_json(client, "/overlap.json?quotes=maybe", 400)
+
+
+
+def test_typed_filter_values_reach_the_collection_pairs(client):
+    typed = client.get("/overlap.json?province=广东省").get_json()
+    stored = client.get("/overlap.json?province=广东").get_json()
+    assert (True, stored) == (stored["reports"] > 0, typed)

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import errno
 import os
 
 import click
 
 from . import create_app
+
+
+class PortUnavailable(click.ClickException):
+    """The address cannot be listened on (most often: the port is taken): one line, exit code 2."""
+
+    exit_code = 2
+
+
+def listen(app, host: str, port: int, threads: int):
+    """A waitress server bound to ``host:port`` (bound here, before anything is printed), or PortUnavailable."""
+    from waitress.server import create_server
+
+    try:
+        return create_server(app, host=host, port=port, threads=threads, ident="reports-web")
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            raise PortUnavailable(f"port {port} on {host} is already in use: choose another with --port "
+                                  "(make run PORT=…), or stop the program using it") from None
+        raise PortUnavailable(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,9 +44,8 @@ def main(index_dir: str, host: str, port: int, threads: int) -> None:
 
         reports-web --index-dir index --host 127.0.0.1 --port 5000
     """
-    from waitress import serve
-
     app = create_app()
     app.config["INDEX_DIR"] = os.path.abspath(index_dir)  # the option (or its envvar) wins over instance config
-    click.echo(f"法治报告检索: http://{host}:{port}/  (index: {app.config['INDEX_DIR']})")
-    serve(app, host=host, port=port, threads=threads, ident="reports-web")
+    server = listen(app, host, port, threads)
+    click.echo(f"法治报告检索: http://{host}:{server.effective_port}/  (index: {app.config['INDEX_DIR']})")
+    server.run()

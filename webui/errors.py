@@ -10,10 +10,12 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search.engine import QueryError
+from search.engine import FilterError, QueryError
 from search.schema import IndexFormatError, IndexMissingError
 
-from .params import ParamError
+from . import urls
+from .labels import FACET_LABELS, value_label
+from .params import PageOutOfRange, ParamError
 
 HTTP_MESSAGES = {
     400: "请求有误",
@@ -23,14 +25,39 @@ HTTP_MESSAGES = {
 }
 
 
-def _respond(status: int, message: str):
+def _respond(status: int, message: str, links: list | None = None, joined: bool = True):
+    """The error page (``links``: what to do instead); a JSON path answers ``{"error": message}``, the links'
+    labels ``joined`` to the message (the close values) or left out (a page link means nothing there)."""
     if request.path.endswith(".json"):
-        return jsonify({"error": message}), status
-    return render_template("error.html", status=status, message=message), status
+        return jsonify({"error": message + ("、".join(link["label"] for link in links or []) if joined else "")}), status
+    return render_template("error.html", status=status, message=message, links=links or []), status
 
 
 def _bad_request(error: ValueError):
     return _respond(400, str(error))
+
+
+def _page_out_of_range(error: PageOutOfRange):
+    last = urls.with_replaced(request.path, urls.args_of(request.args), "page", str(error.last) if error.last > 1 else None)
+    return _respond(400, str(error), [{"label": f"转到最后一页（第 {error.last} 页）", "url": last}], joined=False)
+
+
+def _unknown_value(error: FilterError):
+    """A filter value the index does not hold: the page again with each close value instead, as links."""
+    name = FACET_LABELS.get(error.field, error.field)
+    if error.ambiguous:
+        message = f"{name}“{error.value}”对应多个值，请选择其一："
+    elif error.every:
+        message = f"索引中没有{name}“{error.value}”。可选的值："
+    elif error.close:
+        message = f"索引中没有{name}“{error.value}”。相近的值："
+    else:
+        message = f"索引中没有{name}“{error.value}”。"
+    args = urls.args_of(request.args)
+    links = [{"label": value_label(error.field, value),
+              "url": urls.with_value_replaced(request.path, args, error.field, error.value, value)}
+             for value in error.close]
+    return _respond(400, message, links)
 
 
 def _index_missing(error: IndexMissingError):
@@ -55,6 +82,8 @@ def _unexpected(error: Exception):
 
 def register(app: Flask) -> None:
     app.register_error_handler(ParamError, _bad_request)
+    app.register_error_handler(FilterError, _unknown_value)
+    app.register_error_handler(PageOutOfRange, _page_out_of_range)
     app.register_error_handler(QueryError, _bad_request)
     app.register_error_handler(IndexMissingError, _index_missing)
     app.register_error_handler(IndexFormatError, _index_outdated)

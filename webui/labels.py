@@ -38,11 +38,3 @@ def value_label(facet: str, value) -> str:
     if facet == "year":
         return f"{value}年"
     return VALUE_LABELS.get(facet, {}).get(str(value), str(value))
-
-
-def display_title(report: dict) -> str:
-    """The report's title; without one, its agency and year (marked as such), else its file name."""
-    if report.get("title"):
-        return report["title"]
-    known = " ".join(x for x in (report.get("agency"), f"{report['year']}年" if report.get("year") else None) if x)
-    return f"{known}（无标题）" if known else report["file"]

@@ -1,8 +1,9 @@
 """Web UI stage: the query string → a validated ``SearchRequest``.
 
 Every parameter is checked here and a bad one raises ``ParamError`` with a message a user can read (shown on
-a 400 page, or as ``{"error": ...}`` by the JSON twin). Unknown facet *values* are fine (they match nothing);
-unknown parameter *names* and malformed values are not, so a typo never silently widens a search.
+a 400 page, or as ``{"error": ...}`` by the JSON twin). Unknown parameter *names* and malformed values are
+errors, so a typo never silently widens a search; facet *values* are matched to the index's own by the
+engine (``search.filters``), which rejects those it does not hold.
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ _YEAR_RANGE = re.compile(r"^\s*(\d{4})?\s*[-–~至]\s*(\d{4})?\s*$")
 
 class ParamError(ValueError):
     """A query-string parameter a user got wrong; the message says which and why."""
+
+
+class PageOutOfRange(ParamError):
+    """A page past the last one (``last``); the 400 page links to the last page."""
+
+    def __init__(self, page: int, last: int):
+        self.page, self.last = page, last
+        super().__init__(f"页码 {page} 超出范围：共 {last} 页")
 
 
 def check_names(args, allowed: frozenset) -> None:
@@ -65,6 +74,24 @@ def _year(raw: str, name: str) -> int | None:
     if not (raw.isascii() and raw.isdigit() and len(raw) == 4 and YEAR_MIN <= int(raw) <= YEAR_MAX):
         raise ParamError(f"参数 {name} 应为四位年份（如 2021），收到“{raw[:40]}”")
     return int(raw)
+
+
+def year_filter(args) -> tuple[int | None, int | None, list[int]]:
+    """``year=2021``, ``year=2020-2022`` (either end open), or ``year_from`` / ``year_to`` (the range form): a
+    range; several ``year`` (``year=2021&year=2023``, each a year or a closed range): a set of years."""
+    several = [v.strip() for v in args.getlist("year") if v.strip()]
+    if len(several) > 1:
+        if args.get("year_from", "").strip() or args.get("year_to", "").strip():
+            raise ParamError("参数 year 不能与 year_from / year_to 同时使用")
+        years = []
+        for value in several:
+            lo, hi = year_range(MultiDict([("year", value)]))
+            if lo is None or hi is None:
+                raise ParamError(f"多个年份时每个 year 应为年份或闭区间（如 2020-2022），收到“{value[:40]}”")
+            years.extend(range(lo, hi + 1))
+        return None, None, sorted(set(years))
+    lo, hi = year_range(args)
+    return lo, hi, []
 
 
 def year_range(args) -> tuple[int | None, int | None]:
@@ -113,12 +140,13 @@ def facet_values(args, name: str) -> list[str]:
 def search_request(args, *, limit: int | None = None) -> SearchRequest:
     """The ``SearchRequest`` a query string asks for; ``limit`` overrides paging (the CSV export takes all)."""
     check_names(args, SEARCH_PARAMS)
-    year_from, year_to = year_range(args)
+    year_from, year_to, years = year_filter(args)
     request = SearchRequest(
         q=query_text(args),
         mode=choice(args, "mode", MODES),
         year_from=year_from,
         year_to=year_to,
+        years=years,
         sort=choice(args, "sort", SORTS),
         page=_int(args, "page", 1, 1, MAX_PAGE),
         limit=_int(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),

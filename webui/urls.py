@@ -62,6 +62,12 @@ def with_replaced(path: str, args: Args, name: str, value: str | None, *also_rem
     return path_with_args(path, kept)
 
 
+def with_value_replaced(path: str, args: Args, name: str, old: str, new: str) -> str:
+    """Argument ``name``'s value ``old`` (as typed, surrounding spaces aside) replaced by ``new``, in place."""
+    replaced = [(k, new if k == name and v.strip() == old else v) for k, v in _drop_page(args, {name})]
+    return path_with_args(path, replaced)
+
+
 def with_values(path: str, args: Args, values: dict) -> str:
     """Set each named argument to its one value (a value of None removes the argument)."""
     kept = [(k, v) for k, v in _drop_page(args, set(values)) if k not in values]
@@ -78,6 +84,7 @@ def request_args(request) -> Args:
     lo, hi = request.year_from, request.year_to
     if lo is not None or hi is not None:
         args.append(("year", str(lo) if lo == hi else f"{lo or ''}-{hi or ''}"))
+    args.extend(("year", str(y)) for y in request.years)
     return args
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from search.engine import MAX_LIMIT
+from search.schema import VALUE_FACETS
 
-from . import export
+from . import export, urls
 from .backend import get_engine
 from .pages import compare as compare_page
 from .pages import compliance as compliance_page
@@ -25,7 +26,7 @@ from .pages import related as related_page
 from .pages import report as report_page
 from .pages import results as results_page
 from .pages import trend as trend_page
-from .params import REPORT_PARAMS, check_names, report_query, search_request
+from .params import MAX_VALUE_CHARS, REPORT_PARAMS, check_names, report_query, search_request
 
 bp = Blueprint("webui", __name__)
 
@@ -50,6 +51,9 @@ def twins(endpoint: str, rule: str, json_rule: str, template: str, build, key: s
     ``name`` (``ascii_name`` for browsers without RFC 5987)."""
 
     def html_view(**rule_args):
+        canonical = _canonical_url()
+        if canonical:
+            return redirect(canonical)
         return render_template(template, page=build(request.args, False, **rule_args))
 
     def json_view():
@@ -68,6 +72,21 @@ def twins(endpoint: str, rule: str, json_rule: str, template: str, build, key: s
     for file_rule, suffix, make, mimetype, ascii_name, name in files:
         view = _download(make, mimetype, f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}")
         bp.add_url_rule(file_rule, f"{endpoint}_{suffix}", view, methods=["GET"])
+
+
+def _canonical_url() -> str | None:
+    """This page with its typed filter values (广东省, 萧山) as the index holds them (广东, 萧山区), when any
+    differ: an HTML page redirects there, so its chips and facet toggles name the values it shows. (The JSON
+    and file twins need no redirect: the engine resolves the values itself.) Unknown values raise
+    ``FilterError``, a 400 page linking the close values."""
+    pairs = urls.args_of(request.args)
+    typed = [(k, v.strip()) for k, v in pairs if k in VALUE_FACETS and 0 < len(v.strip()) <= MAX_VALUE_CHARS]
+    if not typed:
+        return None
+    engine = get_engine()
+    fixed = {pair: engine.resolve_value(*pair) for pair in typed}
+    canonical = [(k, fixed.get((k, v.strip()), v)) for k, v in pairs]
+    return urls.path_with_args(request.path, canonical) if canonical != pairs else None
 
 
 def _download(make, mimetype: str, header: str):

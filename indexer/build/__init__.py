@@ -22,9 +22,10 @@ import os
 import shutil
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from whoosh.writing import MERGE_SMALL
 
@@ -49,6 +50,7 @@ class BuildSummary:
     removed: int = 0
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (report id, reason)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (report id, reason): files no reader takes
     parsed: int = 0  # files handed to the parser
     bytes_parsed: int = 0
     seconds: float = 0.0
@@ -69,6 +71,18 @@ class BuildSummary:
             f"failed {len(self.failed)} in {self.seconds:.1f} s ({mb:.2f} MB parsed, {rate:.2f} MB/s)"
         )
 
+    def skipped_line(self) -> str | None:
+        """``skipped: 2 .wps, 1 .md``: the files passed over, counted by type (None when there are none)."""
+        if not self.skipped:
+            return None
+        counts = Counter(PurePosixPath(rid).suffix.lower() or "(no suffix)" for rid, _ in self.skipped)
+        return "skipped: " + ", ".join(f"{n} {suffix}" for suffix, n in sorted(counts.items(), key=lambda c: (-c[1], c[0])))
+
+    @property
+    def nothing_indexed(self) -> bool:
+        """Every file the build found failed: the index is empty."""
+        return bool(self.failed) and self.added + self.updated + self.unchanged == 0
+
     def to_dict(self) -> dict:
         return {
             "added": self.added,
@@ -76,6 +90,7 @@ class BuildSummary:
             "removed": self.removed,
             "unchanged": self.unchanged,
             "failed": [{"file": f, "reason": r} for f, r in self.failed],
+            "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
             "parsed": self.parsed,
             "bytes_parsed": self.bytes_parsed,
             "seconds": round(self.seconds, 3),
@@ -140,6 +155,7 @@ def _run(corpus: Path, index_dir: Path, summary: BuildSummary, rebuild: bool, wo
     plan = mf.plan(corpus, previous)
     summary.notes.extend(metadata_notes(corpus))
     summary.unchanged = len(plan.unchanged)
+    summary.skipped = plan.skipped
     summary.generation = live
     if previous is not None and not plan.parse and not plan.removed and not plan.touched:
         return  # a no-op: the live generation already describes this corpus exactly
@@ -149,6 +165,7 @@ def _run(corpus: Path, index_dir: Path, summary: BuildSummary, rebuild: bool, wo
     # Unique per build: a worker orphaned by a killed build can never write into a later build's parts.
     scratch = index_dir / f"{gens.TMP_PREFIX}{new_name}-{os.getpid()}-{time.time_ns()}"
     new_dir.mkdir()
+    swapped = False
     try:
         ix = _start_generation(index_dir, live if previous is not None else None, new_dir)
         _pause("seeded")
@@ -160,8 +177,11 @@ def _run(corpus: Path, index_dir: Path, summary: BuildSummary, rebuild: bool, wo
         gens.fsync_tree(new_dir)
         _pause("swap")
         gens.swap_current(index_dir, new_name)
+        swapped = True
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        if not swapped:  # a build that failed leaves no half-built generation behind
+            shutil.rmtree(new_dir, ignore_errors=True)
     summary.generation, summary.changed = new_name, True
     _pause("swapped")
     gens.clean_up(index_dir)
@@ -198,7 +218,9 @@ def _start_generation(index_dir: Path, live: str | None, new_dir: Path):
 
 
 def _index(ix, corpus, plan, old, workers, scratch, progress, gen_dir) -> list[FileResult]:
-    """Delete stale reports, add the parsed ones, commit once. Returns the per-file results."""
+    """Parse the new and changed files into segments, then delete stale reports and add the segments in
+    one commit. Returns the per-file results. Nothing to delete and no segment (an empty corpus, or every
+    file failed) opens no writer: the generation stays the empty index it was made as, or the live one's copy."""
     results: list[FileResult] = []
     bar = _progress_bar(len(plan.parse), progress)
 
@@ -206,46 +228,52 @@ def _index(ix, corpus, plan, old, workers, scratch, progress, gen_dir) -> list[F
         results.extend(done)
         bar.update(len(done))
 
+    rids = [f.rid for f in plan.parse]
+    try:
+        parts = _parse(corpus, rids, workers, scratch, on_files)
+    except IndexingFailed as e:
+        raise BuildError(str(e)) from None
+    segments = adopt(parts, gen_dir)
+    bar.close()
+    _pause("indexed")
+    stale = [rid for rid in sorted({f.rid for f in plan.parse} | set(plan.removed)) if rid in old]
+    if not stale and not segments:
+        return results
     from search.schema import writer as new_writer
 
     writer = new_writer(ix)
     try:
-        for rid in sorted({f.rid for f in plan.parse} | set(plan.removed)):
-            if rid in old:
-                writer.delete_by_term("report_id", rid)
-        rids = [f.rid for f in plan.parse]
-        segments = []
-        if workers > 1 and len(rids) > 1:
-            parts = index_in_parallel(corpus, rids, workers, scratch, on_files)
-        elif rids:  # in this process, into a part like a worker's
-            init_worker()
-            scratch.mkdir(parents=True, exist_ok=True)
-            part = Part(scratch / "part-0")
-            try:
-                for rid in rids:
-                    result, docs = parse_one(str(corpus), rid)
-                    part.add(rid, docs)
-                    on_files([result])
-                part.commit()
-            except BaseException:
-                part.cancel()
-                raise
-            parts = [str(part.dir)]
-        else:
-            parts = []
-        segments = adopt(parts, gen_dir)
-        bar.close()
-        _pause("indexed")
-        # The parts' segments join the generation in this one commit (a merge policy may add segments).
-        writer.commit(mergetype=lambda w, existing: MERGE_SMALL(w, existing) + segments)
-        backfill(gen_dir)  # gram files of segments the merge policy made
-    except IndexingFailed as e:
-        writer.cancel()
-        raise BuildError(str(e)) from None
+        for rid in stale:
+            writer.delete_by_term("report_id", rid)
     except BaseException:
         writer.cancel()
         raise
+    # The parts' segments join the generation in this one commit (a merge policy may add segments).
+    writer.commit(mergetype=lambda w, existing: MERGE_SMALL(w, existing) + segments)
+    backfill(gen_dir)  # gram files of segments the merge policy made
     return results
+
+
+def _parse(corpus, rids, workers, scratch, on_files) -> list[str]:
+    """Parse ``rids`` into committed part indexes under ``scratch`` (worker processes, or this one);
+    returns their folders."""
+    if workers > 1 and len(rids) > 1:
+        return index_in_parallel(corpus, rids, workers, scratch, on_files)
+    if not rids:
+        return []
+    init_worker()  # in this process, into a part like a worker's
+    scratch.mkdir(parents=True, exist_ok=True)
+    part = Part(scratch / "part-0")
+    try:
+        for rid in rids:
+            result, docs = parse_one(str(corpus), rid)
+            part.add(rid, docs)
+            on_files([result])
+        part.commit()
+    except BaseException:
+        part.cancel()
+        raise
+    return [str(part.dir)]
 
 
 def _tally(summary: BuildSummary, plan: mf.Plan, old: dict, results: list[FileResult], manifest: mf.Manifest):

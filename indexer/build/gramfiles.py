@@ -12,7 +12,7 @@ from pathlib import Path
 
 from search import fingerprints
 from search.grams import GramWriter, path_for
-from search.schema import gram_source, open_index
+from search.schema import gram_source, open_index, segment_readers
 
 
 def backfill(gen_dir: Path) -> int:
@@ -22,7 +22,7 @@ def backfill(gen_dir: Path) -> int:
     written = 0
     try:
         with ix.reader() as reader:
-            for sub, _ in reader.leaf_readers():
+            for sub, _ in segment_readers(reader):
                 path = path_for(gen_dir, sub.segment().segment_id())
                 prints = fingerprints.path_for(gen_dir, sub.segment().segment_id())
                 if not path.exists() or not prints.exists():

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexer.build.generations import write_atomic
-from indexer.readers import SUPPORTED_SUFFIXES
+from indexer.readers import skip_reason
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -125,14 +125,20 @@ class Found:
     mtime_ns: int
 
 
-def discover(corpus: Path):
-    """Yield the corpus's report files in a stable order, skipping hidden entries and editors' lock files."""
+def discover(corpus: Path, skipped: list[tuple[str, str]] | None = None):
+    """Yield the corpus's report files in a stable order, passing over hidden entries and editors' lock files
+    silently; files no reader takes are appended to ``skipped`` as (report id, reason)."""
     for dirpath, dirnames, filenames in os.walk(corpus):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.startswith((".", "~$")) or not name.lower().endswith(SUPPORTED_SUFFIXES):
+            if name.startswith((".", "~$")):
                 continue
             path = Path(dirpath) / name
+            reason = skip_reason(name)
+            if reason is not None:
+                if skipped is not None:
+                    skipped.append((path.relative_to(corpus).as_posix(), reason))
+                continue
             try:
                 st = path.stat()
             except OSError:  # vanished, or a broken symlink: the reader will say why if it is still there
@@ -164,6 +170,7 @@ class Plan:
     removed: list[str] = field(default_factory=list)
     hashes: dict[str, str] = field(default_factory=dict)  # content hash of each file in ``parse``
     touched: int = 0  # unchanged files whose mtime changed (their manifest entry is refreshed)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (report id, reason): files no reader takes
 
     @property
     def by_rid(self) -> dict[str, Found]:
@@ -188,7 +195,7 @@ def plan(corpus: Path, previous: Manifest | None) -> Plan:
     result = Plan()
     seen = set()
     row_key = row_keys(corpus)
-    for found in discover(corpus):
+    for found in discover(corpus, result.skipped):
         seen.add(found.rid)
         entry = old.get(found.rid)
         meta = row_key(found)

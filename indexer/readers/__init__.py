@@ -1,6 +1,6 @@
 """Indexer stage 1 (readers): bytes on disk → text.
 
-``read_file(path)`` turns one report file (.txt, .html/.htm, .docx, .pdf) into a ``Document``: the text as
+``read_file(path)`` turns one report file (.txt, .html/.htm, .docx, .pdf, .doc) into a ``Document``: the text as
 lines, the format, the encoding it was decoded from, and the metadata the file states itself. Anything it
 cannot turn into non-blank text raises ``ReadError(path, reason)`` with a short reason a user can act on.
 
@@ -9,7 +9,9 @@ and ideographic spaces itself, keeping offsets), only newlines are normalized to
 
 This module reads the bytes (refusing what is not a regular report file) and dispatches by suffix; the
 readers are ``text`` (``Document``, ``ReadError``, decoding, .txt), ``html``, ``office`` (.docx, .pdf; with
-``docx_numbering``). Imports run one way: the format modules import ``text``, nothing imports back.
+``docx_numbering``), ``word97`` (.doc, through LibreOffice). Imports run one way: the format modules import
+``text``, nothing imports back. ``skip_reason(path)`` says why the build passes over a file without reading it
+(a type no reader takes, or a .doc without LibreOffice installed).
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from pathlib import Path
 
 from indexer.readers.text import MAX_TEXT_CHARS, Document, ReadError, read_txt
 
-__all__ = ["SUPPORTED_SUFFIXES", "Document", "ReadError", "read_file"]
+__all__ = ["SUPPORTED_SUFFIXES", "Document", "ReadError", "read_file", "skip_reason"]
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf", ".doc")
 # A huge file (a log, a data dump renamed .txt) is refused with a reason, as in ``text.MAX_TEXT_CHARS``.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -42,6 +44,10 @@ def read_file(path: str | os.PathLike) -> Document:
         from indexer.readers.office import read_docx
 
         doc = read_docx(data, path)
+    elif suffix == ".doc":
+        from indexer.readers.word97 import read_doc
+
+        doc = read_doc(data, path)
     else:
         from indexer.readers.office import read_pdf
 
@@ -51,6 +57,18 @@ def read_file(path: str | os.PathLike) -> Document:
     if len(doc.text) > MAX_TEXT_CHARS:
         raise ReadError(path, f"text too long for a report ({len(doc.text):,} characters, at most {MAX_TEXT_CHARS:,})")
     return doc
+
+
+def skip_reason(path: str | os.PathLike) -> str | None:
+    """Why a build passes over a file like ``path`` without reading it, or None when ``read_file`` reads it."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return f"unsupported file type {suffix or '(no suffix)'} (read: {', '.join(SUPPORTED_SUFFIXES)})"
+    if suffix == ".doc":
+        from indexer.readers.word97 import MISSING, soffice
+
+        return MISSING if soffice() is None else None
+    return None
 
 
 def _read_bytes(path: str | os.PathLike, suffix: str) -> bytes:

@@ -47,7 +47,7 @@ class ReadError(Exception):
 @dataclass
 class Document:
     text: str
-    format: str  # "txt" | "html" | "docx" | "pdf"
+    format: str  # "txt" | "html" | "docx" | "pdf" | "doc"
     encoding: str | None = None  # for txt/html: the encoding the bytes were decoded from
     meta: dict[str, str] = field(default_factory=dict)
 

@@ -12,6 +12,7 @@ from flask import abort, url_for
 from search.compare import DEFAULT_KIND, KINDS, MAX_REPORTS, MIN_REPORTS, compare, pick
 from search.engine import Engine
 from search.schema import FACET_FIELDS
+from search.titles import display_title
 
 from .. import urls
 from ..markup import highlighted
@@ -73,7 +74,7 @@ def _column(report: dict, kind: str, q: str, mode: str) -> dict:
     place = " · ".join(p for p in (report.get("province"), report.get("city"), report.get("county")) if p)
     facts = [report.get("agency"), f"{report['year']}年" if report.get("year") else None, place]
     return {
-        "title": report.get("title") or report.get("agency") or report["file"],
+        "title": display_title(report),
         "url": report_url(report["file"], q, mode),
         "facts": " · ".join(f for f in facts if f),
         "matches": f"“{q}” {report['matches']} 处" if q else "",

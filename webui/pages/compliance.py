@@ -14,10 +14,10 @@ from flask import url_for
 
 from search.compliance import PARTS, SORTS, compliance
 from search.engine import Engine
+from search.titles import display_title
 
 from .. import urls
-from ..labels import display_title
-from ..params import ParamError, choice, filter_request, whole_number
+from ..params import PageOutOfRange, choice, filter_request, whole_number
 from .results import FACET_ORDER, _chips, _facet, _pager
 
 ROWS = 200
@@ -34,7 +34,7 @@ def build(engine: Engine, args) -> dict:
     data = compliance(engine, request, sort).to_dict()
     pages = max(1, math.ceil(len(data["reports"]) / ROWS))
     if page > pages:
-        raise ParamError(f"页码 {page} 超出范围：共 {pages} 页")
+        raise PageOutOfRange(page, pages)
     return {"compliance": data, "ui": _ui(data, request, urls.args_of(args), page, pages)}
 
 

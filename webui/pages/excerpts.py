@@ -18,9 +18,9 @@ from flask import url_for
 
 from search.engine import Engine
 from search.schema import KINDS
+from search.titles import display_title
 
 from .. import urls
-from ..labels import display_title
 from ..params import ParamError, check_names, choice
 from .report import paragraph_lines
 

@@ -14,9 +14,9 @@ from flask import abort, url_for
 from search.engine import Engine
 from search.fingerprints import MIN_CHARS
 from search.overlap import DEFAULT_LIMIT, MAX_CHARS, MAX_LIMIT, Options, overlap, pairs
+from search.titles import display_title
 
 from .. import urls
-from ..labels import display_title
 from ..params import ParamError, choice, filter_request, report_ids, whole_number
 from .results import FACET_ORDER, _chips, _facet
 

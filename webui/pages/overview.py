@@ -9,9 +9,10 @@ from __future__ import annotations
 from flask import url_for
 
 from search.engine import Engine, SearchRequest
+from search.titles import display_title
 
 from .. import urls
-from ..labels import display_title, value_label
+from ..labels import value_label
 from ..urls import report_url
 
 NEWEST = 10

@@ -10,6 +10,7 @@ from flask import abort, url_for
 
 from search.engine import Engine
 from search.related import related
+from search.titles import display_title
 
 from ..params import ParamError, check_names, whole_number
 from ..urls import related_url, report_url
@@ -44,13 +45,13 @@ def _facts(*values) -> str:
 def _ui(data: dict) -> dict:
     source = data["source"]
     return {
-        "source": {"title": source.get("title") or source.get("agency") or source["file"],
+        "source": {"title": display_title(source),
                    "path": _path(source), "url": report_url(source["file"], _anchor=f"s-{source['index']}"),
                    "facts": _facts(source.get("agency"), source.get("year") and f"{source['year']}年")},
         "terms": "　".join(data["terms"][:12]),
         "entries": [{"path": _path(r), "url": report_url(r["file"], _anchor=f"s-{r['index']}"),
                      "more_url": related_url(r["file"], r["index"]),
-                     "facts": _facts(r.get("title"), r.get("agency"), r.get("year") and f"{r['year']}年",
+                     "facts": _facts(display_title(r), r.get("agency"), r.get("year") and f"{r['year']}年",
                                      "、".join(r.get("kinds") or [])),
                      "excerpt": r["excerpt"]} for r in data["related"]],
         "json_url": url_for("webui.related_json", id=source["file"], section=source["index"]),

@@ -22,9 +22,10 @@ from search.engine import Engine
 from search.plan import QueryPlan
 from search.schema import uncertain
 from search.snippets import merged_spans
+from search.titles import display_title
 
 from .. import urls
-from ..labels import EVIDENCE_LABELS, FACET_LABELS, MODE_LABELS, display_title, value_label
+from ..labels import EVIDENCE_LABELS, FACET_LABELS, MODE_LABELS, value_label
 from ..markup import highlighted, linked
 from ..params import ParamError, choice, report_ids
 from ..urls import query_search_url, related_url, report_url

@@ -12,10 +12,11 @@ from flask import url_for
 
 from search.engine import Engine
 from search.schema import VALUE_FACETS
+from search.titles import display_title
 
 from .. import urls
-from ..labels import FACET_LABELS, MODE_LABELS, SORT_LABELS, display_title, value_label
-from ..params import ParamError, search_request
+from ..labels import FACET_LABELS, MODE_LABELS, SORT_LABELS, value_label
+from ..params import PageOutOfRange, search_request
 
 FACET_ORDER = tuple(FACET_LABELS)  # the sidebar shows the facets in the order of their labels
 FACET_TOP = 8  # values shown before "更多"
@@ -27,7 +28,7 @@ def build(engine: Engine, args) -> dict:
     result = engine.search(request).to_dict()
     pages = max(1, math.ceil(result["total"] / request.limit))
     if request.page > pages:
-        raise ParamError(f"页码 {request.page} 超出范围：共 {pages} 页")
+        raise PageOutOfRange(request.page, pages)
     from .excerpts import snippet_paragraphs
 
     excerpts = snippet_paragraphs(engine, result["hits"])
@@ -79,7 +80,9 @@ def _facet(name: str, values: list[dict], path: str, args: urls.Args) -> dict:
 
 def _facet_value(name: str, value: dict, path: str, args: urls.Args) -> dict:
     raw = str(value["value"])
-    if name == "year":
+    if name == "year" and value["selected"] and len([k for k, _ in args if k == "year"]) > 1:
+        toggle = urls.with_removed(path, args, "year", raw)  # one of several years
+    elif name == "year":
         toggle = urls.with_replaced(path, args, "year", None if value["selected"] else raw, "year_from", "year_to")
     elif value["selected"]:
         toggle = urls.with_removed(path, args, name, raw)
@@ -100,6 +103,9 @@ def _chips(request, path: str, args: urls.Args) -> list[dict]:
         for value in getattr(request, name):
             chips.append({"label": f"{FACET_LABELS[name]}：{value_label(name, value)}",
                           "remove_url": urls.with_removed(path, args, name, value)})
+    for value in [v.strip() for k, v in args if k == "year" and v.strip()] if request.years else []:
+        label = f"{value}年" if value.isdigit() else value  # each of several years, as typed (2021, 2019-2020)
+        chips.append({"label": f"年份：{label}", "remove_url": urls.with_removed(path, args, "year", value)})
     if request.year_from is not None or request.year_to is not None:
         chips.append({"label": f"年份：{year_range_label(request.year_from, request.year_to)}",
                       "remove_url": urls.with_replaced(path, args, "year", None, "year_from", "year_to")})
