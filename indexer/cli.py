@@ -94,11 +94,15 @@ def parse_command(file: str, as_json: bool) -> None:
 @click.option("--rebuild", is_flag=True, help="Index every file again into a fresh index, swapped in when done.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Parser processes (default: the number of CPUs).")
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="Parse and index on a Dask cluster: a scheduler address (tcp://10.1.2.3:8786) or local:N "
+                   "(N worker processes here). CORPUS and the index directory must be at the same path on "
+                   "every worker (a shared filesystem).")
 @click.option("--wait", type=click.FloatRange(min=0), default=10.0, show_default=True,
               help="Seconds to wait for another running build before giving up.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no notes; the summary and failures only.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def build_command(corpus, index_dir, rebuild, workers, wait, quiet, as_json):
+def build_command(corpus, index_dir, rebuild, workers, cluster, wait, quiet, as_json):
     """Index the report files under CORPUS (default: ./corpus) into the index directory.
 
     Incremental: only new and changed files (by content) are parsed, removed files are dropped, unchanged
@@ -116,10 +120,12 @@ def build_command(corpus, index_dir, rebuild, workers, wait, quiet, as_json):
     Example:
       reports-index build corpus --index-dir index
       reports-index build corpus --index-dir index --rebuild --workers 2
+      reports-index build /shared/corpus --index-dir /shared/index --cluster tcp://10.1.2.3:8786
     """
     progress = not quiet and sys.stderr.isatty()
     try:
-        summary = build(corpus, index_dir, rebuild=rebuild, workers=workers, wait=wait, progress=progress)
+        summary = build(corpus, index_dir, rebuild=rebuild, workers=workers, wait=wait, progress=progress,
+                        cluster=cluster)
     except BuildError as e:
         raise Fatal(str(e)) from None
     except LockTimeout as e:
