@@ -75,6 +75,8 @@ def index_on_cluster(address: str, corpus: Path, rids: list[str], hashes: dict[s
 
     target = parse_address(address)
     scratch.mkdir(parents=True, exist_ok=True)
+    # The client logs every reconnection attempt and traceback; the ClusterError below says what happened.
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
     cluster = None
     try:
         if isinstance(target, int):
@@ -131,11 +133,12 @@ def _failure(address: str, k: int, files: int, e: BaseException) -> str:
 
     from distributed.scheduler import KilledWorker
 
+    reason = " ".join(str(e).split())  # Dask's messages run over several lines; ours is one
     if isinstance(e, KilledWorker):
-        return f"batch {k} ({files} files) keeps failing: it was running on every worker lost while it ran ({e})"
+        return f"batch {k} ({files} files) keeps failing: it was running on every worker lost while it ran ({reason})"
     if isinstance(e, CancelledError):
-        return f"lost the Dask cluster at {address} (batch {k} was cancelled: {e or 'scheduler gone'})"
-    return f"batch {k} ({files} files) keeps failing on the cluster at {address}: {type(e).__name__}: {e}"
+        return f"lost the Dask cluster at {address} (batch {k} was cancelled: {reason or 'scheduler gone'})"
+    return f"batch {k} ({files} files) keeps failing on the cluster at {address}: {type(e).__name__}: {reason}"
 
 
 def _close(client, cluster) -> None:
