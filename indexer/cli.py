@@ -1,5 +1,6 @@
 """``reports-index``: the indexer's command line, a thin click layer over the library: ``parse`` over
-``indexer.parse``, ``build`` over ``indexer.build``, ``stats`` over ``indexer.build.stats``."""
+``indexer.parse``, ``build`` over ``indexer.build``, ``replicate`` over ``indexer.build.replicate``, ``stats``
+over ``indexer.build.stats``."""
 
 from __future__ import annotations
 
@@ -144,6 +145,32 @@ def build_command(corpus, index_dir, rebuild, workers, cluster, wait, quiet, as_
         state = f"index {summary.generation}" if summary.changed else "index unchanged"
         click.echo(f"{summary.line()}; {state}")
     click.get_current_context().exit(summary.exit_code)
+
+
+@main.command("replicate")
+@click.argument("index_dir", type=click.Path(file_okay=False))
+@click.argument("dest", type=click.Path(file_okay=False))
+@click.option("--wait", type=click.FloatRange(min=0), default=10.0, show_default=True,
+              help="Seconds to wait for another replicate into DEST before giving up.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def replicate_command(index_dir, dest, wait, as_json):
+    """Copy the live generation of the index at INDEX_DIR to DEST (a local or mounted folder), then make it
+    DEST's live generation atomically. A search server on DEST keeps answering during the copy and follows
+    the swap; the two newest generations are kept. Nothing is copied when DEST already serves it.
+
+    \b
+    Example:
+      reports-index replicate index /mnt/search2/index
+    """
+    from indexer.build.replicate import ReplicateError, replicate
+
+    try:
+        result = replicate(index_dir, dest, wait=wait)
+    except ReplicateError as e:
+        raise Fatal(str(e)) from None
+    except LockTimeout as e:
+        raise Locked(str(e)) from None
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else result.line())
 
 
 @main.command("stats")
