@@ -71,10 +71,11 @@ class Cluster:
         self.address = f"tcp://127.0.0.1:{self.port}"
         self.procs: dict[str, subprocess.Popen] = {}
 
-    def start(self, name: str, cmd: list[str], ready: str) -> subprocess.Popen:
+    def start(self, name: str, cmd: list[str], ready: str, env: dict | None = None) -> subprocess.Popen:
         log = self.tmp / f"{name}.log"
         with open(log, "w") as out:
-            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=self.tmp, start_new_session=True)
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=self.tmp, start_new_session=True,
+                                    env=dict(os.environ, **(env or {})))
         self.procs[name] = proc
         wait_for(log, ready, proc)
         return proc
@@ -83,11 +84,11 @@ class Cluster:
         self.start("scheduler", [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(self.port),
                                  "--no-dashboard"], "Scheduler at:")
 
-    def worker(self, name: str, prefix: list[str] | None = None) -> None:
+    def worker(self, name: str, prefix: list[str] | None = None, env: dict | None = None) -> None:
         cmd = [str(DASK), "worker", self.address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard",
                "--name", name, "--host", "127.0.0.1"]
         cmd = [*(prefix or []), *cmd]
-        self.start(name, cmd, "Registered to:")
+        self.start(name, cmd, "Registered to:", env)
 
     def kill(self, name: str) -> None:
         proc = self.procs.pop(name)
@@ -197,12 +198,34 @@ def test_a_worker_that_cannot_see_the_index_directory_is_named(corpus, local_ind
     assert run.returncode == 2, run.stdout + run.stderr
     message = run.stderr.strip().splitlines()[-1]
     assert message.startswith("Error: the index directory and the corpus must be visible to every Dask worker at "
-                              "the same path (a shared filesystem): worker tcp://127.0.0.1:"), message
+                              "the same path (a shared filesystem), and the workers must run this version: "
+                              "worker tcp://127.0.0.1:"), message
     assert re.search(rf"cannot see the index directory: cannot read {re.escape(str(index_dir))}/\.tmp-gen-000002-"
                      r"[^/]+/probe \(No such file or directory\)", message), message
     assert message.count("worker tcp://") == 1  # the other worker sees it
     assert (index_dir / "CURRENT").read_text().strip() == "gen-000001"
     assert answers(index_dir) == answers(local_index)
+
+
+def test_a_worker_running_another_parser_version_is_refused(tmp_path):
+    import indexer
+
+    code = tmp_path / "code"
+    for package in ("indexer", "search"):
+        shutil.copytree(Path(indexer.__file__).parent.parent / package, code / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    with open(code / "indexer" / "parse" / "__init__.py", "a", encoding="utf-8") as f:
+        f.write("\n# another version of the parser\n")
+    work = make_corpus(tmp_path / "corpus")
+    with cluster(tmp_path / "dask", workers=1) as c:
+        c.worker("other", env={"PYTHONPATH": str(code)})
+        run = cluster_build(work, tmp_path / "index", c.address, "--quiet")
+    assert run.returncode == 2, run.stdout + run.stderr
+    message = run.stderr.strip().splitlines()[-1]
+    assert re.search(r"worker tcp://127\.0\.0\.1:\d+: on \S+ runs another version of the parser or the analysis "
+                     r"than the builder: install the same$", message), message
+    assert message.count("worker tcp://") == 1
+    assert not (tmp_path / "index" / "CURRENT").exists()
 
 
 def _wait_for_parts(index_dir: Path, n: int, proc: subprocess.Popen, timeout: float = 120) -> None:

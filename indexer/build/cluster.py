@@ -155,11 +155,15 @@ def probe(client, corpus: Path, scratch: Path, sample: str, sample_hash: str) ->
 
     The builder writes a probe file into the scratch folder (inside the index directory); each worker reads it,
     writes one back beside it, and reads one corpus file the build is about to send (its hash must match the
-    builder's). Raises ``ClusterError`` naming each worker that cannot and what it cannot see.
+    builder's). A worker must also run the builder's parser and analysis (``manifest.code_fingerprint``), or its
+    reports would be parsed differently. Raises ``ClusterError`` naming each worker that cannot and why.
     """
+    from indexer.build.manifest import code_fingerprint
+
     token = uuid.uuid4().hex
     (scratch / PROBE).write_text(token, encoding="utf-8")
-    answers = client.run(_probe_worker, str(scratch), token, str(corpus), sample, sample_hash, on_error="return")
+    answers = client.run(_probe_worker, str(scratch), token, str(corpus), sample, sample_hash, code_fingerprint(),
+                         on_error="return")
     problems = []
     for worker, answer in sorted(answers.items()):
         if isinstance(answer, BaseException):
@@ -172,19 +176,22 @@ def probe(client, corpus: Path, scratch: Path, sample: str, sample_hash: str) ->
             problems.append(f"worker {worker}: {answer}")
     if problems:
         raise ClusterError("the index directory and the corpus must be visible to every Dask worker at the same "
-                           "path (a shared filesystem): " + "; ".join(problems))
+                           "path (a shared filesystem), and the workers must run this version: "
+                           + "; ".join(problems))
 
 
 def answer_name(worker: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in worker)
 
 
-def _probe_worker(scratch: str, token: str, corpus: str, sample: str, sample_hash: str,
+def _probe_worker(scratch: str, token: str, corpus: str, sample: str, sample_hash: str, code: str,
                   dask_worker=None) -> str | None:
     """Runs on each worker (``Client.run``): None when it sees both paths, else what it cannot see."""
-    from indexer.build.manifest import file_hash
+    from indexer.build.manifest import code_fingerprint, file_hash
 
     host = socket.gethostname()
+    if code_fingerprint() != code:
+        return f"on {host} runs another version of the parser or the analysis than the builder: install the same"
     path = Path(scratch) / PROBE
     try:
         seen = path.read_text(encoding="utf-8")
