@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from bench.corpus import generate
 from bench.queries import make_queries
 from build_helpers import SEEDS, make_corpus, modify, stored_docs
 from indexer.build import build
+from indexer.build.cluster import split
 from search.engine import Engine, SearchRequest
 
 DASK = Path(sys.executable).with_name("dask")
@@ -275,6 +277,16 @@ def test_local_n_starts_a_local_cluster_of_n_workers(tmp_path):
     fresh = tmp_path / "fresh"
     build(work, fresh, workers=1)
     assert stored_docs(tmp_path / "index") == stored_docs(fresh)
+
+
+@pytest.mark.parametrize("files, workers, count, sizes", [
+    (1, 2, 1, {1}), (10, 2, 8, {1, 2}), (1000, 2, 8, {125}), (1000, 16, 64, {15, 16}),
+    (100_000, 2, 50, {2000}), (100_001, 2, 51, {1960, 1961}),
+])
+def test_split_makes_contiguous_batches_per_worker_of_at_most_max_batch(files, workers, count, sizes):
+    rids = [f"r{i:06d}" for i in range(files)]
+    batches = split(rids, workers)
+    assert (len(batches), {len(b) for b in batches}, list(chain.from_iterable(batches))) == (count, sizes, rids)
 
 
 def test_a_bad_cluster_option_is_a_usage_error(corpus, tmp_path):

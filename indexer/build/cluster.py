@@ -91,7 +91,11 @@ def index_on_cluster(address: str, corpus: Path, rids: list[str], hashes: dict[s
         _close(None, cluster)
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {e}") from None
     try:
-        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+        except TimeoutError:
+            raise ClusterError(f"the Dask scheduler at {address} has no worker (none joined within "
+                               f"{CONNECT_TIMEOUT:g} s)") from None
         info = ClusterInfo(address, sorted(client.scheduler_info()["workers"]))
         probe(client, corpus, scratch, rids[0], hashes.get(rids[0], ""))
         batches = split(rids, len(info.workers))
@@ -101,7 +105,7 @@ def index_on_cluster(address: str, corpus: Path, rids: list[str], hashes: dict[s
                           retries=RETRIES, pure=False): k
             for k, batch in enumerate(batches)
         }
-        parts = []
+        parts: dict[int, str] = {}
         for future in as_completed(futures):
             k = futures[future]
             try:
@@ -110,11 +114,11 @@ def index_on_cluster(address: str, corpus: Path, rids: list[str], hashes: dict[s
                 raise
             except Exception as e:
                 raise ClusterError(_failure(address, k, len(batches[k]), e)) from None
-            parts.append(part)
+            parts[k] = part
             on_files(results)
             if on_batch:
                 on_batch(len(parts), len(batches))
-        return parts, info
+        return [parts[k] for k in sorted(parts)], info  # in corpus order, whichever finished first
     except (OSError, TimeoutError) as e:
         raise ClusterError(f"lost the Dask cluster at {address}: {type(e).__name__}: {e}") from None
     finally:
@@ -122,10 +126,11 @@ def index_on_cluster(address: str, corpus: Path, rids: list[str], hashes: dict[s
 
 
 def split(rids: list[str], workers: int) -> list[list[str]]:
-    """Contiguous batches: ``BATCHES_PER_WORKER`` per worker, at most ``MAX_BATCH`` files each."""
-    count = max(1, min(len(rids), max(workers * BATCHES_PER_WORKER, math.ceil(len(rids) / MAX_BATCH))))
-    size = math.ceil(len(rids) / count)
-    return [rids[i : i + size] for i in range(0, len(rids), size)]
+    """Contiguous batches of sizes differing by one at most: ``BATCHES_PER_WORKER`` per worker, more when
+    a batch would exceed ``MAX_BATCH`` files."""
+    n = len(rids)
+    count = max(1, min(n, max(workers * BATCHES_PER_WORKER, math.ceil(n / MAX_BATCH))))
+    return [rids[k * n // count : (k + 1) * n // count] for k in range(count)]
 
 
 def _failure(address: str, k: int, files: int, e: BaseException) -> str:
