@@ -212,7 +212,7 @@ def _index(ix, corpus, plan, old, workers, scratch, progress, gen_dir, summary) 
         bar.update(len(done))
 
     def on_batch(done: int, total: int) -> None:
-        bar.set_postfix_str(f"batches {done}/{total}", refresh=False)
+        bar.set_postfix_str(f"batches {done}/{total}")
 
     from search.schema import writer as new_writer
 
