@@ -31,9 +31,9 @@ from whoosh.writing import MERGE_SMALL
 
 from indexer.build import generations as gens
 from indexer.build import manifest as mf
+from indexer.build.cluster import ClusterError, ClusterInfo, index_on_cluster, parse_address
 from indexer.build.gramfiles import backfill
 from indexer.build.lock import BuildLock, describe
-from indexer.build.cluster import ClusterError, ClusterInfo, parse_address
 from indexer.build.parallel import adopt, index_in_parallel
 from indexer.build.worker import FileResult, IndexingFailed, Part, cpu_count, init_worker, parse_one
 
@@ -224,8 +224,6 @@ def _index(ix, corpus, plan, old, workers, scratch, progress, gen_dir, summary) 
         rids = [f.rid for f in plan.parse]
         segments = []
         if isinstance(workers, str) and rids:
-            from indexer.build.cluster import index_on_cluster
-
             parts, summary.cluster = index_on_cluster(workers, corpus, rids, plan.hashes, scratch, on_files, on_batch)
         elif isinstance(workers, int) and workers > 1 and len(rids) > 1:
             parts = index_in_parallel(corpus, rids, workers, scratch, on_files)
