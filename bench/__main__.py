@@ -33,6 +33,11 @@ def parse_args(argv):
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="work directory (default bench/out)")
     ap.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md",
                     help="where to write the results (default bench/RESULTS.md); '-' for nowhere")
+    ap.add_argument("--skip-naive", action="store_true", help="leave out the naive build (hours at 100k reports)")
+    ap.add_argument("--skip-1worker", action="store_true", help="leave out our 1-worker build")
+    ap.add_argument("--cluster", metavar="ADDRESS", help="also build with --cluster ADDRESS (tcp://… or local:N)")
+    ap.add_argument("--web-workers", default="1", metavar="N,M",
+                    help="reports-web --workers values to load in turn (default 1), e.g. 1,2")
     ap.add_argument("--profile", action="store_true", help="cProfile our result pages and a 1-worker build of 100 reports")
     return ap.parse_args(argv)
 
@@ -41,15 +46,19 @@ def stage(name: str, started: float) -> None:
     print(f"[{time.perf_counter() - started:7.1f} s] {name}", file=sys.stderr, flush=True)
 
 
-def web_stage(work: Path, queries, args) -> dict:
+def web_stage(work: Path, queries, args, workers: int = 1) -> dict:
     from bench.web import load
 
     try:
-        result = load(work / "ours-w2", queries, args.clients, args.web_seconds)
+        result = load(work / "ours-w2", queries, args.clients, args.web_seconds, workers)
     except Exception as e:
         return {"error": f"{type(e).__name__}: {last_line(str(e))}"}
     return {"rps": result.rps, "p95": result.p95, "requests": result.requests, "errors": result.errors,
             "peak_mb": result.peak_rss / 2**20, "idle_mb": result.idle_rss / 2**20}
+
+
+def web_workers(text: str) -> list[int]:
+    return [int(n) for n in text.split(",") if n.strip()]
 
 
 def measure(args) -> dict:
@@ -62,12 +71,13 @@ def measure(args) -> dict:
     manifest = generate(args.reports, corpus, args.seed)
     m["corpus_mb"] = disk_size(corpus) / 2**20
     m["queries"] = queries = make_queries(args.queries, args.seed)
-    stage("builds: jieba alone, ours ×1, ours ×2, no-op, naive, FTS5", started)
-    m["builds"] = builds(corpus, work)
+    stage("builds: jieba alone, ours ×1, ours ×2, no-op, cluster, naive, FTS5", started)
+    m["builds"] = builds(corpus, work, args.skip_naive, args.skip_1worker, args.cluster)
     stage("grep truth", started)
     m["truth"] = grep_truth(corpus, manifest, queries)
     stage("queries: accuracy, then timed result pages", started)
-    m["queries_stage"] = q = query_stage(work, queries, m["truth"])
+    skip = {"naive": m["builds"]["naive"]} if args.skip_naive else None
+    m["queries_stage"] = q = query_stage(work, queries, m["truth"], skip)
     m["profile"] = {}
     if args.profile and "ours" in q["_systems"]:
         stage("profiling our result pages and a 1-worker build of 100 reports", started)
@@ -75,10 +85,12 @@ def measure(args) -> dict:
         m["profile"]["build, 1 worker, first 100 reports"] = profile_build(corpus, work)
     for system in q.pop("_systems").values():
         system.close()
-    m["web"] = None
+    m["web"], m["web_by_workers"] = None, {}
     if not args.skip_web:
-        stage(f"web: {args.clients} clients for {args.web_seconds:g} s", started)
-        m["web"] = web_stage(work, queries, args)
+        for n in web_workers(args.web_workers):
+            stage(f"web: reports-web --workers {n}, {args.clients} clients for {args.web_seconds:g} s", started)
+            m["web_by_workers"][n] = web_stage(work, queries, args, n)
+        m["web"] = next(iter(m["web_by_workers"].values()), None)
     stage("done", started)
     return m
 
@@ -91,6 +103,12 @@ def main(argv=None) -> int:
     head = (f"Code: {m['code']}. {args.reports} synthetic reports ({m['corpus_mb']:.1f} MB, seed {args.seed}), "
             f"{len(m['queries'])} queries, {sum(map(len, m['truth']))} relevant (report, query) pairs by grep")
     lines = report.table(b, q, web, m["corpus_mb"]) + [""] + report.ratio_table(report.ratios(b, q, web))
+    left_out = [f"{name} ({entry['skipped']})" for name, entry in b.items() if "skipped" in entry]
+    if left_out:
+        lines += ["", "Left out of this run: " + ", ".join(left_out) + "."]
+    if len(m["web_by_workers"]) > 1:
+        lines += ["", f"Web by server processes ({args.clients} clients, {args.web_seconds:g} s each):", "",
+                  *report.web_table(m["web_by_workers"])]
     print(head)
     print("\n".join(lines))
     problems = report.errors(b, q, web)

@@ -19,6 +19,12 @@ def build_command(corpus: Path, index_dir: Path, workers: int, rebuild: bool) ->
     return cmd + ["--rebuild"] if rebuild else cmd
 
 
+def cluster_command(corpus: Path, index_dir: Path, address: str) -> list[str]:
+    """The same full build, its work done on a Dask cluster (``--cluster tcp://…`` or ``local:N``)."""
+    return [str(Path(sys.executable).with_name("reports-index")), "build", str(corpus), "--index-dir",
+            str(index_dir), "--cluster", address, "--quiet", "--rebuild"]
+
+
 class OursSearch:
     def __init__(self, index_dir: Path):
         from search.engine import Engine

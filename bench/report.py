@@ -25,7 +25,8 @@ def get(d: dict, *keys):
 
 
 def ok(entry) -> bool:
-    return isinstance(entry, dict) and "error" not in entry
+    """A stage that ran (not failed, not ``skipped`` by an option)."""
+    return isinstance(entry, dict) and "error" not in entry and "skipped" not in entry
 
 
 def value(entry: dict, key: str):
@@ -39,6 +40,8 @@ def table(b: dict, q: dict, web, corpus_mb: float) -> list[str]:
         ("build: full, 1 worker (s)", fmt(value(b["ours_w1"], "seconds")), fmt(value(b["naive"], "seconds")),
          fmt(value(b["fts5"], "seconds")), fmt(value(b["jieba"], "segment_seconds"))),
         ("build: full, 2 workers (s)", fmt(value(b["ours_w2"], "seconds")), "–", "–", "–"),
+        *([(f"build: full, --cluster {b['ours_cluster']['address']} (s)", fmt(value(b["ours_cluster"], "seconds")),
+            "–", "–", "–")] if "address" in b.get("ours_cluster", {}) else []),
         ("build: throughput, 1 worker (MB/s)", *(fmt(corpus_mb / v) if v else NA for v in (
             value(b["ours_w1"], "seconds"), value(b["naive"], "seconds"), value(b["fts5"], "seconds"),
             value(b["jieba"], "segment_seconds")))),
@@ -50,6 +53,8 @@ def table(b: dict, q: dict, web, corpus_mb: float) -> list[str]:
          fmt(value(b["naive"], "peak_mb"), ".0f"), fmt(value(b["fts5"], "peak_mb"), ".0f"),
          fmt(value(b["jieba"], "peak_mb"), ".0f")),
     ]
+    rows.append(("index open time (ms)", ms(q["ours"], "open_seconds"), ms(q["naive"], "open_seconds"),
+                 ms(q["fts5"], "open_seconds"), "–"))
     for p in (50, 95, 99):
         rows.append((f"result page p{p} (ms)", ms(q["ours"], f"p{p}"), ms(q["naive"], f"p{p}"),
                      ms(q["fts5"], f"p{p}"), "–"))
@@ -86,10 +91,26 @@ def ratios(b: dict, q: dict, web) -> list[tuple[str, float | None, str, bool | N
          lambda v: v >= 1.6),
         ("no-op incremental rebuild (s)", value(b["noop"], "seconds"), "≤ 3", lambda v: v <= 3),
     ]
+    if "address" in b.get("ours_cluster", {}):
+        checks.append(("full build, cluster / 2 workers (overhead)", div(value(b["ours_cluster"], "seconds"),
+                                                                         value(b["ours_w2"], "seconds")),
+                       "≤ 1.15", lambda v: v <= 1.15))
     if web is not None:
         checks.append(("web server peak RSS (MB)", web.get("peak_mb") if ok(web) else None, "≤ 300",
                        lambda v: v <= 300))
     return [(name, v, target, None if v is None else test(v)) for name, v, target, test in checks]
+
+
+def web_table(by_workers: dict) -> list[str]:
+    """One row per ``reports-web --workers N`` load: requests/s, p95, errors, RSS (summed over the processes)."""
+    rows = []
+    for n, w in by_workers.items():
+        w = w if ok(w) else {}
+        rows.append((n, fmt(w.get("rps"), ".1f"), fmt(w.get("p95"), ".0f", 1000),
+                     f"{w.get('requests', NA)} / {w.get('errors', NA)}",
+                     f"{fmt(w.get('idle_mb'), '.0f')} / {fmt(w.get('peak_mb'), '.0f')}"))
+    return _markdown(["server processes", "requests/s", "p95 (ms)", "requests / errors",
+                      "RSS idle / peak (MB, all processes)"], rows)
 
 
 def ratio_table(rows) -> list[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench.grep import recall_precision
 from bench.measure import disk_size, percentile, run_measured
-from bench.ours import build_command
+from bench.ours import build_command, cluster_command
 from bench.queries import Query
 
 PY = sys.executable
@@ -73,28 +73,43 @@ def describe_code(root: Path) -> str:
     return f"git {head}" + (f" + {len(dirty)} uncommitted file(s) in {', '.join(CODE)}" if dirty else "")
 
 
-def builds(corpus: Path, work: Path) -> dict:
-    """jieba alone, our build with 1 and 2 workers, the no-op rebuild, the naive build, FTS5; sizes."""
-    for old in ("ours-w1", "ours-w2", "naive", "fts5.db"):
+def skipped(option: str) -> dict:
+    """A stage left out on purpose: shown as n/a, not as an error."""
+    return {"skipped": option}
+
+
+def builds(corpus: Path, work: Path, skip_naive: bool = False, skip_w1: bool = False,
+           cluster: str | None = None) -> dict:
+    """jieba alone, our build with 1 and 2 workers (and on a Dask cluster), the no-op rebuild, the naive build,
+    FTS5; sizes. ``skip_*`` leave out the slowest builds at 100k reports."""
+    for old in ("ours-w1", "ours-w2", "ours-cluster", "naive", "fts5.db"):
         target = work / old
         shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
     work.mkdir(parents=True, exist_ok=True)
     out = {"jieba": measured([PY, "-m", "bench.jieba_alone", str(corpus)])}
     out["jieba"]["segment_seconds"] = out["jieba"]["summary"].get("segment_seconds")
     # exit 1 = done, some files failed: still an index (the failures are reported with the build)
-    out["ours_w1"] = measured(build_command(corpus, work / "ours-w1", 1, rebuild=True) + ["--json"], (0, 1))
+    out["ours_w1"] = skipped("--skip-1worker") if skip_w1 else measured(
+        build_command(corpus, work / "ours-w1", 1, rebuild=True) + ["--json"], (0, 1))
     out["ours_w2"] = measured(build_command(corpus, work / "ours-w2", 2, rebuild=True) + ["--json"], (0, 1))
     out["noop"] = measured(build_command(corpus, work / "ours-w2", 2, rebuild=False) + ["--json"], (0, 1))
-    out["naive"] = measured([PY, "-m", "bench.naive", str(corpus), str(work / "naive")])
+    out["ours_cluster"] = skipped("no --cluster")
+    if cluster:
+        out["ours_cluster"] = measured(cluster_command(corpus, work / "ours-cluster", cluster) + ["--json"], (0, 1))
+        out["ours_cluster"]["address"] = cluster
+    out["naive"] = skipped("--skip-naive") if skip_naive else measured(
+        [PY, "-m", "bench.naive", str(corpus), str(work / "naive")])
     out["fts5"] = measured([PY, "-m", "bench.fts5", str(corpus), str(work / "fts5.db")])
-    for key, path in (("ours_w1", "ours-w1"), ("ours_w2", "ours-w2"), ("naive", "naive"), ("fts5", "fts5.db")):
+    for key, path in (("ours_w1", "ours-w1"), ("ours_w2", "ours-w2"), ("ours_cluster", "ours-cluster"),
+                      ("naive", "naive"), ("fts5", "fts5.db")):
         if (work / path).exists():
             out[key]["size_mb"] = disk_size(work / path) / 2**20
     return out
 
 
-def open_systems(work: Path) -> dict:
-    """The three searchers over the built indexes (an entry {"error"} for one that cannot open)."""
+def open_systems(work: Path, skip: dict[str, dict] | None = None) -> dict:
+    """The three searchers over the built indexes (an entry {"error"} for one that cannot open, the ``skip``
+    entry for one left out). Each gets its ``open_seconds``."""
     from bench.fts5 import Fts5Search
     from bench.naive import NaiveSearch
     from bench.ours import OursSearch
@@ -102,8 +117,13 @@ def open_systems(work: Path) -> dict:
     systems = {}
     for name, factory in (("ours", lambda: OursSearch(work / "ours-w2")), ("naive", lambda: NaiveSearch(work / "naive")),
                           ("fts5", lambda: Fts5Search(work / "fts5.db"))):
+        if skip and name in skip:
+            systems[name] = skip[name]
+            continue
         try:
+            started = time.perf_counter()
             systems[name] = factory()
+            systems[name].open_seconds = time.perf_counter() - started
         except Exception as e:  # a peer that is not there must not stop the others' numbers
             systems[name] = {"error": f"{type(e).__name__}: {e}"}
     return systems
@@ -120,10 +140,10 @@ def accuracy(system, queries: list[Query], truth: list[set[str]]) -> dict:
     return {"recall": recall, "precision": precision, "by_kind": by_kind, "wrong": misses[:10]}
 
 
-def query_stage(work: Path, queries: list[Query], truth: list[set[str]]) -> dict:
+def query_stage(work: Path, queries: list[Query], truth: list[set[str]], skip: dict | None = None) -> dict:
     """Accuracy of each system (also the warm-up), then page times, interleaved query by query so the
     machine's noise falls on every system alike."""
-    systems = open_systems(work)
+    systems = open_systems(work, skip)
     out: dict[str, dict] = {}
     live = {}
     for name, system in systems.items():
@@ -132,6 +152,7 @@ def query_stage(work: Path, queries: list[Query], truth: list[set[str]]) -> dict
             continue
         try:
             out[name] = accuracy(system, queries, truth)
+            out[name]["open_seconds"] = system.open_seconds
             live[name] = system
         except Exception as e:
             out[name] = {"error": f"{type(e).__name__}: {e}"}

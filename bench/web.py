@@ -38,9 +38,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(index_dir: Path, port: int) -> subprocess.Popen:
+def start_server(index_dir: Path, port: int, workers: int = 1) -> subprocess.Popen:
     cmd = [str(Path(sys.executable).with_name("reports-web")), "--index-dir", str(index_dir), "--host", HOST,
-           "--port", str(port)]
+           "--port", str(port), "--workers", str(workers)]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
@@ -100,11 +100,14 @@ def _client(port: int, paths: list[str], offset: int, deadline: float, out: list
     conn.close()
 
 
-def load(index_dir: Path, queries: list[Query], clients: int = 8, seconds: float = 30.0) -> Load:
+def load(index_dir: Path, queries: list[Query], clients: int = 8, seconds: float = 30.0, workers: int = 1) -> Load:
+    """``workers`` > 1: ``reports-web --workers`` (gunicorn); RSS is summed over the master and its workers."""
     port = free_port()
-    server = start_server(index_dir, port)
+    server = start_server(index_dir, port, workers)
     try:
         wait_ready(server, port)
+        for _ in range(4 * workers):  # every worker opens its engine before the clock starts
+            wait_ready(server, port)
         idle = tree_rss(server.pid)
         paths = [search_path(q) for q in queries]
         latencies: list[float] = []

@@ -1,6 +1,6 @@
 """``reports-index``: the indexer's command line, a thin click layer over the library: ``parse`` over
-``indexer.parse``, ``build`` over ``indexer.build``, ``stats`` over ``indexer.build.stats``, ``check`` over
-``indexer.check``."""
+``indexer.parse``, ``build`` over ``indexer.build``, ``replicate`` over ``indexer.build.replicate``, ``stats``
+over ``indexer.build.stats``, ``check`` over ``indexer.check``."""
 
 from __future__ import annotations
 
@@ -108,12 +108,16 @@ def parse_command(file: str, as_json: bool) -> None:
 @click.option("--rebuild", is_flag=True, help="Index every file again into a fresh index, swapped in when done.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Parser processes (default: the number of CPUs).")
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="Parse and index on a Dask cluster: a scheduler address (tcp://10.1.2.3:8786) or local:N "
+                   "(N worker processes here). CORPUS and the index directory must be at the same path on "
+                   "every worker (a shared filesystem).")
 @click.option("--wait", type=click.FloatRange(min=0), default=10.0, show_default=True,
               help="Seconds to wait for another running build before giving up.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no notes; the summary and failures only.")
 @click.option("--verbose", "-v", is_flag=True, help="List each skipped file (a type no reader takes) with the reason.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def build_command(corpus, index_dir, rebuild, workers, wait, quiet, verbose, as_json):
+def build_command(corpus, index_dir, rebuild, workers, cluster, wait, quiet, verbose, as_json):
     """Index the report files under CORPUS (default: ./corpus) into the index directory.
 
     Incremental: only new and changed files (by content) are parsed, removed files are dropped, unchanged
@@ -132,10 +136,12 @@ def build_command(corpus, index_dir, rebuild, workers, wait, quiet, verbose, as_
     Example:
       reports-index build corpus --index-dir index
       reports-index build corpus --index-dir index --rebuild --workers 2
+      reports-index build /shared/corpus --index-dir /shared/index --cluster tcp://10.1.2.3:8786
     """
     progress = not quiet and sys.stderr.isatty()
     try:
-        summary = build(corpus, index_dir, rebuild=rebuild, workers=workers, wait=wait, progress=progress)
+        summary = build(corpus, index_dir, rebuild=rebuild, workers=workers, wait=wait, progress=progress,
+                        cluster=cluster)
     except BuildError as e:
         raise Fatal(str(e)) from None
     except LockTimeout as e:
@@ -190,6 +196,32 @@ def check_command(corpus, out):
     if out:
         rows = write_csv(result, out)
         click.echo(f"wrote {rows} rows to {out}")
+
+
+@main.command("replicate")
+@click.argument("index_dir", type=click.Path(file_okay=False))
+@click.argument("dest", type=click.Path(file_okay=False))
+@click.option("--wait", type=click.FloatRange(min=0), default=10.0, show_default=True,
+              help="Seconds to wait for another replicate into DEST before giving up.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def replicate_command(index_dir, dest, wait, as_json):
+    """Copy the live generation of the index at INDEX_DIR to DEST (a local or mounted folder), then make it
+    DEST's live generation atomically. A search server on DEST keeps answering during the copy and follows
+    the swap; the two newest generations are kept. Nothing is copied when DEST already serves it.
+
+    \b
+    Example:
+      reports-index replicate index /mnt/search2/index
+    """
+    from indexer.build.replicate import ReplicateError, replicate
+
+    try:
+        result = replicate(index_dir, dest, wait=wait)
+    except ReplicateError as e:
+        raise Fatal(str(e)) from None
+    except LockTimeout as e:
+        raise Locked(str(e)) from None
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else result.line())
 
 
 @main.command("stats")

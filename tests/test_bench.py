@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 TABLE_ROWS = [
     "build: full, 1 worker (s)",
@@ -14,6 +16,7 @@ TABLE_ROWS = [
     "build: no-op incremental, 2 workers (s)",
     "index size (MB)",
     "build peak memory, 1 / 2 workers (MB)",
+    "index open time (ms)",
     "result page p50 (ms)",
     "result page p95 (ms)",
     "result page p99 (ms)",
@@ -130,3 +133,18 @@ def test_metadata_sweep_runs_on_a_sample(tmp_path):
     assert ["clue kind", "body", "cited_title", "slogan", "own_area", "doc_number", "url"] == [
         line.split(" | ")[0].strip("| ") for line in table]
     assert "gaj.fuzhou.gov.cn: 福州市（福建） / 抚州市（江西）" in done.stdout
+
+
+@pytest.mark.slow
+def test_bench_scaling_options_on_20_reports(tmp_path):
+    result = run("bench", "--reports", "20", "--queries", "12", "--web-seconds", "2", "--out", str(tmp_path),
+                 "--results", "-", "--skip-naive", "--skip-1worker", "--cluster", "local:2", "--web-workers", "1,2",
+                 timeout=300)
+    assert 0 == result.returncode, result.stderr[-2000:]
+    rows = table_labels(result.stdout, "measure")
+    assert rows == TABLE_ROWS[:2] + ["build: full, --cluster local:2 (s)"] + TABLE_ROWS[2:]
+    assert table_labels(result.stdout, "ratio / target") == RATIO_ROWS[:-1] + [
+        "full build, cluster / 2 workers (overhead)", RATIO_ROWS[-1]]
+    assert table_labels(result.stdout, "server processes") == ["1", "2"]
+    assert "Left out of this run: ours_w1 (--skip-1worker), naive (--skip-naive)." in result.stdout
+    assert "errors:" not in result.stdout, result.stdout

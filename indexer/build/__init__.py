@@ -7,7 +7,8 @@
    unchanged, files removed; a no-op stops here without touching the index;
 3. make a new generation (``generations``): hard links to the live one (incremental) or empty
    (``rebuild``); delete the reports that changed or vanished; parse and index the new and changed files,
-   in worker processes that each write one segment (``parallel``, ``worker``); one commit
+   in worker processes that each write one segment (``parallel``, ``worker``) or as tasks on a Dask cluster
+   (``cluster``, the same worker code); one commit
    lists the surviving and the new segments (segments the commit merges get their gram files: ``gramfiles``);
 4. write the manifest, flush everything to disk, point CURRENT at the new generation, drop old generations.
 
@@ -31,6 +32,7 @@ from whoosh.writing import MERGE_SMALL
 
 from indexer.build import generations as gens
 from indexer.build import manifest as mf
+from indexer.build.cluster import ClusterError, ClusterInfo, index_on_cluster, parse_address
 from indexer.build.gramfiles import backfill
 from indexer.build.lock import BuildLock, describe
 from indexer.build.parallel import adopt, index_in_parallel
@@ -58,6 +60,7 @@ class BuildSummary:
     changed: bool = False  # whether a new generation was swapped in
     rebuilt: bool = False
     notes: list[str] = field(default_factory=list)
+    cluster: ClusterInfo | None = None  # the Dask cluster that did the work (``--cluster``)
 
     @property
     def exit_code(self) -> int:
@@ -66,10 +69,11 @@ class BuildSummary:
     def line(self) -> str:
         mb = self.bytes_parsed / 1e6
         rate = mb / self.seconds if self.seconds > 0 else 0.0
-        return (
+        line = (
             f"added {self.added}, updated {self.updated}, removed {self.removed}, unchanged {self.unchanged}, "
             f"failed {len(self.failed)} in {self.seconds:.1f} s ({mb:.2f} MB parsed, {rate:.2f} MB/s)"
         )
+        return f"{line} on {self.cluster.describe()}" if self.cluster else line
 
     def skipped_line(self) -> str | None:
         """``skipped: 2 .wps, 1 .md``: the files passed over, counted by type (None when there are none)."""
@@ -98,6 +102,7 @@ class BuildSummary:
             "changed": self.changed,
             "rebuilt": self.rebuilt,
             "notes": self.notes,
+            "cluster": self.cluster.to_dict() if self.cluster else None,
         }
 
 
@@ -109,8 +114,12 @@ def build(
     workers: int | None = None,
     wait: float = 10.0,
     progress: bool = False,
+    cluster: str | None = None,
 ) -> BuildSummary:
     """Bring the index at ``index_dir`` up to date with the files under ``corpus``.
+
+    ``cluster`` (a Dask scheduler address or ``local:N``) runs the parsing and indexing there instead of in
+    ``workers`` local processes.
 
     Raises ``BuildError`` (nothing changed) or ``indexer.build.lock.LockTimeout`` (another build runs).
     """
@@ -120,6 +129,13 @@ def build(
         raise BuildError(f"corpus folder not found: {corpus}")
     if workers is not None and workers < 1:
         raise BuildError("--workers must be at least 1")
+    if cluster is not None and workers is not None:
+        raise BuildError("--workers and --cluster exclude each other (local:N runs N processes on this machine)")
+    if cluster is not None:
+        try:
+            parse_address(cluster)
+        except ClusterError as e:
+            raise BuildError(str(e)) from None
     index_dir.mkdir(parents=True, exist_ok=True)
     with BuildLock(index_dir, wait=wait) as lock:
         summary = BuildSummary(rebuilt=rebuild)
@@ -127,12 +143,13 @@ def build(
             summary.notes.append(f"the previous build ({describe(lock.interrupted)}) was interrupted; cleaned up")
         gens.clean_up(index_dir)
         _pause("locked")
-        _run(corpus, index_dir, summary, rebuild, workers or cpu_count(), progress)
+        _run(corpus, index_dir, summary, rebuild, cluster or workers or cpu_count(), progress)
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _run(corpus: Path, index_dir: Path, summary: BuildSummary, rebuild: bool, workers: int, progress: bool):
+def _run(corpus: Path, index_dir: Path, summary: BuildSummary, rebuild: bool, workers: int | str, progress: bool):
+    """``workers``: a number of local processes, or a cluster address (str)."""
     from search.schema import FORMAT_VERSION
 
     live = gens.read_current(index_dir)
@@ -170,7 +187,7 @@ def _run(corpus: Path, index_dir: Path, summary: BuildSummary, rebuild: bool, wo
         ix = _start_generation(index_dir, live if previous is not None else None, new_dir)
         _pause("seeded")
         old = previous.files if previous else {}
-        results = _index(ix, corpus, plan, old, workers, scratch, progress, new_dir)
+        results = _index(ix, corpus, plan, old, workers, scratch, progress, new_dir, summary)
         manifest = mf.Manifest(str(corpus), _now(), FORMAT_VERSION, dict(plan.unchanged), code)
         _tally(summary, plan, old, results, manifest)
         mf.save(new_dir, manifest)
@@ -217,10 +234,11 @@ def _start_generation(index_dir: Path, live: str | None, new_dir: Path):
     return open_index(new_dir)
 
 
-def _index(ix, corpus, plan, old, workers, scratch, progress, gen_dir) -> list[FileResult]:
-    """Parse the new and changed files into segments, then delete stale reports and add the segments in
-    one commit. Returns the per-file results. Nothing to delete and no segment (an empty corpus, or every
-    file failed) opens no writer: the generation stays the empty index it was made as, or the live one's copy."""
+def _index(ix, corpus, plan, old, workers, scratch, progress, gen_dir, summary) -> list[FileResult]:
+    """Parse the new and changed files into segments (here, in worker processes or on a Dask cluster), then
+    delete stale reports and add the segments in one commit. Returns the per-file results. Nothing to delete
+    and no segment (an empty corpus, or every file failed) opens no writer: the generation stays the empty
+    index it was made as, or the live one's copy."""
     results: list[FileResult] = []
     bar = _progress_bar(len(plan.parse), progress)
 
@@ -228,10 +246,17 @@ def _index(ix, corpus, plan, old, workers, scratch, progress, gen_dir) -> list[F
         results.extend(done)
         bar.update(len(done))
 
+    def on_batch(done: int, total: int) -> None:
+        bar.set_postfix_str(f"batches {done}/{total}")
+
     rids = [f.rid for f in plan.parse]
     try:
-        parts = _parse(corpus, rids, workers, scratch, on_files)
-    except IndexingFailed as e:
+        if isinstance(workers, str):  # a cluster address
+            parts, summary.cluster = (index_on_cluster(workers, corpus, rids, plan.hashes, scratch, on_files,
+                                                       on_batch) if rids else ([], summary.cluster))
+        else:
+            parts = _parse(corpus, rids, workers, scratch, on_files)
+    except (IndexingFailed, ClusterError) as e:
         raise BuildError(str(e)) from None
     segments = adopt(parts, gen_dir)
     bar.close()
@@ -292,7 +317,8 @@ def _tally(summary: BuildSummary, plan: mf.Plan, old: dict, results: list[FileRe
                 summary.added += 1
             manifest.files[r.rid] = mf.Entry(size, mtime, found_hash, "ok", None, r.report)
         else:
-            summary.failed.append((r.rid, r.error or "unknown error"))
+            where = f" (on worker {r.host})" if r.host else ""
+            summary.failed.append((r.rid, (r.error or "unknown error") + where))
             manifest.files[r.rid] = mf.Entry(size, mtime, found_hash, "failed", r.error, None)
     summary.removed = sum(1 for rid in plan.removed if old[rid].status == "ok")
 

@@ -97,6 +97,7 @@ class FileResult:
     error: str | None = None
     report: dict | None = None  # the summary kept in the manifest (see ``summarize``)
     size: int = 0
+    host: str | None = None  # on a cluster: the worker that read the file (named in failure lines)
 
 
 class IndexingFailed(Exception):
