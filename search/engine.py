@@ -5,7 +5,7 @@
 2. ``search.matching``: the plan's tree evaluated over the gram files into a boolean array over reports,
    for the selected section kinds (``search.state`` holds the open generation, ``search.columns`` its arrays).
 3. ``search.facets``: the filters, and the facet counts over the same arrays as the list.
-4. ``search.ranking``: the listed reports in order (BM25F on jieba words, or by year).
+4. ``search.ranking``: the listed reports in order (by their best sections, scored from the index; or by year).
 5. ``search.hits``: the reports of the page, with their matching sections and snippets (``search.snippets``).
 6. The words mode suggested where an exact search found few reports.
 
@@ -181,9 +181,9 @@ class Engine:
             filters = filter_sets(st, request)
             listed = restrict(matched, filters)
             counts = facets(st, plan, matched, filters, request)
-            ordered, scores = order(st, plan, listed, request.sort)
+            ordered, scores, scored = order(st, plan, listed, request.sort)
             start = (request.page - 1) * request.limit
-            shown = hits(st, plan, ordered[start:start + request.limit].tolist(), scores, request.sections)
+            shown = hits(st, plan, ordered[start:start + request.limit].tolist(), scores, scored, request.sections)
             total = int(np.count_nonzero(listed))
             suggestion = _suggest(st, plan, filters, total)
         return SearchResult(request.q, request.mode, total, request.page, request.limit, shown, counts,

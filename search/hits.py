@@ -4,7 +4,8 @@ Only the reports shown get sections. A section is read (its stored text) only wh
 where the term's rarest gram sits in the report (``rarest_grams``, ``sections_with``). In that text the plan's
 terms are found literally (``search.snippets.match_spans``: no jieba on stored text); a term of a 同句/同段
 group counts only where its whole group is satisfied, a 章节: term only inside the heading. Sections are
-ordered by ``search.ranking.section_score`` and carry their snippets (``search.snippets``: escaped there).
+ordered as ``search.ranking`` scored them (those holding every positive term first, then by score) and carry
+their score and snippets (``search.snippets``: escaped there).
 """
 
 from __future__ import annotations
@@ -15,20 +16,24 @@ import numpy as np
 
 from search.analysis import normalize, normalize_text, paragraph_spans, sentence_spans
 from search.grams import SHIFT, GramPostings, gram_key
-from search.ranking import section_score, term_idf
+from search.ranking import satisfies, section_scores
 from search.snippets import match_spans, snippets, term_pattern
 
 POSITION = (1 << SHIFT) - 1  # an address's position bits
 HIT_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year")  # from the columns
 
 
-def hits(st, plan, shown: list[int], scores, with_sections: bool = True) -> list[dict]:
-    """The reports ``shown`` (ordinals, in page order) as hits; ``scores``: per report, or None (by year)."""
+def hits(st, plan, shown: list[int], scores, scored=None, with_sections: bool = True) -> list[dict]:
+    """The reports ``shown`` (ordinals, in page order) as hits; ``scores``: per report, or None (by year);
+    ``scored``: their sections' scores (``search.ranking.SectionScores``; made here for the page if None)."""
     rarest = rarest_grams(st, plan) if with_sections and shown else []
-    idfs = term_idf(st, plan.hit_terms) if rarest else []
+    if rarest and scored is None:
+        page = np.zeros(st.size, dtype=bool)
+        page[shown] = True
+        scored = section_scores(st, plan, page)
     out = []
     for r in shown:
-        sections = report_sections(st, plan, r, rarest, idfs) if rarest else []
+        sections = report_sections(st, plan, r, rarest, scored.of_report(r)) if rarest else []
         out.append(report_hit(st, r, round(float(scores[r]), 4) if scores is not None else 0.0, sections))
     return out
 
@@ -62,8 +67,10 @@ def sections_with(st, r: int, rarest) -> set[int]:
     return found
 
 
-def report_sections(st, plan, r: int, rarest, idfs: list[float]) -> list[dict]:
-    """Report r's sections of the selected kinds that hold matches, best first (then in text order)."""
+def report_sections(st, plan, r: int, rarest, scored: dict[int, tuple[float, int]]) -> list[dict]:
+    """Report r's sections of the selected kinds that hold matches, by score (``scored``: section index →
+    (score, bits of the hit terms held)), then in text order: those that answer the query by themselves
+    (``search.ranking.satisfies``); where none does, those holding some of its terms."""
     cols = st.columns
     candidates = sections_with(st, r, rarest)
     found = []
@@ -71,24 +78,27 @@ def report_sections(st, plan, r: int, rarest, idfs: list[float]) -> list[dict]:
         sec = int(cols.doc_sec[d])
         if sec not in candidates or not cols.doc_mask[d] & plan.kmask:
             continue
-        scored = section_hit(st.searcher.stored_fields(d), plan, idfs, sec)
-        if scored is not None:
-            found.append((-scored[0], sec, scored[1]))
-    found.sort(key=lambda x: x[:2])
-    return [x[2] for x in found]
+        score, held = scored.get(sec, (0.0, 0))
+        hit = section_hit(st.searcher.stored_fields(d), plan, sec, score)
+        if hit is not None:
+            whole = satisfies(plan.tree, {t for k, t in enumerate(plan.texts) if held >> k & 1})
+            found.append((not whole, -score, sec, hit))
+    found.sort(key=lambda x: x[:3])
+    if found and not found[0][0]:
+        found = [x for x in found if not x[0]]
+    return [x[3] for x in found]
 
 
-def section_hit(stored: dict, plan, idfs: list[float], sec: int) -> tuple[float, dict] | None:
-    """One section (its stored fields): its score and its dict in a hit, or None where none of its matches
-    count."""
+def section_hit(stored: dict, plan, sec: int, score: float) -> dict | None:
+    """One section (its stored fields) as a hit's section with its ``score``, or None where none of its
+    matches count."""
     text = stored.get("text") or ""
     folded = normalize(text)  # once per section: spans, phrases and scores share it
     spans = counted_spans(plan, text, stored, match_spans(text, plan.texts, folded))
     if not spans:
         return None
     heading = stored.get("heading") or ""
-    score = section_score(text, heading, spans, plan.texts, idfs, plan.phrase_texts, folded)
-    return score, {"heading": heading, "path": list(stored.get("path") or []), "kinds": list(stored.get("kinds") or []),
+    return {"heading": heading, "path": list(stored.get("path") or []), "kinds": list(stored.get("kinds") or []),
             "matches": len(spans), "snippets": snippets(text, spans), "score": round(score, 4), "index": sec,
             "offsets": stored.get("offsets")}
 

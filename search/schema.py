@@ -13,6 +13,8 @@ Fields:
   segment in a gram file (``search.grams``), written from ``gram_source``. ``slots`` (a column on the
   head): the exact-text positions where each section and its body start, so a match's position gives
   its section (kinds, heading scope); sentence/paragraph breaks are grams of their own (同句/同段).
+  ``weak`` (a column on the head): the exact text's length and its weak spans (``search.weakspans``), in
+  the same positions, for ranking sections.
 - ``rwords``, ``rheadings``, ``title`` (head document only): jieba words of the whole report, of its
   headings and of its title, BM25F for ranking reports (one posting per report and word, not one per
   section: fewer to write and to score). Each text is segmented once (``WordTokens``). Sections are
@@ -39,8 +41,12 @@ from whoosh.fields import COLUMN, ID, NUMERIC, STORED, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from search.analysis import WordsField, join_word_tokens, normalize, slots_at, word_tokens
+from search.weakspans import pack as pack_weak
+from search.weakspans import spans as weak_spans
 
-FORMAT_VERSION = 8  # 8: fingerprint files (search.fingerprints) beside the gram files
+# 8: fingerprint files (search.fingerprints) beside the gram files; 9: the ``weak`` column (search.weakspans:
+# the text's length and its weak spans, so ranking scores sections from the index without reading their text)
+FORMAT_VERSION = 9
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
 
@@ -90,6 +96,7 @@ def make_schema() -> Schema:
         rwords=WordsField(),
         rheadings=WordsField(),
         slots=COLUMN(),
+        weak=COLUMN(),
     )
 
 
@@ -174,6 +181,7 @@ def section_documents(report: dict) -> list[dict]:
                     "own_end": first, "parent": None},
         "text": preamble,
         "slots": _section_slots(exact, len(exact) - len(text), sections),
+        "weak": pack_weak(*weak_spans(exact)),
     }
     for name in ("doc_date", "source_url"):
         if report.get(name):

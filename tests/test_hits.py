@@ -67,21 +67,17 @@ STORED = {"text": "一、执法情况\n执法记录仪全面配备。局长信�
 def test_section_hit_counts_the_matches_the_plan_allows(q, spans, snippets):
     from search.hits import section_hit
     from search.plan import QueryPlan
-    from search.ranking import section_score
 
-    plan = QueryPlan.of(q)
-    idfs = [1.0] * len(plan.texts)
-    score = section_score(STORED["text"], STORED["heading"], spans, plan.texts, idfs, plan.phrase_texts)
-    assert (score, {"heading": "一、执法情况", "path": ["一、执法情况"], "kinds": ["举措成效"], "matches": len(spans),
-                    "snippets": snippets, "score": round(score, 4), "index": 0,
-                    "offsets": STORED["offsets"]}) == section_hit(STORED, plan, idfs, 0)
+    assert {"heading": "一、执法情况", "path": ["一、执法情况"], "kinds": ["举措成效"], "matches": len(spans),
+            "snippets": snippets, "score": 1.2346, "index": 0,
+            "offsets": STORED["offsets"]} == section_hit(STORED, QueryPlan.of(q), 0, 1.23456)
 
 
 def test_a_section_without_counted_matches_is_no_hit():
     from search.hits import section_hit
     from search.plan import QueryPlan
 
-    assert None is section_hit(STORED, QueryPlan.of("同句(执法 信访)"), [1.0, 1.0], 0)
+    assert None is section_hit(STORED, QueryPlan.of("同句(执法 信访)"), 0, 1.0)
 
 
 def test_satisfied_near_terms():
