@@ -33,16 +33,17 @@ from search.grams import SHIFT
 from search.matching import term_starts
 from search.weakspans import LIST, PURPOSE, SLOGAN, TITLE
 
-K1, B = 1.2, 0.75
+K1, B = 1.2, 0.3
 HEADING_BOOST = 2.0
 LONG_HEADING = 30  # positions: a heading longer than this is a sentence the parser made a heading
+SUBSTANCE, SUBSTANCE_LENGTH = 0.8, 600  # a heading naming the topic counts fully over a body this long
 WEAK_WEIGHTS = {0: 1.0, TITLE: 0.15, LIST: 0.35, PURPOSE: 0.3, SLOGAN: 0.2}
 OPENING = 0.3
 PARTIAL = 0.4
 PROXIMITY = 1.0  # × the mean idf, for two terms' matches side by side; halves every PROXIMITY_SCALE positions
 PROXIMITY_SCALE = 10.0
 ADJACENT_BOOST = 1.0  # words mode: × the mean idf where a typed term of several words occurs as typed
-DAMPING = 0.5
+DAMPING = 0.15
 STATS_CACHE = 64  # terms whose match statistics stay cached per generation
 
 _WEIGHTS = np.array([WEAK_WEIGHTS.get(k, 1.0) for k in range(max(WEAK_WEIGHTS) + 1)])
@@ -154,7 +155,8 @@ def section_scores(st, plan, reports: np.ndarray) -> SectionScores:
     bm25 = (idf_arr * tf * (K1 + 1) / (tf + norm[:, None])).sum(axis=1)
     head_len = (sec.body[ents] - sec.addr[ents]).astype(float)
     head_factor = np.where(head_len <= LONG_HEADING, 1.0, LONG_HEADING / np.maximum(head_len, 1.0))
-    heading = HEADING_BOOST * (heads * idf_arr).sum(axis=1) * head_factor
+    substance = 1 - SUBSTANCE + SUBSTANCE * np.minimum(sec.length[ents] / SUBSTANCE_LENGTH, 1.0)
+    heading = HEADING_BOOST * (heads * idf_arr).sum(axis=1) * head_factor * substance
     proximity = _proximity(starts, inv, term, len(ents), n_terms) * float(idf_arr.mean())
     phrase = _phrase(st, plan, ents) * float(idf_arr.mean())
     opening = np.where(sec.sec[ents] < 0, OPENING, 1.0)

@@ -28,7 +28,7 @@ from search.grams import slot_text
 TITLE, LIST, PURPOSE, SLOGAN = 1, 2, 3, 4
 NAMES = {TITLE: "title", LIST: "list", PURPOSE: "purpose", SLOGAN: "slogan"}
 
-_ITEM = r"(?:《[^《》\n]{1,40}》|[^、,。;:!?\n()《》]{1,12})"
+_ITEM = r"(?:《[^《》\n]{1,40}》|[^、,。;:!?\n()《》“”\"]{1,12})"
 PATTERNS = (  # weakest last: it wins where spans overlap
     (PURPOSE, re.compile(r"(?<=,)(?:推动|促进|助推|推进|提升|提高|确保|助力|保障|维护|实现|营造|形成|增强|夯实)"
                          r"[^,。;!?\n]{1,30}(?=[。;!?\n]|$)")),
