@@ -16,6 +16,7 @@ import numpy as np
 
 from search.analysis import normalize, normalize_text, paragraph_spans, sentence_spans
 from search.grams import SHIFT, GramPostings, gram_key
+from search import ranking
 from search.ranking import satisfies, section_scores
 from search.snippets import match_spans, snippets, term_pattern
 
@@ -70,7 +71,8 @@ def sections_with(st, r: int, rarest) -> set[int]:
 def report_sections(st, plan, r: int, rarest, scored: dict[int, tuple[float, int]]) -> list[dict]:
     """Report r's sections of the selected kinds that hold matches, by score (``scored``: section index →
     (score, bits of the hit terms held)), then in text order: those that answer the query by themselves
-    (``search.ranking.satisfies``); where none does, those holding some of its terms."""
+    (``search.ranking.satisfies``); where none does, those holding some of its terms. A section scoring below
+    ``search.ranking.SHOWN_SHARE`` of the report's first is left out (a passing mention)."""
     cols = st.columns
     candidates = sections_with(st, r, rarest)
     found = []
@@ -86,6 +88,9 @@ def report_sections(st, plan, r: int, rarest, scored: dict[int, tuple[float, int
     found.sort(key=lambda x: x[:3])
     if found and not found[0][0]:
         found = [x for x in found if not x[0]]
+    if found:  # a passing mention far below the report's best section is left out
+        floor = ranking.SHOWN_SHARE * -found[0][1]
+        found = found[:1] + [x for x in found[1:] if -x[1] >= floor]
     return [x[3] for x in found]
 
 
