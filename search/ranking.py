@@ -30,15 +30,19 @@ import numpy as np
 
 from search import query as ql
 from search.grams import SHIFT
+from search.schema import KINDS
 from search.matching import term_starts
-from search.weakspans import LIST, PURPOSE, SLOGAN, TITLE
+from search.weakspans import INTRO, LIST, PURPOSE, SLOGAN, TITLE
 
 K1, B = 1.2, 0.3
 HEADING_BOOST = 2.0
 LONG_HEADING = 30  # positions: a heading longer than this is a sentence the parser made a heading
 SUBSTANCE, SUBSTANCE_LENGTH = 0.8, 600  # a heading naming the topic counts fully over a body this long
-WEAK_WEIGHTS = {0: 1.0, TITLE: 0.15, LIST: 0.35, PURPOSE: 0.3, SLOGAN: 0.2}
+WEAK_WEIGHTS = {0: 1.0, TITLE: 0.15, LIST: 0.35, PURPOSE: 0.3, SLOGAN: 0.2, INTRO: 0.25}
 OPENING = 0.3
+# A section of the leader's part (第一责任人) lists what the leader chaired and deployed: a topic named there
+# is mostly a bare statement (亲自部署……), unless the heading names it.
+KIND_WEIGHTS = {"第一责任人": 0.6}
 PARTIAL = 0.4
 PROXIMITY = 1.0  # × the mean idf, for two terms' matches side by side; halves every PROXIMITY_SCALE positions
 PROXIMITY_SCALE = 10.0
@@ -161,6 +165,9 @@ def section_scores(st, plan, reports: np.ndarray) -> SectionScores:
     proximity = _proximity(starts, inv, term, len(ents), n_terms) * float(idf_arr.mean())
     phrase = _phrase(st, plan, ents) * float(idf_arr.mean())
     opening = np.where(sec.sec[ents] < 0, OPENING, 1.0)
+    for kind, w in KIND_WEIGHTS.items():
+        bit = 1 << KINDS.index(kind)
+        opening = np.where((sec.mask[ents] & bit) != 0, opening * np.where(heads.any(axis=1), 1.0, w), opening)
     score = (bm25 + heading + proximity + phrase) * opening
     holds_all = (raw > 0).all(axis=1)
     holds = ((raw > 0) * (1 << np.arange(n_terms, dtype=np.int64))).sum(axis=1)

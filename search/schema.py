@@ -41,6 +41,7 @@ from whoosh.fields import COLUMN, ID, NUMERIC, STORED, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from search.analysis import WordsField, join_word_tokens, normalize, slots_at, word_tokens
+from search.weakspans import INTRO
 from search.weakspans import pack as pack_weak
 from search.weakspans import spans as weak_spans
 
@@ -128,6 +129,16 @@ def _section_slots(exact: str, base: int, sections: list[dict]) -> bytes:
     return array("i", slots).tobytes()
 
 
+def _intro_spans(sections: list[dict], slots: array) -> list[tuple[int, int, int]]:
+    """The own text of each section that has sub-sections (from its heading's end to its first child, in
+    exact-field positions): the overview paragraph that names what the sub-sections then say."""
+    out = []
+    for i in range(len(sections) - 1):
+        if sections[i + 1].get("parent") == i and slots[2 * i + 1] < slots[2 * i + 2]:
+            out.append((slots[2 * i + 1], slots[2 * i + 2], INTRO))
+    return out
+
+
 def _heading_path(sections: list[dict], i: int) -> list[str]:
     path = []
     seen = set()
@@ -166,6 +177,7 @@ def section_documents(report: dict) -> list[dict]:
     first = starts[0] if sections else len(text)
     preamble = text[:first]
     exact = exact_text(title, agency, text)
+    slots = _section_slots(exact, len(exact) - len(text), sections)
     head = {
         **common,
         **meta,
@@ -180,8 +192,8 @@ def section_documents(report: dict) -> list[dict]:
         "offsets": {"index": -1, "start": 0, "end": first, "body_start": 0, "own_start": 0,
                     "own_end": first, "parent": None},
         "text": preamble,
-        "slots": _section_slots(exact, len(exact) - len(text), sections),
-        "weak": pack_weak(*weak_spans(exact)),
+        "slots": slots,
+        "weak": pack_weak(*weak_spans(exact, _intro_spans(sections, array("i", slots)))),
     }
     for name in ("doc_date", "source_url"):
         if report.get(name):

@@ -7,7 +7,8 @@ of one report:
 - ``TITLE``: a cited title 《…》 (a law, a plan, a document);
 - ``LIST``: a run of three or more short items separated by 、 (tasks, laws, fields named one after another);
 - ``PURPOSE``: a purpose clause tacked onto a measure (……，推动/确保/提升……。);
-- ``SLOGAN``: the standard guiding formulas (坚持以……为指导, 深入学习贯彻……精神).
+- ``SLOGAN``: the standard guiding formulas (坚持以……为指导, 深入学习贯彻……精神);
+- ``INTRO`` (given by the caller, from the sections): the overview text of a section with sub-sections.
 
 ``spans(exact)`` gives non-overlapping (start, end, kind) runs, a stronger kind (lower weight) winning where
 two overlap; ``pack``/``unpack`` store them on the head document as one int32 column (the exact text's
@@ -25,8 +26,8 @@ import numpy as np
 from search.analysis import normalize_text
 from search.grams import slot_text
 
-TITLE, LIST, PURPOSE, SLOGAN = 1, 2, 3, 4
-NAMES = {TITLE: "title", LIST: "list", PURPOSE: "purpose", SLOGAN: "slogan"}
+TITLE, LIST, PURPOSE, SLOGAN, INTRO = 1, 2, 3, 4, 5
+NAMES = {TITLE: "title", LIST: "list", PURPOSE: "purpose", SLOGAN: "slogan", INTRO: "intro"}
 
 _ITEM = r"(?:《[^《》\n]{1,40}》|[^、,。;:!?\n()《》“”\"]{1,12})"
 PATTERNS = (  # weakest last: it wins where spans overlap
@@ -39,10 +40,13 @@ PATTERNS = (  # weakest last: it wins where spans overlap
 )
 
 
-def spans(exact: str) -> tuple[int, list[tuple[int, int, int]]]:
-    """(length in slots, weak runs (start, end, kind)) of a report's exact text."""
+def spans(exact: str, given=()) -> tuple[int, list[tuple[int, int, int]]]:
+    """(length in slots, weak runs (start, end, kind)) of a report's exact text; ``given`` spans (start, end,
+    kind) first, any pattern's span winning over them."""
     slots = slot_text(normalize_text(exact))
     kinds = np.zeros(len(slots), dtype=np.int8)
+    for a, b, kind in given:
+        kinds[a:b] = kind
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(slots):
             kinds[m.start():m.end()] = kind
