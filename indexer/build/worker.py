@@ -16,7 +16,6 @@ jieba's dictionary is loaded once per worker process (``init_worker``).
 
 from __future__ import annotations
 
-import logging
 import os
 import queue
 import signal
@@ -42,11 +41,10 @@ class IndexingFailed(Exception):
 
 
 def init_worker() -> None:
-    """Load jieba's dictionary once for the life of the process, quietly."""
-    import jieba
+    """Load jieba's dictionaries (ours, ``search.analysis``) once for the life of the process, quietly."""
+    from search.analysis import load_words
 
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
+    load_words()
 
 
 def parse_one(corpus: str, rid: str) -> tuple[FileResult, list[dict]]:
