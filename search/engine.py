@@ -7,7 +7,8 @@
 3. ``search.facets``: the filters, and the facet counts over the same arrays as the list.
 4. ``search.ranking``: the listed reports in order (by their best sections, scored from the index; or by year).
 5. ``search.hits``: the reports of the page, with their matching sections and snippets (``search.snippets``).
-6. The words mode suggested where an exact search found few reports.
+6. The words mode suggested where an exact search found few reports; a short name's other form offered
+   (``search.abbreviations``); for a query that found nothing, the closest index word (``search.suggest``).
 
 The engine itself opens the index, swaps to a new generation when ``CURRENT`` changes, and locks the state
 for each reader.
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from search.abbreviations import also
 from search.facets import facets, filter_sets, restrict
 from search.hits import hits
 from search.matching import evaluate
@@ -32,6 +34,7 @@ from search.query import QueryError
 from search.ranking import order
 from search.schema import VALUE_FACETS, IndexFormatError, IndexMissingError, current_generation
 from search.state import IndexState, QueryTimeout
+from search.suggest import did_you_mean
 
 __all__ = ["Engine", "SearchRequest", "SearchResult", "QueryError", "QueryTimeout"]
 
@@ -89,11 +92,13 @@ class SearchResult:
     facets: dict[str, list[dict]]
     suggestion: dict | None = None
     notices: list[str] = field(default_factory=list)
+    also: list[dict] = field(default_factory=list)  # the other form of a short name: {term, means, q, total}
+    did_you_mean: dict | None = None  # a slip's closest index word: {q, term, word, count}
 
     def to_dict(self) -> dict:
         return {"query": self.query, "mode": self.mode, "total": self.total, "page": self.page,
                 "limit": self.limit, "hits": self.hits, "facets": self.facets, "suggestion": self.suggestion,
-                "notices": self.notices}
+                "notices": self.notices, "also": self.also, "did_you_mean": self.did_you_mean}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -186,8 +191,10 @@ class Engine:
             shown = hits(st, plan, ordered[start:start + request.limit].tolist(), scores, scored, request.sections)
             total = int(np.count_nonzero(listed))
             suggestion = _suggest(st, plan, filters, total)
+            also = _also(st, plan, filters)
+            slip = did_you_mean(st, plan.q, plan.typed) if total == 0 and plan.mode == "exact" else None
         return SearchResult(request.q, request.mode, total, request.page, request.limit, shown, counts,
-                            suggestion, list(plan.notices))
+                            suggestion, list(plan.notices), also, slip)
 
     # ---------------------------------------------------------------- the report page
 
@@ -224,6 +231,18 @@ def _deadline(st: IndexState, seconds: float):
         yield
     finally:
         st.deadline = math.inf
+
+
+def _also(st: IndexState, plan: QueryPlan, filters: dict) -> list[dict]:
+    """Exact mode: each short name's other form as a query of its own, with the reports it finds."""
+    if plan.mode != "exact" or plan.typed is None:
+        return []
+    out = []
+    for offer in also(plan.q, plan.typed):
+        other = QueryPlan.of(offer["q"], "exact")
+        n = int(np.count_nonzero(restrict(evaluate(st, other.tree, plan.kmask), filters)))
+        out.append({**offer, "total": n})
+    return out
 
 
 def _suggest(st: IndexState, plan: QueryPlan, filters: dict, total: int) -> dict | None:

@@ -372,3 +372,12 @@ def test_outdated_index_is_503_asking_for_a_rebuild(tmp_path):
     client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
     error = get_json(client, "/search.json?q=执法", 503)["error"]
     assert error.startswith("索引格式与本程序不符，请运行 reports-index build --rebuild 重建索引。")
+
+
+def test_results_page_offers_did_you_mean_and_the_other_form_of_a_short_name(client):
+    page = client.get("/search?q=执发").get_data(as_text=True)
+    assert 'id="did-you-mean">执法</a>' in page
+    data = client.get("/search.json?q=两法衔接").get_json()
+    assert [("两法衔接", "行政执法与刑事司法衔接")] == [(o["term"], o["means"]) for o in data["also"]]
+    page = client.get("/search?q=两法衔接").get_data(as_text=True)
+    assert "也可检索：" in page and "两法衔接 即 行政执法与刑事司法衔接" in page
