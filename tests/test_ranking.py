@@ -102,3 +102,39 @@ def test_sections_holding_every_term_are_listed_and_the_others_only_without_them
     by_file = {h["file"]: [s["path"][-1] for s in h["sections"]] for h in result.hits}
     assert {"a.txt": ["（一）执法培训"], "b.txt": ["（一）执法", "（二）学习"]} == by_file
     assert "a.txt" == result.hits[0]["file"]
+
+
+def test_an_incremental_build_ranks_as_a_fresh_rebuild_of_the_same_files(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from indexer.build import build
+
+    root = Path(__file__).resolve().parents[1]
+    judged = sorted((root / "bench" / "ranking" / "reports").glob("*.txt"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for f in sorted((root / "corpus").glob("*.txt")) + judged[:5]:
+        shutil.copy(f, corpus / f.name)
+    build(corpus, tmp_path / "incremental", workers=1)
+    edited = corpus / judged[0].name  # edit one, add two, delete one
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n五、其他\n全面配备执法记录仪，开展执法培训3期。\n",
+                      encoding="utf-8")
+    for f in judged[5:7]:
+        shutil.copy(f, corpus / f.name)
+    (corpus / judged[1].name).unlink()
+    build(corpus, tmp_path / "incremental", workers=1)
+    build(corpus, tmp_path / "fresh", rebuild=True, workers=1)
+
+    def pages(index):
+        engine = Engine(index)
+        out = [[(h["file"], h["score"], [(s["path"], s["score"]) for s in h["sections"]])
+                for h in engine.search(SearchRequest(q=q, limit=100, mode=mode)).hits]
+               for q, mode in [("执法记录仪", "exact"), ("行政复议", "exact"), ("执法 培训", "exact"), ("普法", "exact"),
+                               ("同句(涉案财物 管理)", "exact"), ("执法规范化建设", "words")]]
+        engine.close()
+        return out
+
+    incremental = pages(tmp_path / "incremental")
+    assert incremental == pages(tmp_path / "fresh")
+    assert judged[0].name in [h[0] for h in incremental[0]] and all(incremental)
