@@ -38,7 +38,7 @@ K1, B = 1.2, 0.3
 HEADING_BOOST = 2.0
 LONG_HEADING = 30  # positions: a heading longer than this is a sentence the parser made a heading
 SUBSTANCE, SUBSTANCE_LENGTH = 0.8, 600  # a heading naming the topic counts fully over a body this long
-WEAK_WEIGHTS = {0: 1.0, TITLE: 0.15, LIST: 0.35, PURPOSE: 0.3, SLOGAN: 0.2, INTRO: 0.25}
+WEAK_WEIGHTS = {0: 1.0, TITLE: 0.15, LIST: 0.2, PURPOSE: 0.3, SLOGAN: 0.2, INTRO: 0.25}
 OPENING = 0.3
 # A section of the leader's part (第一责任人) lists what the leader chaired and deployed: a topic named there
 # is mostly a bare statement (亲自部署……), unless the heading names it.

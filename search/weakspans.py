@@ -6,7 +6,8 @@ The genre's own devices, found with regular expressions on the report's exact te
 of one report:
 - ``TITLE``: a cited title 《…》 (a law, a plan, a document);
 - ``LIST``: a run of three or more short items separated by 、 (tasks, laws, fields named one after another);
-- ``PURPOSE``: a purpose clause tacked onto a measure (……，推动/确保/提升……。);
+- ``PURPOSE``: a purpose clause tacked onto a measure (……，推动/确保/提升……。), or a problem stated
+  against a slogan (与……的要求还有差距);
 - ``SLOGAN``: the standard guiding formulas (坚持以……为指导, 深入学习贯彻……精神);
 - ``INTRO`` (given by the caller, from the sections): the overview text of a section with sub-sections.
 
@@ -31,8 +32,11 @@ NAMES = {TITLE: "title", LIST: "list", PURPOSE: "purpose", SLOGAN: "slogan", INT
 
 _ITEM = r"(?:《[^《》\n]{1,40}》|[^、,。;:!?\n()《》“”\"]{1,12})"
 PATTERNS = (  # weakest last: it wins where spans overlap
-    (PURPOSE, re.compile(r"(?<=,)(?:推动|促进|助推|推进|提升|提高|确保|助力|保障|维护|实现|营造|形成|增强|夯实)"
+    (PURPOSE, re.compile(r"(?<=,)(?:有力|有效|切实|不断|进一步|全面|持续|大力|积极|努力|以)?"
+                         r"(?:推动|促进|助推|推进|提升|提高|确保|助力|保障|维护|实现|营造|形成|增强|夯实)"
                          r"[^,。;!?\n]{1,30}(?=[。;!?\n]|$)")),
+    # 与……要求/期待还有差距: a problem stated against a slogan
+    (PURPOSE, re.compile(r"(?:与|同|距离|离)[^,。;!?\n]{1,30}(?:要求|期待|期盼|期望|标准|目标)[^,。;!?\n]{0,6}差距")),
     (LIST, re.compile(rf"{_ITEM}(?:、{_ITEM}){{2,}}")),
     (SLOGAN, re.compile(r"(?:坚持以|以|深入学习贯彻|全面贯彻|认真贯彻|深入贯彻|贯彻落实|全面落实)[^,。;!?\n]{1,30}"
                         r"(?:为指导|为引领|为统领|为中心|为主线|精神|决策部署)")),
