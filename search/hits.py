@@ -26,15 +26,18 @@ HIT_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year")
 
 def hits(st, plan, shown: list[int], scores, scored=None, with_sections: bool = True) -> list[dict]:
     """The reports ``shown`` (ordinals, in page order) as hits; ``scores``: per report, or None (by year);
-    ``scored``: their sections' scores (``search.ranking.SectionScores``; made here for the page if None)."""
+    ``scored``: their sections' scores (``search.ranking.SectionScores``; made here for the page if None).
+    Each hit lists its best section and those scoring at least ``search.ranking.SHOWN_SHARE`` of the best
+    section scored (of every listed report; sorted by year, of the page): a passing mention is left out."""
     rarest = rarest_grams(st, plan) if with_sections and shown else []
     if rarest and scored is None:
         page = np.zeros(st.size, dtype=bool)
         page[shown] = True
         scored = section_scores(st, plan, page)
+    floor = ranking.SHOWN_SHARE * float(scored.score.max()) if rarest and len(scored.score) else 0.0
     out = []
     for r in shown:
-        sections = report_sections(st, plan, r, rarest, scored.of_report(r)) if rarest else []
+        sections = report_sections(st, plan, r, rarest, scored.of_report(r), floor) if rarest else []
         out.append(report_hit(st, r, round(float(scores[r]), 4) if scores is not None else 0.0, sections))
     return out
 
@@ -68,11 +71,11 @@ def sections_with(st, r: int, rarest) -> set[int]:
     return found
 
 
-def report_sections(st, plan, r: int, rarest, scored: dict[int, tuple[float, int]]) -> list[dict]:
+def report_sections(st, plan, r: int, rarest, scored: dict[int, tuple[float, int]], floor: float = 0.0) -> list[dict]:
     """Report r's sections of the selected kinds that hold matches, by score (``scored``: section index →
     (score, bits of the hit terms held)), then in text order: those that answer the query by themselves
-    (``search.ranking.satisfies``); where none does, those holding some of its terms. A section scoring below
-    ``search.ranking.SHOWN_SHARE`` of the report's first is left out (a passing mention)."""
+    (``search.ranking.satisfies``); where none does, those holding some of its terms. Past the first, a
+    section scoring below ``floor`` is left out (a passing mention, see ``hits``)."""
     cols = st.columns
     candidates = sections_with(st, r, rarest)
     found = []
@@ -88,10 +91,7 @@ def report_sections(st, plan, r: int, rarest, scored: dict[int, tuple[float, int
     found.sort(key=lambda x: x[:3])
     if found and not found[0][0]:
         found = [x for x in found if not x[0]]
-    if found:  # a passing mention far below the report's best section is left out
-        floor = ranking.SHOWN_SHARE * -found[0][1]
-        found = found[:1] + [x for x in found[1:] if -x[1] >= floor]
-    return [x[3] for x in found]
+    return [x[3] for x in found[:1] + [x for x in found[1:] if -x[1] >= floor]]
 
 
 def section_hit(stored: dict, plan, sec: int, score: float) -> dict | None:

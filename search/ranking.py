@@ -48,7 +48,7 @@ PROXIMITY = 1.0  # × the mean idf, for two terms' matches side by side; halves 
 PROXIMITY_SCALE = 10.0
 ADJACENT_BOOST = 1.0  # words mode: × the mean idf where a typed term of several words occurs as typed
 DAMPING = 0.15
-SHOWN_SHARE = 0.3  # a hit lists the sections scoring at least this share of its best one (search.hits)
+SHOWN_SHARE = 0.3  # past its best, a hit lists the sections scoring this share of the best of all (search.hits)
 STATS_CACHE = 64  # terms whose match statistics stay cached per generation
 
 _WEIGHTS = np.array([WEAK_WEIGHTS.get(k, 1.0) for k in range(max(WEAK_WEIGHTS) + 1)])
