@@ -94,13 +94,13 @@ def test_the_section_about_the_topic_outranks_labels_and_repetition(tmp_path):
 
 def test_sections_holding_every_term_are_listed_and_the_others_only_without_them(tmp_path):
     text = "一、情况\n（一）执法培训\n开展执法培训5期。\n（二）执法监督\n开展执法检查。\n（三）其他\n组织业务培训。\n"
-    spread = "一、情况\n（一）执法\n执法检查。\n（二）学习\n组织培训。\n"
+    spread = "一、情况\n（一）执法检查\n执法检查。\n（二）业务培训\n组织业务培训。\n"
     build_index(tmp_path, [make_report("a.txt", text), make_report("b.txt", spread)])
     engine = Engine(tmp_path)
     result = engine.search(SearchRequest(q="执法 培训"))
     engine.close()
-    by_file = {h["file"]: [s["path"][-1] for s in h["sections"]] for h in result.hits}
-    assert {"a.txt": ["（一）执法培训"], "b.txt": ["（一）执法", "（二）学习"]} == by_file
+    by_file = {h["file"]: {s["path"][-1] for s in h["sections"]} for h in result.hits}
+    assert {"a.txt": {"（一）执法培训"}, "b.txt": {"（一）执法检查", "（二）业务培训"}} == by_file
     assert "a.txt" == result.hits[0]["file"]
 
 
