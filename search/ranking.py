@@ -87,7 +87,7 @@ def term_matches(st, text: str) -> TermMatches:
     inside = (j >= 0) & (starts < weak.end[np.maximum(j, 0)]) if len(weak.start) else np.zeros(len(starts), bool)
     kinds = np.where(inside, weak.kind[np.maximum(j, 0)] if len(weak.start) else 0, 0)
     weight = np.where(in_heading, 1.0, _WEIGHTS[kinds])
-    df = len(np.unique(entry))
+    df = int(np.count_nonzero(np.diff(entry))) + 1 if len(entry) else 0  # entries ascend with the addresses
     out = TermMatches(starts, entry, cols.doc_report[starts >> SHIFT], weight, in_heading,
                       idf(len(sec.addr) - 1, df))
     st.term_stats[text] = out
@@ -148,7 +148,11 @@ def section_scores(st, plan, reports: np.ndarray) -> SectionScores:
     if not len(entry):
         return empty
     n_terms = len(terms)
-    ents, inv = np.unique(entry, return_inverse=True)
+    if n_terms == 1:  # one term: its entries already ascend
+        new = np.concatenate([[True], entry[1:] != entry[:-1]])
+        ents, inv = entry[new], np.cumsum(new) - 1
+    else:
+        ents, inv = np.unique(entry, return_inverse=True)
     cell = inv * n_terms + term
     size = len(ents) * n_terms
     tf = np.bincount(cell, weights=weight, minlength=size).reshape(-1, n_terms)
