@@ -7,16 +7,19 @@ weak spans (``search.weakspans``) with one searchsorted each. A section's score 
 
 - BM25 over sections: per term, idf over all sections of the generation (``N`` sections, ``df`` holding the
   term) × saturated, length-normalized weighted count; a match counts ``WEAK_WEIGHTS[kind]`` inside a weak
-  span (a cited 《…》 title, a list of short items, a purpose clause, a slogan) and 1 elsewhere;
+  span (a cited 《…》 title, a list of short items, a purpose clause, a slogan, the overview paragraph of a
+  section with sub-sections) and 1 elsewhere;
 - plus ``HEADING_BOOST`` × idf per term in its heading (less for a long heading: a one-sentence item the
-  parser made a heading);
+  parser made a heading; more over a substantive body, ``SUBSTANCE``);
 - plus a proximity credit where matches of different terms sit close together (``PROXIMITY``);
-- times ``OPENING`` for a report's opening (title, agency, preamble: slogans and summaries);
+- times ``OPENING`` for a report's opening (title, agency, preamble: slogans and summaries), times
+  ``KIND_WEIGHTS`` for a part of the report where topics are mostly named (the leader's part);
 - times ``PARTIAL`` when it holds only some of the query's positive terms (for the report's score).
 
 A report's score is its best section's plus a damped sum of the next ones (``DAMPING`` ** rank). Within a
 report (``search.hits``), the sections that answer the query by themselves (``satisfies``) are listed by
-score; only where none does are the sections holding some of its terms listed. Statistics come from the whole
+score; only where none does are the sections holding some of its terms listed; past the first, only those
+scoring ``SHOWN_SHARE`` of the result's best section. Statistics come from the whole
 open generation (never per segment), so an incremental build ranks as a fresh one. Sorted by year, or
 without terms: newest year first, then file name (``order``).
 """
@@ -30,8 +33,8 @@ import numpy as np
 
 from search import query as ql
 from search.grams import SHIFT
-from search.schema import KINDS
 from search.matching import term_starts
+from search.schema import KINDS
 from search.weakspans import INTRO, LIST, PURPOSE, SLOGAN, TITLE
 
 K1, B = 1.2, 0.3
@@ -49,7 +52,7 @@ PROXIMITY_SCALE = 10.0
 ADJACENT_BOOST = 1.0  # words mode: × the mean idf where a typed term of several words occurs as typed
 DAMPING = 0.15
 SHOWN_SHARE = 0.3  # past its best, a hit lists the sections scoring this share of the best of all (search.hits)
-STATS_CACHE = 64  # terms whose match statistics stay cached per generation
+STATS_CACHE = 64_000_000  # bytes of terms' match statistics cached per generation
 
 _WEIGHTS = np.array([WEAK_WEIGHTS.get(k, 1.0) for k in range(max(WEAK_WEIGHTS) + 1)])
 
@@ -91,9 +94,13 @@ def term_matches(st, text: str) -> TermMatches:
     out = TermMatches(starts, entry, cols.doc_report[starts >> SHIFT], weight, in_heading,
                       idf(len(sec.addr) - 1, df))
     st.term_stats[text] = out
-    if len(st.term_stats) > STATS_CACHE:
+    while len(st.term_stats) > 1 and sum(_nbytes(m) for m in st.term_stats.values()) > STATS_CACHE:
         st.term_stats.popitem(last=False)
     return out
+
+
+def _nbytes(m: TermMatches) -> int:
+    return m.starts.nbytes + m.entry.nbytes + m.report.nbytes + m.weight.nbytes + m.in_heading.nbytes
 
 
 @dataclass

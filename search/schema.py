@@ -16,9 +16,9 @@ Fields:
   ``weak`` (a column on the head): the exact text's length and its weak spans (``search.weakspans``), in
   the same positions, for ranking sections.
 - ``rwords``, ``rheadings``, ``title`` (head document only): jieba words of the whole report, of its
-  headings and of its title, BM25F for ranking reports (one posting per report and word, not one per
-  section: fewer to write and to score). Each text is segmented once (``WordTokens``). Sections are
-  ordered inside a report by their literal matches (``search.engine``), so they need no words field.
+  headings and of its title (one posting per report and word): related sections (``search.related``) and
+  the did-you-mean vocabulary (``search.suggest``). Each text is segmented once (``WordTokens``). Ranking
+  needs no words field: sections are scored from the gram positions (``search.ranking``).
 - facet fields as columns (``sortable``) so the read side loads them per document quickly;
   ``kmask`` = bit set of the section's kinds (of its level-1 ancestor), ``NO_KIND`` when none.
 - stored: text, heading path, level, kinds, offsets for the report page and snippets.
