@@ -47,7 +47,6 @@ class IndexState:
         self.leaves: OrderedDict = OrderedDict()  # term answers (search.matching)
         self.universes: dict[int, np.ndarray] = {}  # reports holding each kind mask (search.matching)
         self.term_stats: OrderedDict = OrderedDict()  # terms' matches by section (search.ranking)
-        self.vocabulary = None  # the index's words by length, read on first use (search.suggest)
         self.gram_files: list[tuple[GramFile, int]] = []
         self._print_files: list[tuple[PrintFile, int]] | None = None
         try:

@@ -1,14 +1,14 @@
 """Did you mean (read side, after matching): a term that finds nothing because of a slip, one character
 off a word of the index (执发 for 执法), gets that word from the index's own vocabulary, with its count.
 
-The vocabulary is the jieba words of every report (the ``rwords`` field), read once per generation; a
-candidate differs from the term by one substitution, insertion or deletion; the one an exact search finds in
-the most reports wins (ties: the first in code-point order), with that count.
+The vocabulary is the jieba words of every report (the ``rwords`` field); a candidate starts with the
+term's first or second character (Whoosh reads those words by prefix, never the whole vocabulary: a slip in
+the first character is found only where the term's rest is a word) and differs from it by one substitution,
+insertion or deletion; the one an exact search finds in the most reports wins (ties: the first in
+code-point order), with that count.
 """
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 import numpy as np
 
@@ -18,19 +18,17 @@ from search.matching import leaf
 
 FIELD = "rwords"
 MIN_REPORTS = 2  # a word of fewer reports is no better a guess than the slip
-MAX_CANDIDATES = 50  # the most widely held (as a jieba word) are counted exactly
+MAX_CANDIDATES = 8  # the most widely held (as a jieba word) are counted exactly
 
 
-def vocabulary(st) -> dict[int, list[tuple[str, int]]]:
-    """The index's words by length: [(word, reports holding it)], read once per generation."""
-    if st.vocabulary is None:
-        by_length: dict[int, list[tuple[str, int]]] = defaultdict(list)
-        for word, info in st.reader.iter_field(FIELD):
-            word = word.decode("utf-8") if isinstance(word, bytes) else word
-            if len(word) >= 2:
-                by_length[len(word)].append((word, info.doc_frequency()))
-        st.vocabulary = dict(by_length)
-    return st.vocabulary
+def words_from(st, prefix: str) -> list[str]:
+    """The index's words (two characters or more) starting with ``prefix`` (Whoosh's sorted term list)."""
+    out = []
+    for word in st.reader.expand_prefix(FIELD, prefix):
+        word = word.decode("utf-8") if isinstance(word, bytes) else word
+        if len(word) >= 2:
+            out.append(word)
+    return out
 
 
 def one_off(a: str, b: str) -> bool:
@@ -49,9 +47,8 @@ def closest(st, term: str, scope: str = "all") -> tuple[str, int] | None:
     t = normalize_text(term)
     if len(t) < 2:
         return None
-    vocab = vocabulary(st)
-    found = sorted((-df, w) for n in (len(t) - 1, len(t), len(t) + 1) for w, df in vocab.get(n, ())
-                   if w != t and one_off(t, w))[:MAX_CANDIDATES]
+    near = {w for prefix in dict.fromkeys(t[:2]) for w in words_from(st, prefix) if w != t and one_off(t, w)}
+    found = sorted((-st.reader.doc_frequency(FIELD, w), w) for w in near)[:MAX_CANDIDATES]
     counted = [(int(np.count_nonzero(leaf(st, ql.Term(w, scope)))), w) for _, w in found]
     counted = [(n, w) for n, w in counted if n >= MIN_REPORTS]
     if not counted:
