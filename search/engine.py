@@ -191,10 +191,10 @@ class Engine:
             shown = hits(st, plan, ordered[start:start + request.limit].tolist(), scores, scored, request.sections)
             total = int(np.count_nonzero(listed))
             suggestion = _suggest(st, plan, filters, total)
-            also = _also(st, plan, filters)
+            offers = _also(st, plan, filters)
             slip = did_you_mean(st, plan.q, plan.typed) if total == 0 and plan.mode == "exact" else None
         return SearchResult(request.q, request.mode, total, request.page, request.limit, shown, counts,
-                            suggestion, list(plan.notices), also, slip)
+                            suggestion, list(plan.notices), offers, slip)
 
     # ---------------------------------------------------------------- the report page
 
