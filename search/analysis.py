@@ -30,6 +30,7 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import TEXT
@@ -266,10 +267,22 @@ class _UnitTokenizer(Tokenizer):
 
 _JIEBA_LOCK = threading.Lock()
 _JIEBA = None
+USER_DICT = Path(__file__).resolve().parent / "data" / "userdict.txt"
+
+
+def user_words(path=USER_DICT) -> list[tuple[str, int | None]]:
+    """The user dictionary's (word, frequency or None) entries; ``#`` lines are comments."""
+    out = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if parts and not parts[0].startswith("#"):
+            out.append((normalize_text(parts[0]), int(parts[1]) if len(parts) > 1 else None))
+    return out
 
 
 def _jieba():
-    """jieba, its dictionary loaded once per process, quietly."""
+    """Our own jieba tokenizer (not jieba's global one): its dictionary and the user dictionary
+    (``USER_DICT``: the genre's terms) loaded once per process, quietly; the same at index and query time."""
     global _JIEBA
     if _JIEBA is None:
         with _JIEBA_LOCK:
@@ -277,9 +290,15 @@ def _jieba():
                 import jieba
 
                 jieba.setLogLevel(logging.WARNING)
-                jieba.initialize()
-                _JIEBA = jieba
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                for word, freq in user_words():
+                    tokenizer.add_word(word, freq)
+                _JIEBA = tokenizer
     return _JIEBA
+
+
+load_words = _jieba  # for a build worker to load the dictionaries before its first report
 
 
 def words(norm: str) -> list[tuple[int, str, int, int]]:

@@ -77,6 +77,12 @@ def _print_result(result: dict) -> None:
     if suggestion and suggestion.get("mode") == "words":
         click.echo()
         click.echo(click.style("提示: ", fg="yellow") + f"按词检索 (--mode words) 可找到 {suggestion['total']} 份报告")
+    for offer in result.get("also") or []:
+        click.echo(click.style("也可检索: ", fg="yellow") + f"{offer['term']} 即 {offer['means']}: {offer['q']}"
+                   f"（{offer['total']} 份报告）")
+    slip = result.get("did_you_mean")
+    if slip:
+        click.echo(click.style("您是不是要找: ", fg="yellow") + f"{slip['q']}（{slip['count']} 份报告）")
 
 
 @click.command(name="reports-search")

@@ -1,14 +1,15 @@
 """Columns (read side, opening a generation): the index's per-document columns → arrays over reports.
 
-Read once per index generation by ``load``, in five parts:
+Read once per index generation by ``load``, in four parts:
 1. ``read_documents``: each live document's report, kinds and section index; each report's metadata and
    section positions from its head document. Reports are ordinals 0..R-1, in index order.
 2. ``section_table``: every section of the index ordered by address (head docnum << SHIFT | position), so a
-   match's address finds its section (kinds, heading) with one searchsorted (``search.matching``).
+   match's address finds its section (kinds, heading, length) with one searchsorted (``search.matching``,
+   ``search.ranking``); each report's opening (title, agency, preamble) is an entry too. ``weak_table``: the
+   weak spans (``search.weakspans``) of every report, ordered the same way.
 3. ``facet_codes``: per facet field, each report's value as a code into the sorted values (one bincount
    per facet, ``search.facets``).
 4. ``year_rank``: the default order (newest year first, then file name) as one rank per report.
-5. ``search.ranking.length_norms``: BM25 length normalization per head document and ranking field.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 from search.grams import SHIFT
 from search.ranking import length_norms
 from search.schema import FACET_FIELDS, NO_KIND, segment_readers
+from search.weakspans import unpack as unpack_weak
 
 META = FACET_FIELDS + ("year",)  # the report-level metadata held per report (and counted as facets)
 
@@ -36,32 +38,44 @@ class Documents:
     doc_mask: np.ndarray  # per docnum: kind bits of its section (NO_KIND: none)
     doc_sec: np.ndarray  # per docnum: section index (-1: the head)
     slots: dict[int, array]  # report → section start/body-start positions, pairs
+    weak: dict[int, bytes]  # report → its exact text's length and weak spans (search.weakspans.pack)
 
 
 @dataclass
 class Sections:
-    """Part 2: every section of the index, ordered by address; a first sentinel (docnum -1) is what a match
-    before its report's first section finds."""
+    """Part 2: every section of the index, ordered by address, each report's opening (position 0, section
+    index -1, ``NO_KIND``) first among its own; a first sentinel (docnum -1) comes before them all."""
 
     starts: list[array]  # per report: exact-text positions where its sections start
     addr: np.ndarray  # section start addresses, sorted
     body: np.ndarray  # addresses where their bodies start (after the heading)
     mask: np.ndarray  # their kind bits
     doc: np.ndarray  # the head docnum of their report
+    sec: np.ndarray  # their section index (-1: the opening)
+    length: np.ndarray  # their length in positions (to the next section or the end of the text)
+
+
+@dataclass
+class Weak:
+    """The weak spans of every report (``search.weakspans``), as addresses ordered like the sections."""
+
+    start: np.ndarray
+    end: np.ndarray
+    kind: np.ndarray
 
 
 @dataclass
 class Columns(Documents):
     """Everything the read side keeps in memory about one generation: the documents (part 1) and what
-    parts 2–5 derive from them."""
+    parts 2–4 derive from them."""
 
     heads: np.ndarray  # per report: its head docnum
     report_mask: np.ndarray  # per report: OR of its documents' kind bits
     sections: Sections
+    weak_spans: Weak
     codes: dict[str, np.ndarray]  # per facet field: per report, the code of its value (-1: none)
     labels: dict[str, list]  # per facet field: the values, sorted (by str); a code indexes this list
     year_rank: np.ndarray  # per report: its place in the default order
-    norms: dict[str, np.ndarray]  # per ranking field: per docnum, K1 × BM25 length normalization
 
 
 def load(reader) -> Columns:
@@ -72,18 +86,18 @@ def load(reader) -> Columns:
     live = docs.doc_report >= 0
     np.bitwise_or.at(report_mask, docs.doc_report[live], docs.doc_mask[live].astype(np.uint8))
     codes, labels = facet_codes(docs.reports)
-    return Columns(**vars(docs), heads=heads, report_mask=report_mask, sections=section_table(docs), codes=codes,
-                   labels=labels, year_rank=year_rank(docs.reports),
-                   norms=length_norms(reader, heads, reader.doc_count_all()))
+    return Columns(**vars(docs), heads=heads, report_mask=report_mask, sections=section_table(docs),
+                   weak_spans=weak_table(docs), codes=codes,
+                   labels=labels, year_rank=year_rank(docs.reports))
 
 
 def read_documents(reader) -> Documents:
     """Part 1: one pass over each segment's columns; a report's documents sorted by section index."""
     n = reader.doc_count_all()
     out = Documents([], [], {}, np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64),
-                    np.zeros(n, dtype=np.int64), {})
+                    np.zeros(n, dtype=np.int64), {}, {})
     for sub, base in segment_readers(reader):
-        cols = {name: list(sub.column_reader(name)) for name in ("report_id", "kmask", "sec_index", "slots") + META}
+        cols = {name: list(sub.column_reader(name)) for name in ("report_id", "kmask", "sec_index", "slots", "weak") + META}
         live = set(sub.all_doc_ids())
         for i, rid in enumerate(cols["report_id"]):
             if i in live:
@@ -107,6 +121,7 @@ def _add_document(out: Documents, cols: dict, i: int, d: int, rid: str) -> None:
         if not isinstance(meta["year"], int) or not 1000 <= meta["year"] <= 9999:
             meta["year"] = None  # a missing number reads as the column's default
         out.slots[r] = array("i", cols["slots"][i] or b"")
+        out.weak[r] = cols["weak"][i] or b""
     out.doc_report[d] = r
     out.doc_mask[d] = cols["kmask"][i] or NO_KIND
     out.doc_sec[d] = cols["sec_index"][i]
@@ -114,8 +129,9 @@ def _add_document(out: Documents, cols: dict, i: int, d: int, rid: str) -> None:
 
 
 def section_table(docs: Documents) -> Sections:
-    """Part 2: the sections of every report (from its head's slots and its section documents' kinds)."""
-    sec_addr, sec_body, sec_mask, sec_doc = [-1], [-1], [NO_KIND], [-1]
+    """Part 2: the opening and the sections of every report (from its head's slots and weak column and its
+    section documents' kinds)."""
+    sec_addr, sec_body, sec_mask, sec_doc, sec_index, sec_end = [-1], [-1], [NO_KIND], [-1], [-1], [-1]
     starts_of: list[array] = []
     for r, report_docs in enumerate(docs.report_docs):
         pairs = docs.slots.get(r, array("i"))
@@ -124,13 +140,34 @@ def section_table(docs: Documents) -> Sections:
         masks = [int(docs.doc_mask[d]) for d in report_docs if docs.doc_sec[d] >= 0]
         head = report_docs[0] << SHIFT
         k = min(len(starts), len(bodies), len(masks))
-        sec_addr.extend(head | s for s in starts[:k])
-        sec_body.extend(head | b for b in bodies[:k])
-        sec_mask.extend(masks[:k])
-        sec_doc.extend([report_docs[0]] * k)
-    order = np.argsort(np.array(sec_addr, dtype=np.int64), kind="stable")
-    return Sections(starts_of, np.array(sec_addr, dtype=np.int64)[order], np.array(sec_body, dtype=np.int64)[order],
-                    np.array(sec_mask, dtype=np.uint8)[order], np.array(sec_doc, dtype=np.int64)[order])
+        length = unpack_weak(docs.weak.get(r, b""))[0]
+        ends = [*starts[1:k], max(length, starts[k - 1] if k else 0)] if k else []
+        sec_addr.extend([head, *(head | s for s in starts[:k])])
+        sec_body.extend([head, *(head | b for b in bodies[:k])])
+        sec_mask.extend([NO_KIND, *masks[:k]])
+        sec_doc.extend([report_docs[0]] * (k + 1))
+        sec_index.extend(range(-1, k))
+        sec_end.extend([head | (starts[0] if k else length), *(head | e for e in ends)])
+    addr = np.array(sec_addr, dtype=np.int64)
+    order = np.argsort(addr, kind="stable")
+    length = np.maximum(np.array(sec_end, dtype=np.int64) - addr, 0)
+    return Sections(starts_of, addr[order], np.array(sec_body, dtype=np.int64)[order],
+                    np.array(sec_mask, dtype=np.uint8)[order], np.array(sec_doc, dtype=np.int64)[order],
+                    np.array(sec_index, dtype=np.int64)[order], length[order])
+
+
+def weak_table(docs: Documents) -> Weak:
+    """Part 2: every report's weak spans as addresses, sorted."""
+    start, end, kind = [], [], []
+    for r, report_docs in enumerate(docs.report_docs):
+        head = report_docs[0] << SHIFT
+        for a, b, k in unpack_weak(docs.weak.get(r, b""))[1]:
+            start.append(head | a)
+            end.append(head | b)
+            kind.append(k)
+    order = np.argsort(np.array(start, dtype=np.int64), kind="stable")
+    return Weak(np.array(start, dtype=np.int64)[order], np.array(end, dtype=np.int64)[order],
+                np.array(kind, dtype=np.int8)[order])
 
 
 def facet_codes(reports: list[dict]) -> tuple[dict[str, np.ndarray], dict[str, list]]:

@@ -6,9 +6,10 @@
 2. ``search.matching``: the plan's tree evaluated over the gram files into a boolean array over reports,
    for the selected section kinds (``search.state`` holds the open generation, ``search.columns`` its arrays).
 3. ``search.facets``: the filters, and the facet counts over the same arrays as the list.
-4. ``search.ranking``: the listed reports in order (BM25F on jieba words, or by year).
+4. ``search.ranking``: the listed reports in order (by their best sections, scored from the index; or by year).
 5. ``search.hits``: the reports of the page, with their matching sections and snippets (``search.snippets``).
-6. The words mode suggested where an exact search found few reports.
+6. The words mode suggested where an exact search found few reports; a short name's other form offered
+   (``search.abbreviations``); for a query that found nothing, the closest index word (``search.suggest``).
 
 The engine itself opens the index, swaps to a new generation when ``CURRENT`` changes, and locks the state
 for each reader.
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from search.abbreviations import also
 from search.facets import facets, filter_sets, restrict
 from search.filters import FilterError, held_values, resolve, resolve_value
 from search.hits import hits
@@ -34,6 +36,7 @@ from search.query import QueryError
 from search.ranking import order
 from search.schema import VALUE_FACETS, IndexFormatError, IndexMissingError, current_generation
 from search.state import IndexState, QueryTimeout
+from search.suggest import did_you_mean
 
 __all__ = ["Engine", "SearchRequest", "SearchResult", "QueryError", "FilterError", "QueryTimeout"]
 
@@ -94,11 +97,13 @@ class SearchResult:
     facets: dict[str, list[dict]]
     suggestion: dict | None = None
     notices: list[str] = field(default_factory=list)
+    also: list[dict] = field(default_factory=list)  # the other form of a short name: {term, means, q, total}
+    did_you_mean: dict | None = None  # a slip's closest index word: {q, term, word, count}
 
     def to_dict(self) -> dict:
         return {"query": self.query, "mode": self.mode, "total": self.total, "page": self.page,
                 "limit": self.limit, "hits": self.hits, "facets": self.facets, "suggestion": self.suggestion,
-                "notices": self.notices}
+                "notices": self.notices, "also": self.also, "did_you_mean": self.did_you_mean}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -187,13 +192,15 @@ class Engine:
             filters = filter_sets(st, request)
             listed = restrict(matched, filters)
             counts = facets(st, plan, matched, filters, request)
-            ordered, scores = order(st, plan, listed, request.sort)
+            ordered, scores, scored = order(st, plan, listed, request.sort)
             start = (request.page - 1) * request.limit
-            shown = hits(st, plan, ordered[start:start + request.limit].tolist(), scores, request.sections)
+            shown = hits(st, plan, ordered[start:start + request.limit].tolist(), scores, scored, request.sections)
             total = int(np.count_nonzero(listed))
             suggestion = _suggest(st, plan, filters, total)
+            offers = _also(st, plan, filters)
+            slip = did_you_mean(st, plan.q, plan.typed) if total == 0 and plan.mode == "exact" else None
         return SearchResult(request.q, request.mode, total, request.page, request.limit, shown, counts,
-                            suggestion, list(plan.notices))
+                            suggestion, list(plan.notices), offers, slip)
 
     def resolve(self, request: SearchRequest) -> SearchRequest:
         """``request`` with its filter values as the index holds them (广东省 → 广东, 四平 → 四平市公安局); an
@@ -242,6 +249,18 @@ def _deadline(st: IndexState, seconds: float):
         yield
     finally:
         st.deadline = math.inf
+
+
+def _also(st: IndexState, plan: QueryPlan, filters: dict) -> list[dict]:
+    """Exact mode: each short name's other form as a query of its own, with the reports it finds."""
+    if plan.mode != "exact" or plan.typed is None:
+        return []
+    out = []
+    for offer in also(plan.q, plan.typed):
+        other = QueryPlan.of(offer["q"], "exact")
+        n = int(np.count_nonzero(restrict(evaluate(st, other.tree, plan.kmask), filters)))
+        out.append({**offer, "total": n})
+    return out
 
 
 def _suggest(st: IndexState, plan: QueryPlan, filters: dict, total: int) -> dict | None:

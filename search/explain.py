@@ -4,7 +4,8 @@ For a query and mode: the normalized query and why each changed character change
 forms by NFKC, traditional → simplified, case), the parsed tree (terms, operators, scopes, 同句 / 同段), the
 tree actually searched (the words mode splits terms into jieba words), and for each of its terms: the field it
 is looked up in, the exact grams that pin it down, its jieba words (used for ranking), and how many reports it
-matches alone under the same filters. A surprising result then explains itself.
+matches alone under the same filters. A surprising result then explains itself. And the ranking of one report
+(``id``, or the first hit): each section's score and its factors (``search.ranking``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from search import query as ql
 from search.analysis import normalize_text, query_grams, query_words
 from search.engine import Engine, SearchRequest
+from search.plan import QueryPlan
+from search.ranking import section_scores
 
 FIELDS = {"all": ("exact", "正文、标题、机关"), "title": ("title_exact", "报告标题"), "heading": ("heading_exact", "章节标题")}
 UNITS = {"sentence": "同句", "paragraph": "同段"}
@@ -32,11 +37,12 @@ class Explanation:
     searched: dict | None = None  # the tree searched (words mode: terms split into words)
     terms: list[dict] = field(default_factory=list)
     total: int = 0
+    ranking: dict | None = None  # one report's sections with their score factors (``ranking_of``)
 
     def to_dict(self) -> dict:
         return {"query": self.query, "mode": self.mode, "normalized": self.normalized, "changes": self.changes,
                 "notices": self.notices, "parsed": self.parsed, "searched": self.searched, "terms": self.terms,
-                "total": self.total}
+                "total": self.total, "ranking": self.ranking}
 
 
 def char_changes(q: str) -> list[dict]:
@@ -117,8 +123,43 @@ def _term_info(engine: Engine, request: SearchRequest, node, negated: bool) -> d
     }
 
 
-def explain(engine: Engine, request: SearchRequest) -> Explanation:
-    """How ``request.q`` is read in ``request.mode``, and what each of its terms matches under its filters."""
+FACTORS = ("bm25", "heading", "proximity", "phrase", "opening", "matches", "weak_share", "length")
+
+
+def ranking_of(engine: Engine, request: SearchRequest, report_id: str | None) -> dict | None:
+    """Report ``report_id``'s (None: the first hit's) score and each of its sections with a match: its score,
+    whether it holds every term, and the factors (``search.ranking``: BM25 over sections, heading, proximity,
+    phrase, the opening / kind multiplier, matches, the share of their weight lost in weak spans, length)."""
+    plan = QueryPlan.of(request.q, request.mode, request.kind)
+    if not plan.hit_terms:
+        return None
+    if report_id is None:
+        first = engine.search(replace(request, page=1, limit=1, sections=False)).hits
+        if not first:
+            return None
+        report_id = first[0]["file"]
+    with engine.reading() as st:
+        r = st.columns.by_id.get(report_id)
+        if r is None:
+            return None
+        only = np.zeros(st.size, dtype=bool)
+        only[r] = True
+        scored = section_scores(st, plan, only)
+        docs = {int(st.columns.doc_sec[d]): d for d in st.columns.report_docs[r]}
+        rows = sorted(range(len(scored.score)), key=lambda i: -scored.score[i])
+        sections = [{"index": int(scored.sec[i]), "path": list(st.searcher.stored_fields(docs[int(scored.sec[i])])
+                                                             .get("path") or []),
+                     "score": round(float(scored.score[i]), 4), "holds_all": bool(scored.holds_all[i]),
+                     "terms": [t for k, t in enumerate(plan.texts) if int(scored.holds[i]) >> k & 1],
+                     **{f: round(float(scored.factors[f][i]), 4) for f in FACTORS}} for i in rows]
+        score = float(scored.report_scores(st.size)[r])
+    return {"file": report_id, "score": round(score, 4), "idf": dict(zip(plan.texts, map(float, scored.idfs))),
+            "sections": sections}
+
+
+def explain(engine: Engine, request: SearchRequest, report_id: str | None = None) -> Explanation:
+    """How ``request.q`` is read in ``request.mode``, what each of its terms matches under its filters, and
+    how one report (``report_id`` or the first hit) was ranked."""
     parsed = ql.parse(request.q)
     searched = ql.to_words(parsed.tree) if request.mode == "words" else parsed.tree
     total = engine.search(replace(request, page=1, limit=1, sections=False))
@@ -127,4 +168,4 @@ def explain(engine: Engine, request: SearchRequest) -> Explanation:
         changes=char_changes("".join(t for node, _ in ql.leaves(parsed.tree) for t in _texts(node))),
         notices=list(total.notices), parsed=tree_dict(parsed.tree), searched=tree_dict(searched),
         terms=[_term_info(engine, request, node, negated) for node, negated in ql.leaves(searched)],
-        total=total.total)
+        total=total.total, ranking=ranking_of(engine, request, report_id))

@@ -79,10 +79,15 @@ def _is_word(codes: np.ndarray) -> np.ndarray:
     return flags[inverse]
 
 
+def slot_text(norm: str) -> str:
+    """Normalized text as its slots, one character each: a whitespace run is one slot (``BREAK`` if it holds
+    a line break, else ``SPACE``); offsets into it are the gram positions."""
+    return _WS.sub(lambda m: BREAK if _LINE_BREAK.search(m.group()) else SPACE, norm)
+
+
 def slot_codes(norm: str) -> tuple[np.ndarray, np.ndarray]:
-    """(code point of each slot, is it a word character) of normalized text: one slot per character,
-    a whitespace run is one slot (``BREAK`` if it holds a line break, else ``SPACE``)."""
-    slots = _WS.sub(lambda m: BREAK if _LINE_BREAK.search(m.group()) else SPACE, norm)
+    """(code point of each slot, is it a word character) of normalized text (``slot_text``)."""
+    slots = slot_text(norm)
     codes = np.frombuffer(slots.encode("utf-32-le"), dtype=U4)
     return codes, _is_word(codes) if len(codes) else np.zeros(0, dtype=bool)
 

@@ -1,34 +1,39 @@
 """Hits (read side, after ranking): the reports of one page as dicts, with their matching sections.
 
-Only the reports shown get sections. A section is read (its stored text) only where a term may start in it:
-where the term's rarest gram sits in the report (``rarest_grams``, ``sections_with``). In that text the plan's
-terms are found literally (``search.snippets.match_spans``: no jieba on stored text); a term of a 同句/同段
-group counts only where its whole group is satisfied, a 章节: term only inside the heading. Sections are
-ordered by ``search.ranking.section_score`` and carry their snippets (``search.snippets``: escaped there).
+Only the reports shown get sections, and only the sections ``search.ranking`` scored (those holding a match)
+and a hit will list are read (their stored text): those that answer the query by themselves (every positive
+term, ``search.ranking.satisfies``; where none does, those holding some), by score, past the first only those
+scoring at least ``search.ranking.SHOWN_SHARE`` of the best section scored (a passing mention is left out).
+In that text the plan's terms are found literally (``search.snippets.match_spans``: no jieba on stored text);
+a term of a 同句/同段 group counts only where its whole group is satisfied, a 章节: term only inside the
+heading. Sections carry their score and snippets (``search.snippets``: escaped there).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-
 import numpy as np
 
+from search import ranking
 from search.analysis import normalize, normalize_text, paragraph_spans, sentence_spans
-from search.grams import SHIFT, GramPostings, gram_key
-from search.ranking import section_score, term_idf
+from search.ranking import satisfies, section_scores
 from search.snippets import match_spans, snippets, term_pattern
 
-POSITION = (1 << SHIFT) - 1  # an address's position bits
 HIT_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year")  # from the columns
 
 
-def hits(st, plan, shown: list[int], scores, with_sections: bool = True) -> list[dict]:
-    """The reports ``shown`` (ordinals, in page order) as hits; ``scores``: per report, or None (by year)."""
-    rarest = rarest_grams(st, plan) if with_sections and shown else []
-    idfs = term_idf(st, plan.hit_terms) if rarest else []
+def hits(st, plan, shown: list[int], scores, scored=None, with_sections: bool = True) -> list[dict]:
+    """The reports ``shown`` (ordinals, in page order) as hits; ``scores``: per report, or None (by year);
+    ``scored``: the sections' scores (``search.ranking.SectionScores`` of every listed report; made here
+    for the page if None, as when sorted by year)."""
+    with_sections = with_sections and bool(shown) and any(plan.grams)
+    if with_sections and scored is None:
+        page = np.zeros(st.size, dtype=bool)
+        page[shown] = True
+        scored = section_scores(st, plan, page)
+    floor = ranking.SHOWN_SHARE * float(scored.score.max()) if with_sections and len(scored.score) else 0.0
     out = []
     for r in shown:
-        sections = report_sections(st, plan, r, rarest, idfs) if rarest else []
+        sections = report_sections(st, plan, r, scored.of_report(r), floor) if with_sections else []
         out.append(report_hit(st, r, round(float(scores[r]), 4) if scores is not None else 0.0, sections))
     return out
 
@@ -40,55 +45,48 @@ def report_hit(st, r: int, score: float, sections: list[dict]) -> dict:
             "publish_date": head.get("publish_date"), "score": score, "sections": sections}
 
 
-def rarest_grams(st, plan) -> list[tuple[int, GramPostings]]:
-    """For each hit term (that has grams): its rarest gram's offset in it and postings."""
+def listed_sections(plan, scored: dict[int, tuple[float, int]], kinds: dict[int, int]) -> list[tuple]:
+    """(section index, score) of the sections a hit may list, in order, from ``scored`` (section index →
+    (score, bits of the hit terms held)) and ``kinds`` (section index → kind bits): those of the selected
+    kinds answering the query by themselves, or where none does those holding some terms; by score, then in
+    text order. The caller stops at the floor, past the first section that holds a countable match (one may
+    hold none: a 同句 group split across sentences)."""
+    ranked = []
+    for sec, (score, held) in scored.items():
+        if sec not in kinds or not kinds[sec] & plan.kmask:
+            continue
+        whole = satisfies(plan.tree, {t for k, t in enumerate(plan.texts) if held >> k & 1})
+        ranked.append((not whole, -score, sec))
+    ranked.sort()
+    if ranked and not ranked[0][0]:
+        ranked = [x for x in ranked if not x[0]]
+    return [(sec, -neg) for _, neg, sec in ranked]
+
+
+def report_sections(st, plan, r: int, scored: dict[int, tuple[float, int]], floor: float = 0.0) -> list[dict]:
+    """Report r's sections as a hit lists them (``listed_sections``), read from their stored fields."""
+    cols = st.columns
+    docs = {int(cols.doc_sec[d]): d for d in cols.report_docs[r]}
     out = []
-    for grams in plan.grams:
-        if grams:
-            postings = [(rel, st.postings(gram_key(g))) for rel, g in grams]
-            out.append(min(postings, key=lambda x: len(x[1].docs)))
+    for sec, score in listed_sections(plan, scored, {sec: int(cols.doc_mask[d]) for sec, d in docs.items()}):
+        if out and score < floor:
+            break
+        hit = section_hit(st.searcher.stored_fields(docs[sec]), plan, sec, score)
+        if hit is not None:
+            out.append(hit)
     return out
 
 
-def sections_with(st, r: int, rarest) -> set[int]:
-    """Indexes of report r's sections (-1: title, agency or preamble) where a term may start: where
-    its rarest gram sits in the report (``rarest_grams``). Only these sections' stored text is read."""
-    head = np.array([st.columns.report_docs[r][0]], dtype=np.int64)
-    sec_starts = st.columns.sections.starts[r]
-    found: set[int] = set()
-    for rel, p in rarest:
-        for pos in (p.addresses(head) & POSITION).tolist():
-            found.add(bisect_right(sec_starts, pos - rel) - 1)
-    return found
-
-
-def report_sections(st, plan, r: int, rarest, idfs: list[float]) -> list[dict]:
-    """Report r's sections of the selected kinds that hold matches, best first (then in text order)."""
-    cols = st.columns
-    candidates = sections_with(st, r, rarest)
-    found = []
-    for d in cols.report_docs[r]:
-        sec = int(cols.doc_sec[d])
-        if sec not in candidates or not cols.doc_mask[d] & plan.kmask:
-            continue
-        scored = section_hit(st.searcher.stored_fields(d), plan, idfs, sec)
-        if scored is not None:
-            found.append((-scored[0], sec, scored[1]))
-    found.sort(key=lambda x: x[:2])
-    return [x[2] for x in found]
-
-
-def section_hit(stored: dict, plan, idfs: list[float], sec: int) -> tuple[float, dict] | None:
-    """One section (its stored fields): its score and its dict in a hit, or None where none of its matches
-    count."""
+def section_hit(stored: dict, plan, sec: int, score: float) -> dict | None:
+    """One section (its stored fields) as a hit's section with its ``score``, or None where none of its
+    matches count."""
     text = stored.get("text") or ""
     folded = normalize(text)  # once per section: spans, phrases and scores share it
     spans = counted_spans(plan, text, stored, match_spans(text, plan.texts, folded))
     if not spans:
         return None
     heading = stored.get("heading") or ""
-    score = section_score(text, heading, spans, plan.texts, idfs, plan.phrase_texts, folded)
-    return score, {"heading": heading, "path": list(stored.get("path") or []), "kinds": list(stored.get("kinds") or []),
+    return {"heading": heading, "path": list(stored.get("path") or []), "kinds": list(stored.get("kinds") or []),
             "matches": len(spans), "snippets": snippets(text, spans), "score": round(score, 4), "index": sec,
             "offsets": stored.get("offsets")}
 

@@ -63,6 +63,18 @@ def aligned(st, grams, title: bool = False, within: np.ndarray | None = None):
     return starts, cand
 
 
+def term_starts(st, text: str) -> tuple[np.ndarray, int]:
+    """(sorted addresses where ``text`` starts in a live report's exact text, its width in positions)."""
+    grams = query_grams(text)
+    if not grams:
+        return np.zeros(0, dtype=np.int64), 0
+    width = max(rel + gram_width(g) for rel, g in grams)
+    if len(grams) == 1:
+        starts = st.postings(gram_key(grams[0][1])).addresses()
+        return starts[st.columns.doc_report[starts >> SHIFT] >= 0], width
+    return aligned(st, grams)[0], width
+
+
 def exact(st, text: str, title: bool = False, heading: bool = False) -> np.ndarray:
     """Per report: kinds of the sections where ``text`` starts (in a heading, if ``heading``)."""
     grams = query_grams(text)

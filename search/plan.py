@@ -1,9 +1,9 @@
 """Query plan (read side, between parsing and matching): what one request asks of the index, made once.
 
 ``QueryPlan.of(q, mode, kinds)`` reads the parsed query (``search.query``) and its jieba words
-(``search.analysis``) once; matching, facets, ranking, hits and the suggestion then read the plan, and none
-of them walks the query tree again for its terms. No index is needed to make a plan (its idf, which needs
-the index, is ``search.ranking.term_idf`` of the plan's ``hit_terms``).
+(``search.analysis``; in the words mode a short name also as its full form, ``search.abbreviations``) once;
+matching, facets, ranking, hits and the suggestion then read the plan, and none of them walks the query tree
+again for its terms. No index is needed to make a plan (the statistics that need it: ``search.ranking``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from search import query as ql
+from search.abbreviations import expand
 from search.analysis import query_grams, query_words
 from search.schema import ALL_KINDS, KINDS
 
@@ -39,7 +40,7 @@ class QueryPlan:
     def of(cls, q: str, mode: str = "exact", kinds=()) -> QueryPlan:
         parsed = ql.parse(q)
         typed = parsed.tree
-        plan_tree = ql.to_words(typed) if mode == "words" else typed
+        plan_tree = ql.to_words(expand(typed)) if mode == "words" else typed
         terms = tuple(ql.positive_terms(plan_tree))
         typed_words = [(t, query_words(t.text)) for t in ql.positive_terms(typed)]
         hits = [t for t in terms if t.scope != "title"]
@@ -62,7 +63,7 @@ class QueryPlan:
     @cached_property
     def words_tree(self):
         """The typed tree in the words mode (what the suggestion counts); made only when asked for."""
-        return ql.to_words(self.typed)
+        return ql.to_words(expand(self.typed))
 
 
 def kind_mask(kinds) -> int:

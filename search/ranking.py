@@ -1,137 +1,243 @@
-"""Ranking (read side, after matching): the order of the reports listed, and of each report's sections.
+"""Ranking (read side, after matching): sections scored from the index, reports ranked by their best sections.
 
-- Reports: BM25F on the query plan's jieba words over report-level fields (``RANK_FIELDS``: ``rwords``,
-  ``rheadings``, ``title`` on the head documents, one posting per report, read block by block into arrays
-  by ``search.postings``), plus a bonus where a typed term of several words occurs as typed
-  (``report_scores``). Word scores are cached per generation (``WORDS_CACHE`` words).
-- Sections (only those of the reports shown): a BM25 of their literal matches, boosted where a term is in
-  the heading (``section_score``), with each term's idf over reports (``term_idf``).
-- Without terms, or sorted by year: newest year first, then file name (``order``).
+Every section of every listed report that holds a match is scored from the gram positions alone (no stored
+text is read, no jieba runs): each term's match addresses (``search.matching.term_starts``) fall into the
+section table (``search.columns``: starts, heading ends, lengths, the opening as an entry of its own) and the
+weak spans (``search.weakspans``) with one searchsorted each. A section's score (``SectionScores``) is
+
+- BM25 over sections: per term, idf over all sections of the generation (``N`` sections, ``df`` holding the
+  term) × saturated, length-normalized weighted count; a match counts ``WEAK_WEIGHTS[kind]`` inside a weak
+  span (a cited 《…》 title, a list of short items, a purpose clause, a slogan, the overview paragraph of a
+  section with sub-sections) and 1 elsewhere;
+- plus ``HEADING_BOOST`` × idf per term in its heading (less for a long heading: a one-sentence item the
+  parser made a heading; more over a substantive body, ``SUBSTANCE``);
+- plus a proximity credit where matches of different terms sit close together (``PROXIMITY``);
+- times ``OPENING`` for a report's opening (title, agency, preamble: slogans and summaries), times
+  ``KIND_WEIGHTS`` for a part of the report where topics are mostly named (the leader's part);
+- times ``PARTIAL`` when it holds only some of the query's positive terms (for the report's score).
+
+A report's score is its best section's plus a damped sum of the next ones (``DAMPING`` ** rank). Within a
+report (``search.hits``), the sections that answer the query by themselves (``satisfies``) are listed by
+score; only where none does are the sections holding some of its terms listed; past the first, only those
+scoring ``SHOWN_SHARE`` of the result's best section. Statistics come from the whole
+open generation (never per segment), so an incremental build ranks as a fresh one. Sorted by year, or
+without terms: newest year first, then file name (``order``).
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from functools import lru_cache
+from dataclasses import dataclass
 
 import numpy as np
 
-from search.analysis import normalize_text
-from search.matching import leaf
-from search.postings import blocks
-from search.snippets import match_spans
+from search import query as ql
+from search.grams import SHIFT
+from search.matching import term_starts
+from search.schema import KINDS
+from search.weakspans import INTRO, LIST, PURPOSE, SLOGAN, TITLE
 
-WORDS_CACHE = 64  # ranking scores of recent query words (a dict of ≤ one float per report each)
-RANK_FIELDS = (("rwords", 1.0), ("rheadings", 2.0), ("title", 1.5))  # head documents: one per report
-K1, B = 1.2, 0.75
-ADJACENT_BOOST = 1.0
+K1, B = 1.2, 0.3
 HEADING_BOOST = 2.0
-AVG_SECTION_CHARS = 600
+LONG_HEADING = 30  # positions: a heading longer than this is a sentence the parser made a heading
+SUBSTANCE, SUBSTANCE_LENGTH = 0.8, 600  # a heading naming the topic counts fully over a body this long
+WEAK_WEIGHTS = {0: 1.0, TITLE: 0.15, LIST: 0.2, PURPOSE: 0.3, SLOGAN: 0.2, INTRO: 0.25}
+OPENING = 0.3
+# A section of the leader's part (第一责任人) lists what the leader chaired and deployed: a topic named there
+# is mostly a bare statement (亲自部署……), unless the heading names it.
+KIND_WEIGHTS = {"第一责任人": 0.6}
+PARTIAL = 0.4
+PROXIMITY = 1.0  # × the mean idf, for two terms' matches side by side; halves every PROXIMITY_SCALE positions
+PROXIMITY_SCALE = 10.0
+ADJACENT_BOOST = 1.0  # words mode: × the mean idf where a typed term of several words occurs as typed
+DAMPING = 0.15
+SHOWN_SHARE = 0.3  # past its best, a hit lists the sections scoring this share of the best of all (search.hits)
+STATS_CACHE = 64_000_000  # bytes of terms' match statistics cached per generation
+
+_WEIGHTS = np.array([WEAK_WEIGHTS.get(k, 1.0) for k in range(max(WEAK_WEIGHTS) + 1)])
 
 
-def length_norms(reader, heads: np.ndarray, n_docs: int) -> dict[str, np.ndarray]:
-    """Per ranking field, per docnum: K1 × BM25's length normalization (computed once per generation; only
-    head documents hold these fields)."""
-    norms: dict[str, np.ndarray] = {}
-    for fieldname, _ in RANK_FIELDS:
-        lengths = np.array([reader.doc_field_length(int(d), fieldname, 0) or 0 for d in heads], dtype=np.float64)
-        avg = (lengths.mean() if len(lengths) else 0.0) or 1.0
-        field_norms = np.full(n_docs, K1, dtype=np.float64)
-        field_norms[heads] = K1 * (1 - B + B * lengths / avg)
-        norms[fieldname] = field_norms
-    return norms
-
-
-def order(st, plan, listed: np.ndarray, sort: str) -> tuple[np.ndarray, np.ndarray | None]:
-    """Reports in page order (an array of ordinals) and their relevance scores (an array over all
-    reports, or None when sorted by year; see ``report_scores``)."""
-    reports = np.flatnonzero(listed)
-    year_rank = st.columns.year_rank
-    if sort == "year" or not plan.terms or not len(reports):
-        return reports[np.argsort(year_rank[reports], kind="stable")], None
-    scores = report_scores(st, plan)
-    return reports[np.lexsort((year_rank[reports], -scores[reports]))], scores
-
-
-def report_scores(st, plan) -> np.ndarray:
-    """BM25F of each report over its whole text (``rwords``), headings and title, plus a bonus where a
-    typed term of several words occurs literally (its words adjacent as typed)."""
-    acc = np.zeros(st.size, dtype=np.float64)
-    idfs = {}
-    for w in plan.words:
-        idfs[w], scores = word_scores(st, w)
-        acc += scores
-    for t, ws in plan.phrases:
-        if t.scope == "all":
-            acc[leaf(st, t) != 0] += ADJACENT_BOOST * sum(idfs.get(w, 0.0) for w in ws)
-    return acc
-
-
-def word_scores(st, w: str) -> tuple[float, np.ndarray]:
-    """(idf, per report: BM25F of word ``w`` over the ranking fields), cached per generation."""
-    hit = st.words_cache.get(w)
-    if hit is not None:
-        st.words_cache.move_to_end(w)
-        return hit
-    acc = np.zeros(st.size, dtype=np.float64)
-    best_idf = 0.0
-    for fieldname, boost in RANK_FIELDS:
-        df = st.reader.doc_frequency(fieldname, w)
-        if not df:
-            continue
-        w_idf = idf(st.size, df)
-        best_idf = max(best_idf, w_idf)
-        docs, tf = _field_postings(st, fieldname, w)
-        acc[st.columns.doc_report[docs]] += boost * w_idf * (K1 + 1) * tf / (tf + st.columns.norms[fieldname][docs])
-    st.words_cache[w] = (best_idf, acc)
-    if len(st.words_cache) > WORDS_CACHE:
-        st.words_cache.popitem(last=False)
-    return best_idf, acc
-
-
-def _field_postings(st, fieldname: str, w: str) -> tuple[np.ndarray, np.ndarray]:
-    """(docnums, term frequencies) of ``w`` in ``fieldname``, deleted documents left out."""
-    ids, tfs = [], []
-    for offset, block in blocks(st.reader, fieldname, w):
-        if block._weights is None:
-            block._read_weights()
-        ids.append(np.asarray(block._ids, dtype=np.int64) + offset)
-        tfs.append(np.asarray(block._weights, dtype=np.float64))
-    docs, tf = np.concatenate(ids), np.concatenate(tfs)
-    live = st.columns.doc_report[docs] >= 0
-    return docs[live], tf[live]
-
-
-def idf(reports: int, df: int) -> float:
-    """BM25's idf of a term found in ``df`` of ``reports`` reports."""
-    n = max(reports, 1)
+def idf(n: int, df: int) -> float:
+    """BM25's idf of a term found in ``df`` of ``n`` units."""
+    n = max(n, 1)
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def term_idf(st, terms) -> list[float]:
-    """Per term: its idf over the reports it matches (a literal term's own answer, ``search.matching``)."""
-    return [idf(st.size, int(np.count_nonzero(leaf(st, t)))) for t in terms]
+@dataclass(frozen=True)
+class TermMatches:
+    """One term's matches over the whole generation, each with its section entry and what counts for it."""
+
+    starts: np.ndarray  # addresses, sorted
+    entry: np.ndarray  # index into the section table
+    report: np.ndarray  # report ordinal
+    weight: np.ndarray  # 1, or the weak span's weight
+    in_heading: np.ndarray  # bool: the whole match lies in its section's heading
+    idf: float  # over the sections of the generation
 
 
-@lru_cache(maxsize=1024)
-def _folded(term: str) -> str:
-    return normalize_text(term)
+def term_matches(st, text: str) -> TermMatches:
+    """``text``'s matches with their sections and weights (cached per generation)."""
+    hit = st.term_stats.get(text)
+    if hit is not None:
+        st.term_stats.move_to_end(text)
+        return hit
+    cols = st.columns
+    sec, weak = cols.sections, cols.weak_spans
+    starts, width = term_starts(st, text)
+    entry = np.searchsorted(sec.addr, starts, side="right") - 1
+    in_heading = starts + width <= sec.body[entry]
+    j = np.searchsorted(weak.start, starts, side="right") - 1
+    inside = (j >= 0) & (starts < weak.end[np.maximum(j, 0)]) if len(weak.start) else np.zeros(len(starts), bool)
+    kinds = np.where(inside, weak.kind[np.maximum(j, 0)] if len(weak.start) else 0, 0)
+    weight = np.where(in_heading, 1.0, _WEIGHTS[kinds])
+    df = int(np.count_nonzero(np.diff(entry))) + 1 if len(entry) else 0  # entries ascend with the addresses
+    out = TermMatches(starts, entry, cols.doc_report[starts >> SHIFT], weight, in_heading,
+                      idf(len(sec.addr) - 1, df))
+    st.term_stats[text] = out
+    while len(st.term_stats) > 1 and sum(_nbytes(m) for m in st.term_stats.values()) > STATS_CACHE:
+        st.term_stats.popitem(last=False)
+    return out
 
 
-def section_score(text, heading, spans, terms, idfs, phrases, folded=None) -> float:
-    """BM25 of a section over the literal matches of the query's terms (saturating in their count,
-    normalized by the section's length), plus a boost for terms in its heading and a bonus where a
-    typed term of several words occurs as typed (words mode). ``idfs``: per term (``term_idf``)."""
-    counts = Counter(k for _, _, k in spans)
-    norm = K1 * (1 - B + B * len(text) / AVG_SECTION_CHARS)
-    heading = normalize_text(heading)
-    score = 0.0
-    for k, n in counts.items():
-        score += idfs[k] * n * (K1 + 1) / (n + norm)
-        if _folded(terms[k]) in heading:
-            score += HEADING_BOOST * idfs[k]
-    for phrase in phrases:
-        if match_spans(text, [phrase], folded):
-            score += ADJACENT_BOOST * max(idfs, default=1.0)
-    return score
+def _nbytes(m: TermMatches) -> int:
+    return m.starts.nbytes + m.entry.nbytes + m.report.nbytes + m.weight.nbytes + m.in_heading.nbytes
+
+
+@dataclass
+class SectionScores:
+    """The scored sections of some reports: parallel arrays, one row per (report, section) with a match."""
+
+    report: np.ndarray  # report ordinal
+    sec: np.ndarray  # section index (-1: the opening)
+    score: np.ndarray
+    holds_all: np.ndarray  # bool: it holds every positive term
+    holds: np.ndarray  # bit k: it holds hit term k
+    factors: dict  # per factor name: its array (bm25, heading, proximity, phrase, weak_share, opening, ...)
+    idfs: list  # per hit term
+
+    def of_report(self, r: int) -> dict[int, tuple[float, int]]:
+        """Section index → (score, the bits of the hit terms it holds) for report ``r``."""
+        rows = np.flatnonzero(self.report == r)
+        return {int(self.sec[i]): (float(self.score[i]), int(self.holds[i])) for i in rows}
+
+    def report_scores(self, size: int) -> np.ndarray:
+        """Per report: its best section's score plus the next ones damped (``DAMPING`` ** rank), each
+        section holding only some terms counted at ``PARTIAL``."""
+        if not len(self.score):
+            return np.zeros(size)
+        counted = np.where(self.holds_all, self.score, PARTIAL * self.score)
+        order = np.lexsort((-counted, self.report))
+        rep = self.report[order]
+        first = np.searchsorted(rep, rep, side="left")
+        rank = np.arange(len(rep)) - first
+        return np.bincount(rep, weights=counted[order] * DAMPING ** rank, minlength=size)
+
+
+def section_scores(st, plan, reports: np.ndarray) -> SectionScores:
+    """Score every section holding a match of the plan's hit terms in the ``reports`` (a boolean array)."""
+    cols = st.columns
+    sec = cols.sections
+    terms = plan.hit_terms
+    parts = []
+    idfs = []
+    for k, t in enumerate(terms):
+        m = term_matches(st, t.text)
+        idfs.append(m.idf)
+        keep = reports[m.report]
+        if k in plan.in_heading:
+            keep &= m.in_heading
+        parts.append((np.full(int(np.count_nonzero(keep)), k), m.starts[keep], m.entry[keep], m.weight[keep],
+                      m.in_heading[keep]))
+    empty = SectionScores(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, float, bool, np.int64)), {}, idfs)
+    if not parts:
+        return empty
+    term, starts, entry, weight, in_heading = (np.concatenate(x) for x in zip(*parts))
+    if not len(entry):
+        return empty
+    n_terms = len(terms)
+    if n_terms == 1:  # one term: its entries already ascend
+        new = np.concatenate([[True], entry[1:] != entry[:-1]])
+        ents, inv = entry[new], np.cumsum(new) - 1
+    else:
+        ents, inv = np.unique(entry, return_inverse=True)
+    cell = inv * n_terms + term
+    size = len(ents) * n_terms
+    tf = np.bincount(cell, weights=weight, minlength=size).reshape(-1, n_terms)
+    raw = np.bincount(cell, minlength=size).reshape(-1, n_terms)
+    heads = np.bincount(cell, weights=in_heading, minlength=size).reshape(-1, n_terms) > 0
+    idf_arr = np.array(idfs)
+    avg = float(sec.length[1:].mean()) if len(sec.length) > 1 else 1.0
+    norm = K1 * (1 - B + B * sec.length[ents] / (avg or 1.0))
+    bm25 = (idf_arr * tf * (K1 + 1) / (tf + norm[:, None])).sum(axis=1)
+    head_len = (sec.body[ents] - sec.addr[ents]).astype(float)
+    head_factor = np.where(head_len <= LONG_HEADING, 1.0, LONG_HEADING / np.maximum(head_len, 1.0))
+    substance = 1 - SUBSTANCE + SUBSTANCE * np.minimum(sec.length[ents] / SUBSTANCE_LENGTH, 1.0)
+    heading = HEADING_BOOST * (heads * idf_arr).sum(axis=1) * head_factor * substance
+    proximity = _proximity(starts, inv, term, len(ents), n_terms) * float(idf_arr.mean())
+    phrase = _phrase(st, plan, ents) * float(idf_arr.mean())
+    opening = np.where(sec.sec[ents] < 0, OPENING, 1.0)
+    for kind, w in KIND_WEIGHTS.items():
+        bit = 1 << KINDS.index(kind)
+        opening = np.where((sec.mask[ents] & bit) != 0, opening * np.where(heads.any(axis=1), 1.0, w), opening)
+    score = (bm25 + heading + proximity + phrase) * opening
+    holds_all = (raw > 0).all(axis=1)
+    holds = ((raw > 0) * (1 << np.arange(n_terms, dtype=np.int64))).sum(axis=1)
+    weak_share = 1.0 - tf.sum(axis=1) / np.maximum(raw.sum(axis=1), 1)
+    factors = {"bm25": bm25, "heading": heading, "proximity": proximity, "phrase": phrase, "opening": opening,
+               "matches": raw.sum(axis=1), "weak_share": weak_share, "length": sec.length[ents]}
+    return SectionScores(cols.doc_report[sec.doc[ents]], sec.sec[ents], score, holds_all, holds, factors, idfs)
+
+
+def _proximity(starts, inv, term, n_ents: int, n_terms: int) -> np.ndarray:
+    """Per section: PROXIMITY halving every PROXIMITY_SCALE positions of the closest pair of matches of two
+    different terms (0 with one term, or where no two terms meet)."""
+    out = np.zeros(n_ents)
+    if n_terms < 2 or len(starts) < 2:
+        return out
+    order = np.argsort(starts, kind="stable")
+    s, e, t = starts[order], inv[order], term[order]
+    pair = (e[1:] == e[:-1]) & (t[1:] != t[:-1])
+    gap = (s[1:] - s[:-1])[pair].astype(float)
+    credit = PROXIMITY * 2.0 ** (-gap / PROXIMITY_SCALE)
+    np.maximum.at(out, e[1:][pair], credit)
+    return out
+
+
+def _phrase(st, plan, ents: np.ndarray) -> np.ndarray:
+    """Per section: ADJACENT_BOOST where a typed term of several words occurs as typed (the words mode)."""
+    out = np.zeros(len(ents))
+    if plan.mode != "words":
+        return out
+    for text in plan.phrase_texts:
+        m = term_matches(st, text)
+        out[np.isin(ents, m.entry)] += ADJACENT_BOOST
+    return out
+
+
+def order(st, plan, listed: np.ndarray, sort: str) -> tuple[np.ndarray, np.ndarray | None, SectionScores | None]:
+    """Reports in page order (an array of ordinals), their scores (an array over all reports, or None
+    when sorted by year) and the scored sections (None without terms)."""
+    reports = np.flatnonzero(listed)
+    year_rank = st.columns.year_rank
+    if not plan.hit_terms or not len(reports):
+        return reports[np.argsort(year_rank[reports], kind="stable")], None, None
+    if sort == "year":
+        return reports[np.argsort(year_rank[reports], kind="stable")], None, None
+    scored = section_scores(st, plan, listed)
+    scores = scored.report_scores(st.size)
+    return reports[np.lexsort((year_rank[reports], -scores[reports]))], scores, scored
+
+
+
+def satisfies(node, held: set[str]) -> bool:
+    """Does a section holding the hit terms ``held`` (texts) answer the query tree by itself? Negations and
+    title-scoped terms are the report's business, not the section's."""
+    if node is None or isinstance(node, ql.Not):
+        return True
+    if isinstance(node, ql.Term):
+        return node.scope == "title" or node.text in held
+    if isinstance(node, ql.Near):
+        return all(t in held for t in node.terms)
+    if isinstance(node, ql.Or):
+        return any(satisfies(c, held) for c in node.children)
+    return all(satisfies(c, held) for c in node.children)

@@ -9,7 +9,8 @@ field per section and no term vectors:
    gives the other reports most like the section (Whoosh's more-like-this, the source report masked).
 2. Sections: in those reports, each section's own stored text (heading to first sub-section) is scored by
    BM25 over the literal occurrences of the key terms (one regex over normalized text, as snippets are
-   found: no jieba on stored text), so the best sections of other reports come first.
+   found: no jieba on stored text), so the best sections of other reports come first; a section of the
+   source's kind (举措成效, 问题不足, …: the part of the report it belongs to) counts ``SAME_KIND`` times more.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ KEY_TERMS = 25
 EXCERPT_CHARS = 120
 FIELD = "rwords"
 K1, B = 1.2, 0.75
+SAME_KIND = 1.25  # a problems section is most like another bureau's problems section: the genre's habit
 
 
 @dataclass
@@ -105,7 +107,12 @@ def related(engine: Engine, report_id: str, index: int, top: int = TOP, per_repo
             if counts:
                 scored.append((counts, len(s["own"]), other, s))
     avg = sum(n for _, n, _, _ in scored) / len(scored) if scored else 1.0
-    ranked = sorted(scored, key=lambda x: (-_score(x[0], weights, x[1], avg), x[2]["file"], x[3]["index"]))
+    kinds = set(section["kinds"])
+
+    def score(counts, length, s) -> float:
+        return _score(counts, weights, length, avg) * (SAME_KIND if kinds & set(s["kinds"]) else 1.0)
+
+    ranked = sorted(scored, key=lambda x: (-score(x[0], x[1], x[3]), x[2]["file"], x[3]["index"]))
     taken: Counter = Counter()
     for counts, length, other, s in ranked:
         if taken[other["file"]] >= per_report:
@@ -115,7 +122,7 @@ def related(engine: Engine, report_id: str, index: int, top: int = TOP, per_repo
             "file": other["file"], "title": other.get("title"), "agency": other.get("agency"),
             "province": other.get("province"), "city": other.get("city"), "year": other.get("year"),
             "index": s["index"], "heading": s["heading"], "path": list(s["path"]), "kinds": list(s["kinds"]),
-            "score": round(_score(counts, weights, length, avg), 4), "excerpt": excerpt(s["own"], s["heading"]),
+            "score": round(score(counts, length, s), 4), "excerpt": excerpt(s["own"], s["heading"]),
         })
         if len(out.related) >= top:
             break

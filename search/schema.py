@@ -13,10 +13,12 @@ Fields:
   segment in a gram file (``search.grams``), written from ``gram_source``. ``slots`` (a column on the
   head): the exact-text positions where each section and its body start, so a match's position gives
   its section (kinds, heading scope); sentence/paragraph breaks are grams of their own (同句/同段).
+  ``weak`` (a column on the head): the exact text's length and its weak spans (``search.weakspans``), in
+  the same positions, for ranking sections.
 - ``rwords``, ``rheadings``, ``title`` (head document only): jieba words of the whole report, of its
-  headings and of its title, BM25F for ranking reports (one posting per report and word, not one per
-  section: fewer to write and to score). Each text is segmented once (``WordTokens``). Sections are
-  ordered inside a report by their literal matches (``search.engine``), so they need no words field.
+  headings and of its title (one posting per report and word): related sections (``search.related``) and
+  the did-you-mean vocabulary (``search.suggest``). Each text is segmented once (``WordTokens``). Ranking
+  needs no words field: sections are scored from the gram positions (``search.ranking``).
 - facet fields as columns (``sortable``) so the read side loads them per document quickly;
   ``kmask`` = bit set of the section's kinds (of its level-1 ancestor), ``NO_KIND`` when none.
 - stored: text, heading path, level, kinds, offsets for the report page and snippets.
@@ -39,9 +41,15 @@ from whoosh.fields import COLUMN, ID, NUMERIC, STORED, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from search.analysis import WordsField, join_word_tokens, normalize, slots_at, word_tokens
+from search.weakspans import INTRO
+from search.weakspans import pack as pack_weak
+from search.weakspans import spans as weak_spans
 
-FORMAT_VERSION = 10  # 8: fingerprint files (search.fingerprints) beside the gram files; 10: each report's
-# metadata evidence (``evidence``, stored on the head document) for the report page
+# 8: fingerprint files (search.fingerprints) beside the gram files; 9: the ``weak`` column (search.weakspans:
+# the text's length and its weak spans, so ranking scores sections from the index without reading their text);
+# 10: each report's metadata evidence (``evidence``, stored on the head document) for the report page;
+# 11: both of these together (the branches that added them were merged)
+FORMAT_VERSION = 11
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
 
@@ -105,6 +113,7 @@ def make_schema() -> Schema:
         rwords=WordsField(),
         rheadings=WordsField(),
         slots=COLUMN(),
+        weak=COLUMN(),
     )
 
 
@@ -134,6 +143,16 @@ def _section_slots(exact: str, base: int, sections: list[dict]) -> bytes:
     for i, slot in zip(order, slots_at(norm, [chars[i] for i in order])):
         slots[i] = slot
     return array("i", slots).tobytes()
+
+
+def _intro_spans(sections: list[dict], slots: array) -> list[tuple[int, int, int]]:
+    """The own text of each section that has sub-sections (from its heading's end to its first child, in
+    exact-field positions): the overview paragraph that names what the sub-sections then say."""
+    out = []
+    for i in range(len(sections) - 1):
+        if sections[i + 1].get("parent") == i and slots[2 * i + 1] < slots[2 * i + 2]:
+            out.append((slots[2 * i + 1], slots[2 * i + 2], INTRO))
+    return out
 
 
 def _heading_path(sections: list[dict], i: int) -> list[str]:
@@ -174,6 +193,7 @@ def section_documents(report: dict) -> list[dict]:
     first = starts[0] if sections else len(text)
     preamble = text[:first]
     exact = exact_text(title, agency, text)
+    slots = _section_slots(exact, len(exact) - len(text), sections)
     head = {
         **common,
         **meta,
@@ -188,7 +208,8 @@ def section_documents(report: dict) -> list[dict]:
         "offsets": {"index": -1, "start": 0, "end": first, "body_start": 0, "own_start": 0,
                     "own_end": first, "parent": None},
         "text": preamble,
-        "slots": _section_slots(exact, len(exact) - len(text), sections),
+        "slots": slots,
+        "weak": pack_weak(*weak_spans(exact, _intro_spans(sections, array("i", slots)))),
     }
     for name in ("doc_date", "source_url", "evidence"):
         if report.get(name):

@@ -1,7 +1,7 @@
 """Index state (read side, opening a generation): one open generation and everything cached about it.
 
 The searcher and its reader, the columns (``search.columns``), the gram files (``search.grams``), the
-fingerprint files (``search.fingerprints``, opened on first use by ``print_files``) and two caches that live as long as the generation: term answers (``search.matching``) and word scores
+fingerprint files (``search.fingerprints``, opened on first use by ``print_files``) and two caches that live as long as the generation: term answers (``search.matching``) and term statistics
 (``search.ranking``). ``search.engine`` swaps states when the index changes; a state is locked by its one
 reader for the duration of a search, which also sets its deadline.
 """
@@ -46,7 +46,7 @@ class IndexState:
         self.closed = False
         self.leaves: OrderedDict = OrderedDict()  # term answers (search.matching)
         self.universes: dict[int, np.ndarray] = {}  # reports holding each kind mask (search.matching)
-        self.words_cache: OrderedDict = OrderedDict()  # word scores (search.ranking)
+        self.term_stats: OrderedDict = OrderedDict()  # terms' matches by section (search.ranking)
         self.gram_files: list[tuple[GramFile, int]] = []
         self._print_files: list[tuple[PrintFile, int]] | None = None
         try:

@@ -57,7 +57,7 @@ def test_grams_give_back_their_text():
 
 def test_word_positions_are_ordinals_with_gaps_at_separators():
     tokens = [(t.text, t.pos) for t in analysis.WordTokenizer()("执法记录仪，局长信箱", positions=True)]
-    assert [("执法", 0), ("记录仪", 1), ("局长", 3), ("信箱", 4)] == tokens
+    assert [("执法记录仪", 0), ("局长", 2), ("信箱", 3)] == tokens  # 执法记录仪: the user dictionary
 
 
 def test_tokenizer_reuses_one_token():
@@ -89,10 +89,10 @@ def test_words_fields_hold_each_words_frequency(tmp_path):
     ix = build_index(tmp_path, [make_report("a.txt", "一、总体情况\n执法记录仪使用率高，执法记录仪回复及时。\n")])
     with ix.reader() as reader:
         found = {}
-        for w in ("执法", "记录仪", "总体", "及时"):
+        for w in ("执法记录仪", "总体", "及时"):
             m = reader.postings("rwords", w)
             found[w] = [(m.id(), m.weight())]
-        assert {"执法": [(0, 2.0)], "记录仪": [(0, 2.0)], "总体": [(0, 1.0)], "及时": [(0, 1.0)]} == found
+        assert {"执法记录仪": [(0, 2.0)], "总体": [(0, 1.0)], "及时": [(0, 1.0)]} == found
         assert not reader.schema["rwords"].format.supports("positions")
 
 
@@ -122,3 +122,13 @@ def test_join_word_tokens_keeps_parts_apart():
     joined = analysis.join_word_tokens([analysis.word_tokens("执法"), analysis.WordTokens(),
                                         analysis.word_tokens("记录仪")])
     assert [(0, "执法"), (2, "记录仪")] == list(joined)
+
+
+def test_the_user_dictionary_keeps_the_genres_terms_whole_at_index_and_query_time():
+    from search.analysis import query_words, user_words, word_tokens
+
+    terms = [w for w, _ in user_words()]
+    assert {"执法记录仪", "法制审核", "两法衔接"} <= set(terms)
+    for term in terms:
+        assert (term,) == query_words(term)
+    assert ((0, "全面"), (1, "配备"), (2, "执法记录仪")) == word_tokens("全面配备执法记录仪")

@@ -32,9 +32,13 @@ def test_load_reads_each_report_its_documents_and_its_sections(tmp_path):
     # slots: a's exact text is 甲, one slot for the line breaks around its empty agency, then its text
     sec = cols.sections
     assert [[2, 11, 21], [4]] == [list(s) for s in sec.starts]
-    assert [-1, 2, 11, 21, 4 << 32 | 4] == sec.addr.tolist()
-    assert [-1, 6, 16, 25, 4 << 32 | 8] == sec.body.tolist()
-    assert ([NO_KIND, 1, 1, 2, NO_KIND], [-1, 0, 0, 0, 4]) == (sec.mask.tolist(), sec.doc.tolist())
+    # each report's opening is an entry of its own (position 0, section index -1); lengths run to the next
+    # entry, the last one's to the end of the exact text (its length: the weak column)
+    assert [-1, 0, 2, 11, 21, 4 << 32, 4 << 32 | 4] == sec.addr.tolist()
+    assert [-1, 0, 6, 16, 25, 4 << 32, 4 << 32 | 8] == sec.body.tolist()
+    assert ([NO_KIND, NO_KIND, 1, 1, 2, NO_KIND, NO_KIND], [-1, 0, 0, 0, 0, 4, 4]) == (sec.mask.tolist(),
+                                                                                     sec.doc.tolist())
+    assert ([-1, -1, 0, 1, 2, -1, 0], [0, 2, 9, 10, 9, 4, 8]) == (sec.sec.tolist(), sec.length.tolist())
 
 
 def test_facet_codes_index_the_sorted_values():

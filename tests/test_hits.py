@@ -67,21 +67,17 @@ STORED = {"text": "一、执法情况\n执法记录仪全面配备。局长信�
 def test_section_hit_counts_the_matches_the_plan_allows(q, spans, snippets):
     from search.hits import section_hit
     from search.plan import QueryPlan
-    from search.ranking import section_score
 
-    plan = QueryPlan.of(q)
-    idfs = [1.0] * len(plan.texts)
-    score = section_score(STORED["text"], STORED["heading"], spans, plan.texts, idfs, plan.phrase_texts)
-    assert (score, {"heading": "一、执法情况", "path": ["一、执法情况"], "kinds": ["举措成效"], "matches": len(spans),
-                    "snippets": snippets, "score": round(score, 4), "index": 0,
-                    "offsets": STORED["offsets"]}) == section_hit(STORED, plan, idfs, 0)
+    assert {"heading": "一、执法情况", "path": ["一、执法情况"], "kinds": ["举措成效"], "matches": len(spans),
+            "snippets": snippets, "score": 1.2346, "index": 0,
+            "offsets": STORED["offsets"]} == section_hit(STORED, QueryPlan.of(q), 0, 1.23456)
 
 
 def test_a_section_without_counted_matches_is_no_hit():
     from search.hits import section_hit
     from search.plan import QueryPlan
 
-    assert None is section_hit(STORED, QueryPlan.of("同句(执法 信访)"), [1.0, 1.0], 0)
+    assert None is section_hit(STORED, QueryPlan.of("同句(执法 信访)"), 0, 1.0)
 
 
 def test_satisfied_near_terms():
@@ -93,10 +89,25 @@ def test_satisfied_near_terms():
     assert set() == satisfied_near_terms(STORED["text"], nears[:1])
 
 
-def test_hits_read_only_the_sections_where_a_term_may_start(kind_engine):
-    from search.hits import rarest_grams, sections_with
+def test_listed_sections_answer_the_query_by_themselves_by_score_above_the_floor():
+    from search.hits import listed_sections
     from search.plan import QueryPlan
 
-    with kind_engine.reading() as st:
-        found = {q: sections_with(st, 0, rarest_grams(st, QueryPlan.of(q))) for q in ("执法", "信访", "前言", "标题:某局")}
-    assert {"执法": {-1, 0, 2}, "信访": {1}, "前言": {-1}, "标题:某局": set()} == found
+    kinds = {-1: 1, 0: 1, 1: 1, 2: 2, 3: 1}
+    # bits: 执法 1, 培训 2
+    scored = {-1: (9.0, 1), 0: (5.0, 3), 1: (1.0, 3), 2: (8.0, 3), 3: (4.0, 3)}
+    assert [(2, 8.0), (0, 5.0), (3, 4.0), (1, 1.0)] == listed_sections(QueryPlan.of("执法 培训"), scored, kinds)
+    assert [(0, 5.0), (3, 4.0), (1, 1.0)] == listed_sections(QueryPlan.of("执法 培训", kinds=["举措成效"]), scored,
+                                                             kinds)
+    assert [(-1, 9.0), (0, 5.0)] == listed_sections(QueryPlan.of("执法 OR 培训"), {-1: (9.0, 1), 0: (5.0, 2)},
+                                                    kinds)
+    # none holds both: those holding some
+    assert [(-1, 9.0), (0, 5.0)] == listed_sections(QueryPlan.of("执法 培训"), {-1: (9.0, 1), 0: (5.0, 2)}, kinds)
+
+
+def test_a_hit_lists_its_best_section_and_those_above_the_floor(kind_engine):
+    result = kind_engine.search(SearchRequest(q="执法", limit=1)).to_dict()
+    listed = result["hits"][0]["sections"]
+    best = listed[0]["score"]
+    assert all(s["score"] >= 0.3 * best for s in listed[1:])
+    assert [s["score"] for s in listed] == sorted((s["score"] for s in listed), reverse=True)

@@ -9,31 +9,31 @@ T = Term
 
 
 def test_a_plan_holds_what_matching_ranking_and_hits_read():
-    tree = And((T("执法记录仪"), T("公安", "title"), T("问题", "heading"), Near("sentence", ("执法", "信访")),
+    tree = And((T("执法摄像机"), T("公安", "title"), T("问题", "heading"), Near("sentence", ("执法", "信访")),
                 Not(T("督察"))))
     expected = QueryPlan(
-        q="执法记录仪 标题:公安 章节:问题 同句(执法 信访) -督察", mode="exact", typed=tree, tree=tree, notices=(),
+        q="执法摄像机 标题:公安 章节:问题 同句(执法 信访) -督察", mode="exact", typed=tree, tree=tree, notices=(),
         kmask=0b10,
-        terms=(T("执法记录仪"), T("公安", "title"), T("问题", "heading"), T("执法"), T("信访")),
-        words=("执法", "记录仪", "公安", "问题", "信访"),
-        phrases=((T("执法记录仪"), ("执法", "记录仪")),), phrase_texts=("执法记录仪",),
-        hit_terms=(T("执法记录仪"), T("问题", "heading"), T("执法"), T("信访")),
-        texts=("执法记录仪", "问题", "执法", "信访"), in_heading=frozenset({1}),
-        nears=(Near("sentence", ("执法", "信访")),), alone=frozenset({"执法记录仪", "公安", "问题"}),
-        grams=(((0, "执法"), (2, "记录"), (3, "录仪")), ((0, "问题"),), ((0, "执法"),), ((0, "信访"),)),
+        terms=(T("执法摄像机"), T("公安", "title"), T("问题", "heading"), T("执法"), T("信访")),
+        words=("执法", "摄像机", "公安", "问题", "信访"),
+        phrases=((T("执法摄像机"), ("执法", "摄像机")),), phrase_texts=("执法摄像机",),
+        hit_terms=(T("执法摄像机"), T("问题", "heading"), T("执法"), T("信访")),
+        texts=("执法摄像机", "问题", "执法", "信访"), in_heading=frozenset({1}),
+        nears=(Near("sentence", ("执法", "信访")),), alone=frozenset({"执法摄像机", "公安", "问题"}),
+        grams=(((0, "执法"), (2, "摄像"), (3, "像机")), ((0, "问题"),), ((0, "执法"),), ((0, "信访"),)),
     )
     assert expected == QueryPlan.of(expected.q, "exact", ["问题不足"])
 
 
 def test_the_words_mode_searches_jieba_words_and_keeps_the_typed_phrase():
-    typed = Or((T("执法记录仪"), T("公安局", "title")))
-    searched = Or((And((T("执法"), T("记录仪"))), T("公安局", "title")))
+    typed = Or((T("执法摄像机"), T("公安局", "title")))
+    searched = Or((And((T("执法"), T("摄像机"))), T("公安局", "title")))
     expected = QueryPlan(
-        q="执法记录仪 OR 标题:公安局", mode="words", typed=typed, tree=searched, notices=(), kmask=0b111111,
-        terms=(T("执法"), T("记录仪"), T("公安局", "title")), words=("执法", "记录仪", "公安局"),
-        phrases=((T("执法记录仪"), ("执法", "记录仪")),), phrase_texts=("执法记录仪",),
-        hit_terms=(T("执法"), T("记录仪")), texts=("执法", "记录仪"), in_heading=frozenset(), nears=(),
-        alone=frozenset({"执法", "记录仪", "公安局"}), grams=(((0, "执法"),), ((0, "记录"), (1, "录仪"))),
+        q="执法摄像机 OR 标题:公安局", mode="words", typed=typed, tree=searched, notices=(), kmask=0b111111,
+        terms=(T("执法"), T("摄像机"), T("公安局", "title")), words=("执法", "摄像机", "公安局"),
+        phrases=((T("执法摄像机"), ("执法", "摄像机")),), phrase_texts=("执法摄像机",),
+        hit_terms=(T("执法"), T("摄像机")), texts=("执法", "摄像机"), in_heading=frozenset(), nears=(),
+        alone=frozenset({"执法", "摄像机", "公安局"}), grams=(((0, "执法"),), ((0, "摄像"), (1, "像机"))),
     )
     assert expected == QueryPlan.of(expected.q, "words")
 
@@ -45,9 +45,9 @@ def test_the_empty_query_plans_nothing():
 
 
 def test_the_suggestion_tree_is_the_typed_tree_in_the_words_mode_made_when_asked_for():
-    plan = QueryPlan.of("执法记录仪 -信访")
+    plan = QueryPlan.of("执法摄像机 -信访")
     assert "words_tree" not in vars(plan)
-    assert And((T("执法"), T("记录仪"), Not(T("信访")))) == plan.words_tree
+    assert And((T("执法"), T("摄像机"), Not(T("信访")))) == plan.words_tree
     assert plan.words_tree is vars(plan)["words_tree"]
 
 

@@ -1,4 +1,4 @@
-"""search.ranking: reports by score (or by year), sections by score."""
+"""search.ranking: sections scored from the index, reports by their best sections (or by year)."""
 
 import math
 from types import SimpleNamespace
@@ -30,51 +30,111 @@ def test_idf():
     assert [math.log(1 + 9.5 / 1.5), math.log(1 + 1.5 / 9.5), math.log(4)] == [idf(10, 1), idf(10, 9), idf(0, 0)]
 
 
-@pytest.mark.parametrize("text, heading, phrases, expected", [
-    # two matches, BM25-saturated and normalized by the section's length, plus the heading boost
-    ("执法。执法。", "执法", [], 1.0 * 2 * 2.2 / (2 + 1.2 * (0.25 + 0.75 * 6 / 600)) + 2.0),
-    ("执法。执法。", "情况", [], 1.0 * 2 * 2.2 / (2 + 1.2 * (0.25 + 0.75 * 6 / 600))),
-    ("执法记录仪。", "情况", ["执法记录仪"], 1.0 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 6 / 600)) + 1.0),
-    ("执法。记录仪。", "情况", ["执法记录仪"], 1.0 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 7 / 600))),
-])
-def test_section_score(text, heading, phrases, expected):
-    from search.ranking import section_score
-    from search.snippets import match_spans
-
-    assert pytest.approx(expected) == section_score(text, heading, match_spans(text, ["执法"]), ["执法"], [1.0],
-                                                    phrases)
-
-
 def test_order_by_year_or_by_score_then_year():
     from search.plan import QueryPlan
     from search.ranking import order
 
     st = SimpleNamespace(columns=SimpleNamespace(year_rank=np.array([3, 0, 2, 1])))
     listed = np.array([True, True, False, True])
-    ordered, scores = order(st, QueryPlan.of("执法"), listed, "year")
-    assert ([1, 3, 0], None) == (ordered.tolist(), scores)
-    ordered, scores = order(st, QueryPlan.of(""), listed, "relevance")  # no terms: by year too
-    assert ([1, 3, 0], None) == (ordered.tolist(), scores)
+    assert ([1, 3, 0], None, None) == (lambda o: (o[0].tolist(), o[1], o[2]))(order(st, QueryPlan.of("执法"), listed,
+                                                                                     "year"))
+    assert ([1, 3, 0], None, None) == (lambda o: (o[0].tolist(), o[1], o[2]))(order(st, QueryPlan.of(""), listed,
+                                                                                     "relevance"))
 
 
-def test_a_typed_phrase_found_as_typed_adds_its_words_idf(tmp_path):
-    from search.plan import QueryPlan
-    from search.ranking import ADJACENT_BOOST, report_scores, word_scores
+def test_report_score_is_the_best_section_plus_the_next_ones_damped():
+    from search.ranking import DAMPING, PARTIAL, SectionScores
 
-    build_index(tmp_path, [make_report("a.txt", "一、情况\n执法记录仪\n"), make_report("b.txt", "一、情况\n记录仪执法\n"),
-                           make_report("c.txt", "一、情况\n无关\n")])
+    scored = SectionScores(report=np.array([0, 0, 0, 1]), sec=np.array([0, 1, 2, 0]), score=np.array([1.0, 4.0, 2.0, 3.0]),
+                           holds_all=np.array([True, True, False, True]), holds=np.array([3, 3, 1, 3]), factors={},
+                           idfs=[1.0, 1.0])
+    assert pytest.approx([4.0 + DAMPING * 1.0 + DAMPING ** 2 * PARTIAL * 2.0, 3.0, 0.0]) == \
+        scored.report_scores(3).tolist()
+    assert {0: (1.0, 3), 1: (4.0, 3), 2: (2.0, 1)} == scored.of_report(0)
+
+
+@pytest.mark.parametrize("q, held, expected", [
+    ("执法 培训", {"执法", "培训"}, True), ("执法 培训", {"执法"}, False), ("执法 OR 培训", {"培训"}, True),
+    ("执法 -信访", {"执法"}, True), ("标题:公安 执法", {"执法"}, True), ("同句(执法 培训)", {"培训"}, False),
+])
+def test_a_section_answers_the_query_by_itself(q, held, expected):
+    from search.query import parse
+    from search.ranking import satisfies
+
+    assert expected == satisfies(parse(q).tree, held)
+
+
+def test_term_matches_weigh_cited_titles_lists_and_the_heading(tmp_path):
+    from search.ranking import WEAK_WEIGHTS, term_matches
+    from search.weakspans import LIST, TITLE
+
+    text = "一、执法监督\n落实《执法监督条例》。开展执法监督检查12次。\n二、其他\n普法、信访、执法监督、复议等工作。\n"
+    build_index(tmp_path, [make_report("a.txt", text)])
     engine = Engine(tmp_path)
     with engine.reading() as st:
-        a, b, c = report_scores(st, QueryPlan.of("执法记录仪", "words")).tolist()
-        bonus = ADJACENT_BOOST * (word_scores(st, "执法")[0] + word_scores(st, "记录仪")[0])
+        m = term_matches(st, "执法监督")
     engine.close()
-    assert (pytest.approx(bonus), 0.0) == (a - b, c)
-    assert b > 0
+    assert [1.0, WEAK_WEIGHTS[TITLE], 1.0, WEAK_WEIGHTS[LIST]] == m.weight.tolist()
+    assert [True, False, False, False] == m.in_heading.tolist()
+    # 3 units (the opening and two sections), the term in 2 of them
+    assert pytest.approx(math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))) == m.idf
 
 
-def test_term_idf_counts_the_reports_a_term_matches(kind_engine):
-    from search.query import Term
-    from search.ranking import term_idf
+def test_the_section_about_the_topic_outranks_labels_and_repetition(tmp_path):
+    about = make_report("about.txt", "一、主要工作\n（一）推行执法记录仪\n全所配备执法记录仪80台，执法全程记录，每月抽查回放。\n")
+    labels = make_report("labels.txt", "一、主要工作\n（一）规范执法\n落实《执法记录仪使用规定》《执法记录仪管理办法》，"
+                                       "推进执法记录仪、执法办案场所、涉案财物、案件审核等建设，提升执法记录仪使用水平。\n")
+    build_index(tmp_path, [labels, about])
+    engine = Engine(tmp_path)
+    result = engine.search(SearchRequest(q="执法记录仪"))
+    engine.close()
+    assert ["about.txt", "labels.txt"] == [h["file"] for h in result.hits]
+    assert [["一、主要工作", "（一）推行执法记录仪"]] == [s["path"] for s in result.hits[0]["sections"]]
 
-    with kind_engine.reading() as st:
-        assert [math.log(1 + 0.5 / 1.5), math.log(4)] == term_idf(st, [Term("执法"), Term("不存在")])
+
+def test_sections_holding_every_term_are_listed_and_the_others_only_without_them(tmp_path):
+    text = "一、情况\n（一）执法培训\n开展执法培训5期。\n（二）执法监督\n开展执法检查。\n（三）其他\n组织业务培训。\n"
+    spread = "一、情况\n（一）执法检查\n执法检查。\n（二）业务培训\n组织业务培训。\n"
+    build_index(tmp_path, [make_report("a.txt", text), make_report("b.txt", spread)])
+    engine = Engine(tmp_path)
+    result = engine.search(SearchRequest(q="执法 培训"))
+    engine.close()
+    by_file = {h["file"]: {s["path"][-1] for s in h["sections"]} for h in result.hits}
+    assert {"a.txt": {"（一）执法培训"}, "b.txt": {"（一）执法检查", "（二）业务培训"}} == by_file
+    assert "a.txt" == result.hits[0]["file"]
+
+
+def test_an_incremental_build_ranks_as_a_fresh_rebuild_of_the_same_files(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from indexer.build import build
+
+    root = Path(__file__).resolve().parents[1]
+    judged = sorted((root / "bench" / "ranking" / "reports").glob("*.txt"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for f in sorted((root / "corpus").glob("*.txt")) + judged[:5]:
+        shutil.copy(f, corpus / f.name)
+    build(corpus, tmp_path / "incremental", workers=1)
+    edited = corpus / judged[0].name  # edit one, add two, delete one
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n五、其他\n全面配备执法记录仪，开展执法培训3期。\n",
+                      encoding="utf-8")
+    for f in judged[5:7]:
+        shutil.copy(f, corpus / f.name)
+    (corpus / judged[1].name).unlink()
+    build(corpus, tmp_path / "incremental", workers=1)
+    build(corpus, tmp_path / "fresh", rebuild=True, workers=1)
+
+    def pages(index):
+        engine = Engine(index)
+        out = [[(h["file"], h["score"], [(s["path"], s["score"]) for s in h["sections"]])
+                for h in engine.search(SearchRequest(q=q, limit=100, mode=mode)).hits]
+               for q, mode in [("执法记录仪", "exact"), ("行政复议", "exact"), ("执法 培训", "exact"), ("普法", "exact"),
+                               ("同句(涉案财物 管理)", "exact"), ("执法规范化建设", "words")]]
+        engine.close()
+        return out
+
+    incremental = pages(tmp_path / "incremental")
+    assert incremental == pages(tmp_path / "fresh")
+    assert judged[0].name in [h[0] for h in incremental[0]] and all(incremental)

@@ -464,3 +464,12 @@ def test_several_years_are_a_set_like_the_cli(client, seed_index):
     assert cli_json(seed_index, ["公安", "--year", "2021", "--year", "2023"]) == data
     assert ([2021, 2023], 2) == (sorted(v["value"] for v in data["facets"]["year"] if v["selected"]), data["total"])
     assert ["年份：2021年", "年份：2023年"] == re.findall(r"年份：\d{4}年", page)
+
+
+def test_results_page_offers_did_you_mean_and_the_other_form_of_a_short_name(client):
+    page = client.get("/search?q=执发").get_data(as_text=True)
+    assert 'id="did-you-mean">执法</a>' in page
+    data = client.get("/search.json?q=两法衔接").get_json()
+    assert [("两法衔接", "行政执法与刑事司法衔接")] == [(o["term"], o["means"]) for o in data["also"]]
+    page = client.get("/search?q=两法衔接").get_data(as_text=True)
+    assert "也可检索：" in page and "两法衔接 即 行政执法与刑事司法衔接" in page

@@ -387,3 +387,21 @@ def test_any_query_string_is_an_answer(client, path, pairs):
     for url in (f"{path}.json?{urlencode(pairs)}", f"{path}?{urlencode(pairs)}"):
         response = client.get(url)
         assert response.status_code in (200, 400, 404), (url, response.get_data(as_text=True)[:300])
+
+
+def test_explain_shows_each_factor_of_a_reports_sections(client):
+    from search.explain import FACTORS
+
+    first = client.get("/search.json?q=执法 培训").get_json()["hits"][0]
+    ranking = client.get("/explain.json?q=执法 培训").get_json()["ranking"]
+    assert (first["file"], first["score"]) == (ranking["file"], ranking["score"])
+    assert ["执法", "培训"] == list(ranking["idf"])
+    listed = [(s["path"], s["score"]) for s in first["sections"]]
+    explained = {tuple(s["path"]): s for s in ranking["sections"]}
+    assert all(explained[tuple(p)]["score"] == score and explained[tuple(p)]["holds_all"] for p, score in listed)
+    assert all(set(FACTORS) <= set(s) for s in ranking["sections"])
+    other = client.get("/search.json?q=执法 培训").get_json()["hits"][1]["file"]
+    assert other == client.get(f"/explain.json?q=执法 培训&id={other}").get_json()["ranking"]["file"]
+    page = client.get(f"/explain?q=执法 培训&id={other}").get_data(as_text=True)
+    assert 'id="ranking"' in page and other in page
+    assert None is client.get("/explain.json?q=执法&id=nope").get_json()["ranking"]

@@ -22,7 +22,6 @@ fails with that reason and the build goes on. The environment variables ``REPORT
 
 from __future__ import annotations
 
-import logging
 import os
 import queue
 import signal
@@ -105,11 +104,10 @@ class IndexingFailed(Exception):
 
 
 def init_worker() -> None:
-    """Load jieba's dictionary once for the life of the process, quietly."""
-    import jieba
+    """Load jieba's dictionaries (ours, ``search.analysis``) once for the life of the process, quietly."""
+    from search.analysis import load_words
 
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
+    load_words()
 
 
 def parse_one(corpus: str, rid: str) -> tuple[FileResult, list[dict]]:

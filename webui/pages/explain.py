@@ -1,7 +1,8 @@
 """Web UI stage: how a query was read (``/explain``, ``/explain.json``), linked from the search page as 查询解析.
 
 ``build(engine, args)`` returns ``{"explanation": Explanation.to_dict(), "ui": {...}}``; the JSON twin returns
-``explanation``. The tree is flattened here into indented lines, so the template holds no recursion.
+``explanation``. The tree is flattened here into indented lines, so the template holds no recursion. ``id``
+names the report whose ranking is explained (default: the first hit).
 """
 
 from __future__ import annotations
@@ -15,15 +16,16 @@ from search.explain import UNITS, explain
 
 from .. import urls
 from ..labels import MODE_LABELS
-from ..params import filter_request
+from ..params import MAX_ID_CHARS, filter_request
 
 OPS = {"and": "全部满足（与）", "or": "满足其一（或）", "not": "排除（非）"}
 SCOPES = {"all": "", "title": "标题中：", "heading": "章节标题中："}
 
 
 def build(engine: Engine, args) -> dict:
-    request = filter_request(args)
-    data = explain(engine, request).to_dict()
+    request = filter_request(args, frozenset({"id"}))
+    report_id = (args.get("id") or "").strip()[:MAX_ID_CHARS] or None
+    data = explain(engine, request, report_id).to_dict()
     return {"explanation": data, "ui": _ui(data, request, urls.args_of(args))}
 
 
@@ -74,4 +76,15 @@ def _ui(data: dict, request, args: urls.Args) -> dict:
                    "url": urls.with_values(url_for("webui.explain"), args, {"mode": None if mode == "exact" else mode})}
                   for mode, label in MODE_LABELS.items()],
         "json_url": urls.path_with_args(url_for("webui.explain_json"), args),
+        "ranking": _ranking(data["ranking"]),
     }
+
+
+def _ranking(ranking: dict | None) -> dict | None:
+    if not ranking:
+        return None
+    return {"file": ranking["file"], "score": ranking["score"],
+            "idf": "　".join(f"{t}: {v:.2f}" for t, v in ranking["idf"].items()),
+            "report_url": url_for("webui.report", report_id=ranking["file"]),
+            "sections": [{**s, "path": " › ".join(s["path"]) or "（正文开头）", "terms": "、".join(s["terms"]),
+                          "holds_all": "是" if s["holds_all"] else "否"} for s in ranking["sections"]]}

@@ -54,6 +54,9 @@ def _ui(result: dict, request, args: urls.Args, pages: int, excerpts: dict | Non
         "pager": _pager(path, args, request.page, pages),
         "notices": list(result.get("notices") or []),
         "broaden": _broaden(result, path, args),
+        "also": [{"text": f"{o['term']} 即 {o['means']}", "total": o["total"],
+                  "url": urls.with_replaced(path, args, "q", o["q"])} for o in result.get("also") or []],
+        "did_you_mean": _did_you_mean(result, path, args),
         "words_url": urls.with_replaced(path, args, "mode", "words") if request.mode == "exact" and request.q else None,
         "json_url": urls.path_with_args(url_for("webui.search_json"), args),
         "analysis": _analysis(result, request, args),
@@ -179,6 +182,14 @@ def _broaden(result: dict, path: str, args: urls.Args) -> dict | None:
     text = "精确匹配没有找到报告" if result["total"] == 0 else "精确匹配找到的报告较少"
     text += f"，按词匹配可找到 {found} 份" if found else "，可改用按词匹配"
     return {"url": urls.with_replaced(path, args, "mode", "words"), "text": text}
+
+
+def _did_you_mean(result: dict, path: str, args: urls.Args) -> dict | None:
+    """The closest index word of a slip (a query that found nothing) as a link."""
+    slip = result.get("did_you_mean")
+    if not slip:
+        return None
+    return {"q": slip["q"], "count": slip["count"], "url": urls.with_replaced(path, args, "q", slip["q"])}
 
 
 ANALYSIS_DROPS = ("page", "sort", "limit")
