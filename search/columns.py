@@ -20,7 +20,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from search.grams import SHIFT
-from search.ranking import length_norms
 from search.schema import FACET_FIELDS, NO_KIND, segment_readers
 from search.weakspans import unpack as unpack_weak
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from build_helpers import make_corpus, modify, stored_docs
+from build_helpers import add, make_corpus, modify, stored_docs
 from indexer.build import PAUSE_ENV, build
 from indexer.build import generations as gens
 from search.engine import REFRESH_SECONDS
@@ -59,6 +59,7 @@ def test_a_replica_answers_like_its_source_and_serves_through_the_next_copy(tmp_
     assert not inodes & {os.stat(e.path).st_ino for e in os.scandir(dest / "gen-000001")}
 
     modify(corpus)
+    add(corpus)  # a new report: every page changes (an edit may only touch text the pages do not show)
     build(corpus, index_dir, workers=1)
     second = pages(source)
     assert second != first

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from build_helpers import make_corpus, modify
+from build_helpers import add, make_corpus, modify
 from indexer.build import build
 from search.engine import REFRESH_SECONDS
 from test_webui_cli import STARTUP, free_port, get
@@ -100,6 +100,7 @@ def test_two_gunicorn_workers_serve_the_single_processs_pages_and_follow_a_new_g
         assert [index_files_open(pid, index_dir) for pid in several.children()] == [{"gen-000001"}] * 2
 
         modify(corpus)
+        add(corpus)  # a new report holding 执法监督: the page changes (the edit lands in the page footer)
         build(corpus, index_dir, workers=1)
         time.sleep(REFRESH_SECONDS + 0.5)
         after = single.page("/search.json?q=执法监督")
