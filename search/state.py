@@ -1,6 +1,7 @@
 """Index state (read side, opening a generation): one open generation and everything cached about it.
 
-The searcher and its reader, the columns (``search.columns``), the gram files (``search.grams``), the
+The searcher and its reader, the columns (``search.columns``, mapped from the generation's column file
+``search.columnfile`` when it has one), the gram files (``search.grams``), the
 fingerprint files (``search.fingerprints``, opened on first use by ``print_files``) and two caches that live as long as the generation: term answers (``search.matching``) and word scores
 (``search.ranking``). ``search.engine`` swaps states when the index changes; a state is locked by its one
 reader for the duration of a search, which also sets its deadline.
@@ -16,6 +17,7 @@ from collections import OrderedDict
 import numpy as np
 
 from search import columns
+from search.columnfile import ColumnFileError
 from search.fingerprints import PrintFile, PrintFileError
 from search.fingerprints import path_for as print_path
 from search.grams import GramFile, GramFileError, GramPostings
@@ -50,11 +52,18 @@ class IndexState:
         self.gram_files: list[tuple[GramFile, int]] = []
         self._print_files: list[tuple[PrintFile, int]] | None = None
         try:
-            self.columns = columns.load(self.reader)
+            self._open_columns()
             self._open_grams()
         except BaseException:
             self.close()
             raise
+
+    def _open_columns(self) -> None:
+        try:
+            self.columns = columns.open_columns(self.reader, self.path, self.version)
+        except ColumnFileError as e:
+            raise IndexFormatError(f"index {self.path}: {e}; rebuild it with: reports-index build CORPUS "
+                                   "--index-dir DIR --rebuild") from None
 
     def _open_grams(self) -> None:
         for sub, base in self.reader.leaf_readers():
