@@ -10,7 +10,8 @@
 6. The words mode suggested where an exact search found few reports.
 
 The engine itself opens the index, swaps to a new generation when ``CURRENT`` changes, and locks the state
-for each reader.
+for each reader. Results are cached per generation (``search.resultcache``, on the state): a repeated request
+is answered from there, and a swap starts a new cache.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from search.matching import evaluate
 from search.plan import QueryPlan
 from search.query import QueryError
 from search.ranking import order
+from search.resultcache import request_key
 from search.schema import VALUE_FACETS, IndexFormatError, IndexMissingError, current_generation
 from search.state import IndexState, QueryTimeout
 
@@ -175,6 +177,11 @@ class Engine:
     def search(self, request: SearchRequest) -> SearchResult:
         """One result page: the plan, then matching, facets, ranking, hits and the suggestion, in that order."""
         request.validate()
+        key = request_key(request)
+        with self.reading() as st:
+            cached = st.results.get(key)
+        if cached is not None:
+            return cached
         plan = QueryPlan.of(request.q, request.mode, request.kind)
         with self.reading() as st, _deadline(st, self.time_limit):
             matched = evaluate(st, plan.tree, plan.kmask)
@@ -186,8 +193,10 @@ class Engine:
             shown = hits(st, plan, ordered[start:start + request.limit].tolist(), scores, request.sections)
             total = int(np.count_nonzero(listed))
             suggestion = _suggest(st, plan, filters, total)
-        return SearchResult(request.q, request.mode, total, request.page, request.limit, shown, counts,
-                            suggestion, list(plan.notices))
+            result = SearchResult(request.q, request.mode, total, request.page, request.limit, shown, counts,
+                                  suggestion, list(plan.notices))
+            st.results.put(key, result)
+        return result
 
     # ---------------------------------------------------------------- the report page
 

@@ -2,8 +2,8 @@
 
 The searcher and its reader, the columns (``search.columns``, mapped from the generation's column file
 ``search.columnfile`` when it has one), the gram files (``search.grams``), the
-fingerprint files (``search.fingerprints``, opened on first use by ``print_files``) and two caches that live as long as the generation: term answers (``search.matching``) and word scores
-(``search.ranking``). ``search.engine`` swaps states when the index changes; a state is locked by its one
+fingerprint files (``search.fingerprints``, opened on first use by ``print_files``) and three caches that live as long as the generation: term answers (``search.matching``), word scores
+(``search.ranking``) and result pages (``search.resultcache``). ``search.engine`` swaps states when the index changes; a state is locked by its one
 reader for the duration of a search, which also sets its deadline.
 """
 
@@ -23,6 +23,7 @@ from search.fingerprints import path_for as print_path
 from search.grams import GramFile, GramFileError, GramPostings
 from search.grams import path_for as gram_path
 from search.query import QueryError
+from search.resultcache import ResultCache
 from search.schema import IndexFormatError, current_generation, open_index_path
 
 TIMEOUT_MESSAGE = "查询过于复杂，未能在时限内完成，已停止：请缩短检索词或减少检索词的数量"
@@ -49,6 +50,7 @@ class IndexState:
         self.leaves: OrderedDict = OrderedDict()  # term answers (search.matching)
         self.universes: dict[int, np.ndarray] = {}  # reports holding each kind mask (search.matching)
         self.words_cache: OrderedDict = OrderedDict()  # word scores (search.ranking)
+        self.results = ResultCache()  # result pages (search.engine)
         self.gram_files: list[tuple[GramFile, int]] = []
         self._print_files: list[tuple[PrintFile, int]] | None = None
         try:
