@@ -16,6 +16,7 @@ is answered from there, and a swap starts a new cache.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -31,6 +32,7 @@ from search.matching import evaluate
 from search.plan import QueryPlan
 from search.query import QueryError
 from search.ranking import order
+from search.resultcache import MAX_LIMIT as CACHE_LIMIT
 from search.resultcache import request_key
 from search.schema import VALUE_FACETS, IndexFormatError, IndexMissingError, current_generation
 from search.state import IndexState, QueryTimeout
@@ -181,7 +183,8 @@ class Engine:
         with self.reading() as st:
             cached = st.results.get(key)
         if cached is not None:
-            return cached
+            return dataclasses.replace(cached, hits=list(cached.hits), facets=dict(cached.facets),
+                                       notices=list(cached.notices))
         plan = QueryPlan.of(request.q, request.mode, request.kind)
         with self.reading() as st, _deadline(st, self.time_limit):
             matched = evaluate(st, plan.tree, plan.kmask)
@@ -195,8 +198,9 @@ class Engine:
             suggestion = _suggest(st, plan, filters, total)
             result = SearchResult(request.q, request.mode, total, request.page, request.limit, shown, counts,
                                   suggestion, list(plan.notices))
-            st.results.put(key, result)
-        return result
+            if request.limit <= CACHE_LIMIT:
+                st.results.put(key, result)
+        return dataclasses.replace(result, hits=list(shown), facets=dict(counts), notices=list(result.notices))
 
     # ---------------------------------------------------------------- the report page
 

@@ -1,20 +1,20 @@
 """Result cache (read side, per open generation): recent result pages, keyed by the validated request.
 
 Each ``search.state.IndexState`` holds one, so it lives and dies with its generation: after a swap the new
-state starts empty and a page of the old index is never served for the new one. Results are kept pickled:
-a caller gets its own copy (pages add links to hits and facets) and the cache's size is known in bytes.
-Bounded by entries and by bytes, least recently used first out.
+state starts empty and a page of the old index is never served for the new one. Results are kept as they
+are (no copy, no pickling: a hit costs a dict lookup), so they are shared between callers and read-only;
+``search.engine`` hands out a result with fresh top-level lists. Bounded in entries, least recently used
+first out; pages of more than ``MAX_LIMIT`` reports (whole listings) are not kept.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import pickle
 import threading
 from collections import OrderedDict
 
-MAX_ENTRIES = 512
-MAX_BYTES = 64 * 2**20
+MAX_ENTRIES = 256
+MAX_LIMIT = 100  # reports per page: bigger pages (every file of a result) are not cached
 
 
 def request_key(request) -> tuple:
@@ -25,39 +25,31 @@ def request_key(request) -> tuple:
 
 
 class ResultCache:
-    """An LRU of pickled results; thread-safe."""
+    """An LRU of results; thread-safe."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES):
-        self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._items: OrderedDict[tuple, bytes] = OrderedDict()
-        self._bytes = 0
+    def __init__(self, max_entries: int = MAX_ENTRIES):
+        self.max_entries = max_entries
+        self._items: OrderedDict[tuple, object] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def get(self, key: tuple):
-        """A fresh copy of the result cached under ``key``, or None."""
+        """The result cached under ``key`` (shared: read-only), or None."""
         with self._lock:
-            blob = self._items.get(key)
-            if blob is None:
+            result = self._items.get(key)
+            if result is None:
                 self.misses += 1
                 return None
             self._items.move_to_end(key)
             self.hits += 1
-        return pickle.loads(blob)
+            return result
 
     def put(self, key: tuple, result) -> None:
-        blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        if len(blob) > self.max_bytes // 4:  # one huge page (every file of a big result) would evict the rest
-            return
         with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old)
-            self._items[key] = blob
-            self._bytes += len(blob)
-            while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
-                _, dropped = self._items.popitem(last=False)
-                self._bytes -= len(dropped)
+            self._items[key] = result
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._items)

@@ -40,7 +40,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from search.analysis import WordsField, join_word_tokens, normalize, slots_at, word_tokens
 
-FORMAT_VERSION = 11  # 11: gram positions delta-encoded and compressed in blocks (search.grams, RGRAMS03)
+FORMAT_VERSION = 11  # 11: gram positions delta-encoded and compressed in blocks (search.grams, RGRAMS04)
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
 

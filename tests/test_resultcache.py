@@ -42,19 +42,24 @@ def test_after_a_generation_swap_the_new_index_answers(built):
     engine.close()
 
 
-def test_least_recently_used_results_go_first_within_entries_and_bytes():
-    cache = ResultCache(max_entries=2, max_bytes=10_000)
+def test_least_recently_used_results_go_first():
+    cache = ResultCache(max_entries=2)
     cache.put(("a",), "A")
     cache.put(("b",), "B")
     assert "A" == cache.get(("a",))  # b is now the least recently used
     cache.put(("c",), "C")
     assert (["A", None, "C"], 2) == ([cache.get((k,)) for k in "abc"], len(cache))
-    cache.put(("big",), "x" * 3000)  # more than a quarter of the bytes: not kept
-    assert (None, 2) == (cache.get(("big",)), len(cache))
-    by_bytes = ResultCache(max_entries=100, max_bytes=9_000)
-    for k in "defgh":  # about 2,215 bytes each: four fit
-        by_bytes.put((k,), k * 2200)
-    assert ([None] + [k * 2200 for k in "efgh"], 4) == ([by_bytes.get((k,)) for k in "defgh"], len(by_bytes))
+
+
+def test_whole_listings_are_not_cached(engine):
+    from search.resultcache import MAX_LIMIT
+
+    cache = engine._state.results
+    before = len(cache)
+    engine.search(SearchRequest(q="公安", limit=MAX_LIMIT + 1))
+    assert before == len(cache)
+    engine.search(SearchRequest(q="公安", limit=MAX_LIMIT))
+    assert before + 1 == len(cache)
 
 
 def test_the_key_is_every_field_of_the_validated_request():
