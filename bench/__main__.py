@@ -18,7 +18,7 @@ from bench.corpus import default_dir, generate
 from bench.grep import grep_truth
 from bench.measure import disk_size
 from bench.queries import make_queries
-from bench.run import builds, last_line, profile_build, profile_pages, query_stage, snapshot_code
+from bench.run import builds, last_line, open_stage, profile_build, profile_pages, query_stage, snapshot_code
 from bench.seeds import ROOT
 
 
@@ -73,8 +73,11 @@ def measure(args) -> dict:
     m["queries"] = queries = make_queries(args.queries, args.seed)
     stage("builds: jieba alone, ours ×1, ours ×2, no-op, cluster, naive, FTS5", started)
     m["builds"] = builds(corpus, work, args.skip_naive, args.skip_1worker, args.cluster)
+    m["builds"]["corpus_mb"] = m["corpus_mb"]
     stage("grep truth", started)
     m["truth"] = grep_truth(corpus, manifest, queries)
+    stage("opening the index and reports-search from a fresh process", started)
+    m["builds"]["open"] = open_stage(work / "ours-w2")
     stage("queries: accuracy, then timed result pages", started)
     skip = {"naive": m["builds"]["naive"]} if args.skip_naive else None
     m["queries_stage"] = q = query_stage(work, queries, m["truth"], skip)

@@ -168,8 +168,38 @@ def query_stage(work: Path, queries: list[Query], truth: list[set[str]], skip: d
     for name, values in times.items():
         out[name].update({f"p{p}": percentile(values, p) for p in (50, 95, 99)})
         out[name]["mean"] = sum(values) / len(values)
+    if "ours" in live:  # the same pages again: answered from the result cache of the open generation
+        cached = []
+        for query in queries:
+            start = time.perf_counter()
+            live["ours"].page(query)
+            cached.append(time.perf_counter() - start)
+        out["ours"].update({"cached_p50": percentile(cached, 50), "cached_p95": percentile(cached, 95)})
     out["_systems"] = live
     return out
+
+
+OPEN_SCRIPT = ("import sys, time; t = time.perf_counter(); from search.state import IndexState; "
+               "s = time.perf_counter(); IndexState(sys.argv[1]); print(time.perf_counter() - s)")
+CLI_QUERY = "执法记录仪"
+
+
+def open_stage(index_dir: Path, runs: int = 3) -> dict:
+    """Opening the index from a fresh process (``IndexState``, imports excluded) and a whole
+    ``reports-search QUERY --limit 10`` run (wall time: interpreter, imports, jieba, opening, the page);
+    medians of ``runs``."""
+    cli = [str(Path(PY).with_name("reports-search")), CLI_QUERY, "--limit", "10", "--index-dir", str(index_dir)]
+    opens, walls = [], []
+    try:
+        for _ in range(runs):
+            done = subprocess.run([PY, "-c", OPEN_SCRIPT, str(index_dir)], capture_output=True, text=True, check=True)
+            opens.append(float(done.stdout.strip().splitlines()[-1]))
+            start = time.perf_counter()
+            subprocess.run(cli, capture_output=True, check=True)
+            walls.append(time.perf_counter() - start)
+    except (subprocess.CalledProcessError, ValueError, IndexError) as e:
+        return {"error": f"{type(e).__name__}: {last_line(str(e))}"}
+    return {"open_s": percentile(opens, 50), "cli_s": percentile(walls, 50)}
 
 
 def profile_pages(system, queries: list[Query], top: int = 25) -> str:

@@ -10,15 +10,21 @@ Read once per index generation by ``load``, in four parts:
 3. ``facet_codes``: per facet field, each report's value as a code into the sorted values (one bincount
    per facet, ``search.facets``).
 4. ``year_rank``: the default order (newest year first, then file name) as one rank per report.
+
+The build saves what ``load`` returns in the generation's column file (``search.columnfile``, see ``save``);
+``open_columns`` maps it from there and falls back to ``load`` where there is none for the open reader.
 """
 
 from __future__ import annotations
 
+import hashlib
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from pathlib import Path
 
 import numpy as np
 
+from search import columnfile, weakspans
 from search.grams import SHIFT
 from search.schema import FACET_FIELDS, NO_KIND, segment_readers
 from search.weakspans import unpack as unpack_weak
@@ -77,8 +83,39 @@ class Columns(Documents):
     year_rank: np.ndarray  # per report: its place in the default order
 
 
+def open_columns(reader, index_path, toc_generation: int) -> Columns:
+    """The columns of a generation: from its column file when it has one made for this reader by this code,
+    else read from the reader (``load``). A damaged file raises ``search.columnfile.ColumnFileError``."""
+    saved = columnfile.read(columnfile.path_for(index_path, toc_generation), file_key(reader))
+    return saved if saved is not None else load(reader)
+
+
+def save(reader, index_path, toc_generation: int) -> Path:
+    """Write the column file of a generation (the build does, once its segments are final)."""
+    return columnfile.write(load(reader), columnfile.path_for(index_path, toc_generation), file_key(reader))
+
+
+def file_key(reader) -> list:
+    """What a column file must match to be used: the reader's segments, the fields of ``Columns`` and the
+    code that computes them (this module, and ``search.weakspans`` for the weak spans)."""
+    layout = [f.name for f in fields(Columns)] + [f.name for f in fields(Sections)]
+    return [columnfile.reader_key(reader), layout, _code_hash()]
+
+
+_CODE_HASH: list[str] = []
+
+
+def _code_hash() -> str:
+    if not _CODE_HASH:
+        h = hashlib.blake2b(digest_size=8)
+        for module in (__file__, weakspans.__file__):
+            h.update(Path(module).read_bytes())
+        _CODE_HASH.append(h.hexdigest())
+    return _CODE_HASH[0]
+
+
 def load(reader) -> Columns:
-    """The columns of an open Whoosh reader (one generation), in the five parts of the module docstring."""
+    """The columns of an open Whoosh reader (one generation), in the four parts of the module docstring."""
     docs = read_documents(reader)
     heads = np.array([d[0] for d in docs.report_docs], dtype=np.int64)
     report_mask = np.zeros(len(docs.reports), dtype=np.uint8)

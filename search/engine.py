@@ -12,11 +12,13 @@
    (``search.abbreviations``); for a query that found nothing, the closest index word (``search.suggest``).
 
 The engine itself opens the index, swaps to a new generation when ``CURRENT`` changes, and locks the state
-for each reader.
+for each reader. Results are cached per generation (``search.resultcache``, on the state): a repeated request
+is answered from there, and a swap starts a new cache.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -34,6 +36,8 @@ from search.matching import evaluate
 from search.plan import QueryPlan
 from search.query import QueryError
 from search.ranking import order
+from search.resultcache import MAX_LIMIT as CACHE_LIMIT
+from search.resultcache import request_key
 from search.schema import VALUE_FACETS, IndexFormatError, IndexMissingError, current_generation
 from search.state import IndexState, QueryTimeout
 from search.suggest import did_you_mean
@@ -185,6 +189,12 @@ class Engine:
     def search(self, request: SearchRequest) -> SearchResult:
         """One result page: the plan, then matching, facets, ranking, hits and the suggestion, in that order."""
         request.validate()
+        key = request_key(request)
+        with self.reading() as st:
+            cached = st.results.get(key)
+        if cached is not None:
+            return dataclasses.replace(cached, hits=list(cached.hits), facets=dict(cached.facets),
+                                       notices=list(cached.notices), also=list(cached.also))
         with self.reading() as st, _deadline(st, self.time_limit):
             request = resolve(request, st.columns.labels)
             plan = QueryPlan.of(request.q, request.mode, request.kind)
@@ -199,8 +209,12 @@ class Engine:
             suggestion = _suggest(st, plan, filters, total)
             offers = _also(st, plan, filters)
             slip = did_you_mean(st, plan.q, plan.typed) if total == 0 and plan.mode == "exact" else None
-        return SearchResult(request.q, request.mode, total, request.page, request.limit, shown, counts,
-                            suggestion, list(plan.notices), offers, slip)
+            result = SearchResult(request.q, request.mode, total, request.page, request.limit, shown, counts,
+                                  suggestion, list(plan.notices), offers, slip)
+            if request.limit <= CACHE_LIMIT:
+                st.results.put(key, result)
+        return dataclasses.replace(result, hits=list(shown), facets=dict(counts), notices=list(result.notices),
+                                   also=list(result.also))
 
     def resolve(self, request: SearchRequest) -> SearchRequest:
         """``request`` with its filter values as the index holds them (广东省 → 广东, 四平 → 四平市公安局); an

@@ -48,8 +48,9 @@ from search.weakspans import spans as weak_spans
 # 8: fingerprint files (search.fingerprints) beside the gram files; 9: the ``weak`` column (search.weakspans:
 # the text's length and its weak spans, so ranking scores sections from the index without reading their text);
 # 10: each report's metadata evidence (``evidence``, stored on the head document) for the report page;
-# 11: both of these together (the branches that added them were merged)
-FORMAT_VERSION = 11
+# 11: gram positions delta-encoded and compressed in blocks (search.grams, RGRAMS04);
+# 12: all of these together (the branches that added them were merged)
+FORMAT_VERSION = 12
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
 

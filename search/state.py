@@ -1,8 +1,9 @@
 """Index state (read side, opening a generation): one open generation and everything cached about it.
 
-The searcher and its reader, the columns (``search.columns``), the gram files (``search.grams``), the
-fingerprint files (``search.fingerprints``, opened on first use by ``print_files``) and two caches that live as long as the generation: term answers (``search.matching``) and term statistics
-(``search.ranking``). ``search.engine`` swaps states when the index changes; a state is locked by its one
+The searcher and its reader, the columns (``search.columns``, mapped from the generation's column file
+``search.columnfile`` when it has one), the gram files (``search.grams``), the
+fingerprint files (``search.fingerprints``, opened on first use by ``print_files``) and three caches that live as long as the generation: term answers (``search.matching``), term statistics
+(``search.ranking``) and result pages (``search.resultcache``). ``search.engine`` swaps states when the index changes; a state is locked by its one
 reader for the duration of a search, which also sets its deadline.
 """
 
@@ -16,11 +17,13 @@ from collections import OrderedDict
 import numpy as np
 
 from search import columns
+from search.columnfile import ColumnFileError
 from search.fingerprints import PrintFile, PrintFileError
 from search.fingerprints import path_for as print_path
 from search.grams import GramFile, GramFileError, GramPostings
 from search.grams import path_for as gram_path
 from search.query import QueryError
+from search.resultcache import ResultCache
 from search.schema import IndexFormatError, current_generation, open_index_path, segment_readers
 
 TIMEOUT_MESSAGE = "查询过于复杂，未能在时限内完成，已停止：请缩短检索词或减少检索词的数量"
@@ -47,14 +50,22 @@ class IndexState:
         self.leaves: OrderedDict = OrderedDict()  # term answers (search.matching)
         self.universes: dict[int, np.ndarray] = {}  # reports holding each kind mask (search.matching)
         self.term_stats: OrderedDict = OrderedDict()  # terms' matches by section (search.ranking)
+        self.results = ResultCache()  # result pages (search.engine)
         self.gram_files: list[tuple[GramFile, int]] = []
         self._print_files: list[tuple[PrintFile, int]] | None = None
         try:
-            self.columns = columns.load(self.reader)
+            self._open_columns()
             self._open_grams()
         except BaseException:
             self.close()
             raise
+
+    def _open_columns(self) -> None:
+        try:
+            self.columns = columns.open_columns(self.reader, self.path, self.version)
+        except ColumnFileError as e:
+            raise IndexFormatError(f"index {self.path}: {e}; rebuild it with: reports-index build CORPUS "
+                                   "--index-dir DIR --rebuild") from None
 
     def _open_grams(self) -> None:
         for sub, base in segment_readers(self.reader):

@@ -132,3 +132,41 @@ def test_the_user_dictionary_keeps_the_genres_terms_whole_at_index_and_query_tim
     for term in terms:
         assert (term,) == query_words(term)
     assert ((0, "全面"), (1, "配备"), (2, "执法记录仪")) == word_tokens("全面配备执法记录仪")
+
+
+MIXED = [
+    "2021年，公安局执法记录仪使用率达100%。",
+    "2022-01-13 局长信箱 E-mail：abc@example.com；网址 www.gov.cn",
+    "一、总体情况\r\n\r\n  执法 \t 记录仪\u3000使用\n\n二、下步打算：_下划线_ a_b C++ 5G+警务 #1 50.5% 2021-2025年",
+    "",
+    "　　",
+    "执法",
+]
+
+
+def test_the_fast_segmenter_cuts_jieba_blocks_as_jieba_does():
+    import jieba
+
+    assert jieba.re_han_default.pattern == analysis._JIEBA_BLOCK.pattern
+    assert analysis._fast_segmenter() is not None  # rjieba is installed: the tests below compare it
+
+
+def _texts(corpus_dir, bench_dir):
+    for path in sorted(corpus_dir.glob("*.txt")) + sorted(bench_dir.glob("*.txt")):
+        yield path.name, analysis.normalize_text(path.read_text(encoding="utf-8"))
+    for i, text in enumerate(MIXED):
+        yield f"mixed-{i}", analysis.normalize_text(text)
+
+
+def test_fast_words_equal_jiebas_over_the_seeds_and_a_bench_corpus(corpus_dir, tmp_path):
+    """rjieba on Han-only blocks, jieba on the rest: exactly the tokens reference jieba gives the whole text."""
+    import subprocess
+    import sys
+
+    # bench/ is not an installed package: run its generator as a module from the repository root
+    subprocess.run([sys.executable, "-m", "bench.corpus", "--reports", "40", "--out", str(tmp_path)],
+                   cwd=corpus_dir.parent, check=True, capture_output=True)
+    assert 40 == len(list((tmp_path / "corpus-40").glob("*.txt")))
+    for name, norm in _texts(corpus_dir, tmp_path / "corpus-40"):
+        assert list(analysis._jieba().cut(norm, HMM=True)) == list(analysis.cut_words(norm)), name
+        assert list(analysis.cut_words(norm, fast=False)) == list(analysis.cut_words(norm)), name

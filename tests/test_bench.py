@@ -20,6 +20,9 @@ TABLE_ROWS = [
     "result page p50 (ms)",
     "result page p95 (ms)",
     "result page p99 (ms)",
+    "result page again, from the result cache p95 (ms)",
+    "open the index, fresh process (s)",
+    "`reports-search 执法记录仪 --limit 10` wall, fresh process (s)",
     "recall vs grep",
     "precision vs grep",
     "web: requests/s (8 clients)",
@@ -30,11 +33,16 @@ TABLE_ROWS = [
 RATIO_ROWS = [
     "result page p95: ours / naive",
     "result page p95: ours / FTS5",
+    "result page p50: ours / FTS5",
     "recall: ours",
     "precision: ours",
     "full build (1 worker) / jieba alone",
     "full build, 1 worker / 2 workers (speed-up)",
     "no-op incremental rebuild (s)",
+    "index size / corpus text",
+    "result page from the cache p95 (ms)",
+    "open the index (s; target at 10k)",
+    "reports-search from a fresh process (s; target at 10k)",
     "web server peak RSS (MB)",
 ]
 

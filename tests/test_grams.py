@@ -174,3 +174,49 @@ def test_member():
     hay = np.array([2, 5, 9], dtype=np.int64)
     assert [False, True, False, True, False] == member(np.array([1, 2, 3, 9, 10]), hay).tolist()
     assert [False] == member(np.array([1]), np.zeros(0, dtype=np.int64)).tolist()
+
+
+@pytest.mark.parametrize("chunk_entries", [20_000, 10**7])
+def test_positions_across_many_blocks_widths_and_compression_equal_the_reference(tmp_path, chunk_entries):
+    """Keys held by more reports than a block holds, positions past u1 and u2, compressed and raw blocks:
+    every key's addresses (all, a few reports, many reports) equal the reference grams'; the positions
+    take less room than raw u4."""
+    from search.grams import BLOCK_GROUPS
+
+    rng = random.Random(11)
+    texts = {doc: random_text(rng, rng.randint(1, 1500)) for doc in range(0, 3 * BLOCK_GROUPS * 2 + 10, 2)}
+    texts[2] = random_text(rng, 70_000)  # positions past 65535: u4 deltas at its first grams
+    writer = GramWriter(tmp_path / "blocks.grams", chunk_entries=chunk_entries)
+    for doc, text in texts.items():
+        writer.add(doc, text, "", [], [], 32, 63)
+    gf = GramFile(writer.close())
+    positions = sum(c["positions"] for c in gf.chunks)
+    assert sum(int(b[-1]) for b in gf.blocks) < 4 * positions / 2
+    for gram in ("执法", "法", "，", "\n", "a", "12"):
+        expected = []
+        for doc, text in texts.items():
+            expected.extend((doc << SHIFT) | p for p in reference(analysis.normalize_text(text)).get(gram_key(gram), []))
+        p = GramPostings([(gf, 0)], gram_key(gram))
+        assert expected == p.addresses().tolist(), gram
+        for want in ([2], [0, 2, 500], sorted(rng.sample(sorted(texts), len(texts) // 2)), [1, 3]):
+            wanted = np.array(want, dtype=np.int64)
+            assert [a for a in expected if a >> SHIFT in set(want)] == p.addresses(wanted).tolist(), (gram, want)
+    gf.close()
+
+
+def test_block_encoding_round_trips():
+    from search.grams import decode_block, encode_blocks, undelta
+
+    rng = np.random.default_rng(5)
+    counts = rng.integers(1, 40, 500)
+    scales = [10 ** (2 + (i // 7) % 4) for i in range(len(counts))]  # per block of 7: u1, u2, u2, u4
+    pos = np.concatenate([np.sort(rng.choice(s, c, replace=False)) for s, c in zip(scales, counts)])
+    delta = np.diff(pos, prepend=0)
+    first = np.cumsum(counts) - counts
+    delta[first] = pos[first]
+    starts = first[::7]
+    blob, at, codes = encode_blocks(delta, starts)
+    decoded = np.concatenate([decode_block(blob[at[b]:at[b + 1]], int(codes[b])) for b in range(len(starts))])
+    assert delta.tolist() == decoded.tolist()
+    assert pos.tolist() == undelta(decoded, counts).tolist()
+    assert {0, 1, 2} <= {int(c) & 3 for c in codes} and any(int(c) & 0x80 for c in codes)

@@ -4,7 +4,8 @@
 
 1. take the builder lock (``lock``); clear what a killed build left behind;
 2. compare the corpus with the live generation's manifest (``manifest``): files to parse, files
-   unchanged, files removed; a no-op stops here without touching the index;
+   unchanged, files removed; a no-op stops here without touching the index (but for the column file of
+   ``search.columnfile``, a cache written through a rename, when the code that computes it changed);
 3. make a new generation (``generations``): hard links to the live one (incremental) or empty
    (``rebuild``); delete the reports that changed or vanished; parse and index the new and changed files,
    in worker processes that each write one segment (``parallel``, ``worker``) or as tasks on a Dask cluster
@@ -33,7 +34,7 @@ from whoosh.writing import MERGE_SMALL
 from indexer.build import generations as gens
 from indexer.build import manifest as mf
 from indexer.build.cluster import ClusterError, ClusterInfo, index_on_cluster, parse_address
-from indexer.build.gramfiles import backfill
+from indexer.build.gramfiles import backfill, refresh_columns
 from indexer.build.lock import BuildLock, describe
 from indexer.build.parallel import adopt, index_in_parallel
 from indexer.build.worker import FileResult, IndexingFailed, Part, cpu_count, init_worker, parse_one
@@ -175,7 +176,8 @@ def _run(corpus: Path, index_dir: Path, summary: BuildSummary, rebuild: bool, wo
     summary.skipped = plan.skipped
     summary.generation = live
     if previous is not None and not plan.parse and not plan.removed and not plan.touched:
-        return  # a no-op: the live generation already describes this corpus exactly
+        refresh_columns(index_dir / live)  # a no-op: the live generation already describes this corpus exactly
+        return
 
     new_name = gens.next_generation(index_dir)
     new_dir = index_dir / new_name

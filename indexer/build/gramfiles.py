@@ -1,23 +1,24 @@
 """Indexer stage 3 (build), gram files: every segment of a generation gets its ``search.grams`` file and
-its ``search.fingerprints`` file.
+its ``search.fingerprints`` file, and the generation its column file (``search.columnfile``).
 
 Workers write a segment's files as they add its reports (``worker.Part``). A segment that Whoosh makes by
 merging others at commit has none: ``backfill`` writes them from the segment's stored text and columns (the
 same ``search.schema.gram_source`` and stored text as the workers use), before the generation is swapped in.
+The column file is written once the segments are final (``write_columns``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from search import fingerprints
+from search import columnfile, columns, fingerprints
 from search.grams import GramWriter, path_for
 from search.schema import gram_source, open_index, segment_readers
 
 
 def backfill(gen_dir: Path) -> int:
-    """Write the missing gram and fingerprint files of the index in ``gen_dir``; returns how many segments
-    got one."""
+    """Write the missing gram and fingerprint files of the index in ``gen_dir``, then its column file if it
+    has none for these segments; returns how many segments got gram files."""
     ix = open_index(gen_dir)
     written = 0
     try:
@@ -28,9 +29,31 @@ def backfill(gen_dir: Path) -> int:
                 if not path.exists() or not prints.exists():
                     write_segment(sub, path, prints)
                     written += 1
+            write_columns(reader, gen_dir, ix.latest_generation())
     finally:
         ix.close()
     return written
+
+
+def refresh_columns(gen_dir: Path) -> bool:
+    """Write the column file of a (live) generation if it has no up-to-date one: after an upgrade of the code
+    that computes it, a no-op build makes opening fast again. Written through a rename, so readers see the
+    old file or the new one."""
+    ix = open_index(gen_dir)
+    try:
+        with ix.reader() as reader:
+            return write_columns(reader, gen_dir, ix.latest_generation())
+    finally:
+        ix.close()
+
+
+def write_columns(reader, gen_dir: Path, toc_generation: int) -> bool:
+    """The generation's column file, unless it has an up-to-date one; returns whether it wrote one."""
+    path = columnfile.path_for(gen_dir, toc_generation)
+    if columnfile.stored_key(path) == columns.file_key(reader):
+        return False
+    columns.save(reader, gen_dir, toc_generation)
+    return True
 
 
 def write_segment(sub, path: Path, prints: Path | None = None) -> None:

@@ -1,0 +1,70 @@
+"""search.resultcache: repeated requests are answered from the open generation's cache, never across a
+generation swap."""
+
+from __future__ import annotations
+
+from build_helpers import SEEDS
+from indexer.build import build
+from search.engine import Engine, SearchRequest
+from search.resultcache import ResultCache, request_key
+
+
+def test_a_repeated_request_is_answered_from_the_cache_with_a_copy_of_its_own(engine):
+    request = SearchRequest(q="执法记录仪", province=["广东"], limit=3)
+    first = engine.search(request).to_dict()
+    cache = engine._state.results
+    hits = cache.hits
+    again = engine.search(SearchRequest(q="执法记录仪", province=["广东"], limit=3))
+    assert (first, hits + 1) == (again.to_dict(), cache.hits)
+    again.hits.clear()  # a caller changing its result does not change the cached one
+    assert first == engine.search(SearchRequest(q="执法记录仪", province=["广东"], limit=3)).to_dict()
+    assert engine.search(SearchRequest(q="执法记录仪", province=["广东"], limit=3, page=2)).to_dict() != first
+
+
+def test_after_a_generation_swap_the_new_index_answers(built):
+    """A real build swaps a generation in: the engine's next answer is the new index's, equal to a fresh
+    engine's, though the old one was cached."""
+    corpus, index_dir = built
+    engine = Engine(index_dir)
+    request = dict(q="法治", limit=50)
+    before = engine.search(SearchRequest(**request)).to_dict()
+    assert before == engine.search(SearchRequest(**request)).to_dict()
+    (corpus / SEEDS[0].name).unlink()
+    (corpus / "added.txt").write_bytes(SEEDS[1].read_bytes())
+    assert build(corpus, index_dir, workers=1).changed
+    engine.refresh()
+    after = engine.search(SearchRequest(**request)).to_dict()
+    fresh = Engine(index_dir)
+    assert fresh.search(SearchRequest(**request)).to_dict() == after
+    assert (SEEDS[0].name in {h["file"] for h in before["hits"]}, SEEDS[0].name in {h["file"] for h in after["hits"]},
+            "added.txt" in {h["file"] for h in after["hits"]}) == (True, False, True)
+    fresh.close()
+    engine.close()
+
+
+def test_least_recently_used_results_go_first():
+    cache = ResultCache(max_entries=2)
+    cache.put(("a",), "A")
+    cache.put(("b",), "B")
+    assert "A" == cache.get(("a",))  # b is now the least recently used
+    cache.put(("c",), "C")
+    assert (["A", None, "C"], 2) == ([cache.get((k,)) for k in "abc"], len(cache))
+
+
+def test_whole_listings_are_not_cached(engine):
+    from search.resultcache import MAX_LIMIT
+
+    cache = engine._state.results
+    before = len(cache)
+    engine.search(SearchRequest(q="公安", limit=MAX_LIMIT + 1))
+    assert before == len(cache)
+    engine.search(SearchRequest(q="公安", limit=MAX_LIMIT))
+    assert before + 1 == len(cache)
+
+
+def test_the_key_is_every_field_of_the_validated_request():
+    a, b = SearchRequest(q="法", city="深圳"), SearchRequest(q="法", city=["深圳"])
+    a.validate()
+    b.validate()
+    assert request_key(a) == request_key(b)
+    assert request_key(a) != request_key(SearchRequest(q="法", city=["深圳"], sort="year"))
