@@ -324,7 +324,7 @@ def _fast_segmenter():
 
                         fast = rjieba.Jieba()
                         for word, freq in user_words():
-                            fast.add_word(word, freq)
+                            fast.add_word(word, freq, None)  # None: suggested as jieba suggests it
                     except ImportError:
                         fast = False
                 _FAST = fast
