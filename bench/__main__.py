@@ -106,7 +106,7 @@ def main(argv=None) -> int:
     head = (f"Code: {m['code']}. {args.reports} synthetic reports ({m['corpus_mb']:.1f} MB, seed {args.seed}), "
             f"{len(m['queries'])} queries, {sum(map(len, m['truth']))} relevant (report, query) pairs by grep")
     lines = report.table(b, q, web, m["corpus_mb"]) + [""] + report.ratio_table(report.ratios(b, q, web))
-    left_out = [f"{name} ({entry['skipped']})" for name, entry in b.items() if "skipped" in entry]
+    left_out = [f"{name} ({entry['skipped']})" for name, entry in b.items() if isinstance(entry, dict) and "skipped" in entry]
     if left_out:
         lines += ["", "Left out of this run: " + ", ".join(left_out) + "."]
     if len(m["web_by_workers"]) > 1:

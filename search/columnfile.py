@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from search.schema import segment_readers
+
 MAGIC = b"RCOLS001"
 ALIGN = 64
 _NAME = re.compile(r"^columns-(\d+)\.bin$")
@@ -46,7 +48,7 @@ def reader_key(reader) -> list:
     """What a column file must have been made from to describe ``reader``: its segments in order, with their
     document and deletion counts."""
     return [[sub.segment().segment_id(), sub.doc_count_all(), sub.doc_count_all() - sub.doc_count()]
-            for sub, _ in reader.leaf_readers()]
+            for sub, _ in segment_readers(reader)]
 
 
 def write(obj, path, key: list) -> Path:
