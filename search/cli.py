@@ -103,9 +103,11 @@ def _print_result(result: dict) -> None:
 @click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance", show_default=True)
 @click.option("--limit", type=int, default=10, show_default=True, help="Reports per page (up to 10000).")
 @click.option("--page", type=int, default=1, show_default=True)
+@click.option("--every-section", is_flag=True,
+              help="List every section with a match in each hit (as /search.csv does), not only the best ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def main(query, index_dir, province, city, county, agency, level, sector, year, kind, mode, sort, limit, page,
-         as_json):
+         every_section, as_json):
     """Search the report index: QUERY terms must all appear in a report (exact, after normalization).
     Several arguments are one query joined by spaces; put `--` before a query that starts with a minus.
 
@@ -129,7 +131,7 @@ def main(query, index_dir, province, city, county, agency, level, sector, year, 
         request = SearchRequest(q=" ".join(query), mode=mode, province=list(province), city=list(city),
                                 county=list(county), agency=list(agency), level=list(level),
                                 sector=list(sector), kind=list(kind), year_from=year_from, year_to=year_to,
-                                years=years, sort=sort, page=page, limit=limit)
+                                years=years, sort=sort, page=page, limit=limit, every_section=every_section)
         request.validate()
         result = Engine(index_dir).search(request).to_dict()
     except FilterError as e:

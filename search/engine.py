@@ -70,6 +70,7 @@ class SearchRequest:
     page: int = 1
     limit: int = 10
     sections: bool = True  # False: hits without sections/snippets (listing every file of a big result)
+    every_section: bool = False  # True: every section with a match (the exports), not only the best ones
 
     def validate(self) -> None:
         if self.mode not in MODES:
@@ -204,7 +205,8 @@ class Engine:
             counts = facets(st, plan, matched, filters, request)
             ordered, scores, scored = order(st, plan, listed, request.sort)
             start = (request.page - 1) * request.limit
-            shown = hits(st, plan, ordered[start:start + request.limit].tolist(), scores, scored, request.sections)
+            shown = hits(st, plan, ordered[start:start + request.limit].tolist(), scores, scored, request.sections,
+                         request.every_section)
             total = int(np.count_nonzero(listed))
             suggestion = _suggest(st, plan, filters, total)
             offers = _also(st, plan, filters)

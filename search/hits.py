@@ -21,19 +21,22 @@ from search.snippets import match_spans, snippets, term_pattern
 HIT_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year")  # from the columns
 
 
-def hits(st, plan, shown: list[int], scores, scored=None, with_sections: bool = True) -> list[dict]:
+def hits(st, plan, shown: list[int], scores, scored=None, with_sections: bool = True,
+         every_section: bool = False) -> list[dict]:
     """The reports ``shown`` (ordinals, in page order) as hits; ``scores``: per report, or None (by year);
     ``scored``: the sections' scores (``search.ranking.SectionScores`` of every listed report; made here
-    for the page if None, as when sorted by year)."""
+    for the page if None, as when sorted by year). ``every_section``: list every section with a counted
+    match (no floor, partial ones too, still best first), as the CSV / Excel exports do."""
     with_sections = with_sections and bool(shown) and any(plan.grams)
     if with_sections and scored is None:
         page = np.zeros(st.size, dtype=bool)
         page[shown] = True
         scored = section_scores(st, plan, page)
-    floor = ranking.SHOWN_SHARE * float(scored.score.max()) if with_sections and len(scored.score) else 0.0
+    floor = (ranking.SHOWN_SHARE * float(scored.score.max())
+             if with_sections and not every_section and len(scored.score) else 0.0)
     out = []
     for r in shown:
-        sections = report_sections(st, plan, r, scored.of_report(r), floor) if with_sections else []
+        sections = report_sections(st, plan, r, scored.of_report(r), floor, every_section) if with_sections else []
         out.append(report_hit(st, r, round(float(scores[r]), 4) if scores is not None else 0.0, sections))
     return out
 
@@ -45,12 +48,13 @@ def report_hit(st, r: int, score: float, sections: list[dict]) -> dict:
             "publish_date": head.get("publish_date"), "score": score, "sections": sections}
 
 
-def listed_sections(plan, scored: dict[int, tuple[float, int]], kinds: dict[int, int]) -> list[tuple]:
+def listed_sections(plan, scored: dict[int, tuple[float, int]], kinds: dict[int, int],
+                    every: bool = False) -> list[tuple]:
     """(section index, score) of the sections a hit may list, in order, from ``scored`` (section index →
     (score, bits of the hit terms held)) and ``kinds`` (section index → kind bits): those of the selected
     kinds answering the query by themselves, or where none does those holding some terms; by score, then in
     text order. The caller stops at the floor, past the first section that holds a countable match (one may
-    hold none: a 同句 group split across sentences)."""
+    hold none: a 同句 group split across sentences). ``every``: the partial ones too, after the whole ones."""
     ranked = []
     for sec, (score, held) in scored.items():
         if sec not in kinds or not kinds[sec] & plan.kmask:
@@ -58,17 +62,19 @@ def listed_sections(plan, scored: dict[int, tuple[float, int]], kinds: dict[int,
         whole = satisfies(plan.tree, {t for k, t in enumerate(plan.texts) if held >> k & 1})
         ranked.append((not whole, -score, sec))
     ranked.sort()
-    if ranked and not ranked[0][0]:
+    if ranked and not ranked[0][0] and not every:
         ranked = [x for x in ranked if not x[0]]
     return [(sec, -neg) for _, neg, sec in ranked]
 
 
-def report_sections(st, plan, r: int, scored: dict[int, tuple[float, int]], floor: float = 0.0) -> list[dict]:
+def report_sections(st, plan, r: int, scored: dict[int, tuple[float, int]], floor: float = 0.0,
+                    every: bool = False) -> list[dict]:
     """Report r's sections as a hit lists them (``listed_sections``), read from their stored fields."""
     cols = st.columns
     docs = {int(cols.doc_sec[d]): d for d in cols.report_docs[r]}
     out = []
-    for sec, score in listed_sections(plan, scored, {sec: int(cols.doc_mask[d]) for sec, d in docs.items()}):
+    kinds = {sec: int(cols.doc_mask[d]) for sec, d in docs.items()}
+    for sec, score in listed_sections(plan, scored, kinds, every):
         if out and score < floor:
             break
         hit = section_hit(st.searcher.stored_fields(docs[sec]), plan, sec, score)

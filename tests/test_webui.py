@@ -157,7 +157,7 @@ def test_csv_has_one_row_per_matching_section(client, seed_index):
     body = response.data
     assert ("text/csv", b"\xef\xbb\xbf") == (response.mimetype, body[:3])
     assert "attachment" in response.headers["Content-Disposition"]
-    data = cli_json(seed_index, [QUERY, "--limit", "10000"])
+    data = cli_json(seed_index, [QUERY, "--limit", "10000", "--every-section"])
     expected = [[hit["agency"] or "", hit["province"] or "", hit["city"] or "", str(hit["year"] or ""),
                  sec["heading"] or "", " … ".join(html.unescape(re.sub("</?mark>", "", s)) for s in sec["snippets"]),
                  f"http://localhost/report/{hit['file']}?q={QUERY}"
@@ -167,6 +167,23 @@ def test_csv_has_one_row_per_matching_section(client, seed_index):
     assert ["agency", "province", "city", "year", "heading", "snippet", "link"] == rows[0][:7]
     assert expected == [row[:6] + [_unquote(row[6])] for row in rows[1:]]
     assert body.count(b"\r\n") == len(rows)
+
+
+@pytest.mark.parametrize("query", ["执法", "执法 监督", "法治"])
+def test_csv_rows_are_every_section_holding_the_query_not_only_the_listed_ones(client, seed_index, query):
+    """Each hit lists its best sections; the export has every section with a counted match, best first."""
+    q = query.replace(" ", "+")
+    listed = cli_json(seed_index, [query, "--limit", "10000"])
+    every = cli_json(seed_index, [query, "--limit", "10000", "--every-section"])
+    assert [h["file"] for h in listed["hits"]] == [h["file"] for h in every["hits"]]
+    for shown, whole in zip(listed["hits"], every["hits"]):
+        assert shown["sections"] == whole["sections"][:len(shown["sections"])]
+    rows = list(csv.reader(io.StringIO(client.get(f"/search.csv?q={q}").data.decode("utf-8-sig"), newline="")))
+    assert sum(len(h["sections"]) for h in every["hits"]) == len(rows) - 1
+    if query == "执法":  # one term: every occurrence in the report's text is in one exported section
+        for hit in every["hits"]:
+            text = get_json(client, f"/report.json?id={hit['file']}")["report"]["text"]
+            assert normalize_text(text).count(query) == sum(sec["matches"] for sec in hit["sections"]), hit["file"]
 
 
 # --- /report/<id> --------------------------------------------------------------------------------------------------

@@ -137,8 +137,9 @@ def facet_values(args, name: str) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def search_request(args, *, limit: int | None = None) -> SearchRequest:
-    """The ``SearchRequest`` a query string asks for; ``limit`` overrides paging (the CSV export takes all)."""
+def search_request(args, *, limit: int | None = None, every_section: bool = False) -> SearchRequest:
+    """The ``SearchRequest`` a query string asks for; ``limit`` overrides paging and ``every_section`` lists
+    every matching section of a hit (the CSV / Excel exports take all of both)."""
     check_names(args, SEARCH_PARAMS)
     year_from, year_to, years = year_filter(args)
     request = SearchRequest(
@@ -150,6 +151,7 @@ def search_request(args, *, limit: int | None = None) -> SearchRequest:
         sort=choice(args, "sort", SORTS),
         page=_int(args, "page", 1, 1, MAX_PAGE),
         limit=_int(args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
+        every_section=every_section,
     )
     for name in VALUE_FACETS:
         setattr(request, name, facet_values(args, name))

@@ -121,7 +121,7 @@ def _report(args, twin: bool, report_id: str = "") -> dict:
 
 def _search_csv(args) -> bytes:
     """Every matching section of the whole result (not one page), one row each."""
-    wanted = search_request(args, limit=MAX_LIMIT)
+    wanted = search_request(args, limit=MAX_LIMIT, every_section=True)
     result = get_engine().search(wanted).to_dict()
     return export.to_csv(export.rows(result, wanted.q, wanted.mode))
 
@@ -132,7 +132,7 @@ def _matrix_csv(args) -> bytes:
 
 
 def _search_xlsx(args) -> bytes:
-    wanted = search_request(args, limit=MAX_LIMIT)
+    wanted = search_request(args, limit=MAX_LIMIT, every_section=True)
     result = get_engine().search(wanted).to_dict()
     return export.to_xlsx(*export.search_table(export.rows(result, wanted.q, wanted.mode)), sheet="检索结果")
 
