@@ -2,7 +2,7 @@
 
 import pytest
 
-from search import analysis
+from search import analysis, segmenter
 from search.schema import SCHEMA
 from search_helpers import build_index, make_report
 
@@ -125,7 +125,8 @@ def test_join_word_tokens_keeps_parts_apart():
 
 
 def test_the_user_dictionary_keeps_the_genres_terms_whole_at_index_and_query_time():
-    from search.analysis import query_words, user_words, word_tokens
+    from search.analysis import query_words, word_tokens
+    from search.segmenter import user_words
 
     terms = [w for w, _ in user_words()]
     assert {"执法记录仪", "法制审核", "两法衔接"} <= set(terms)
@@ -147,8 +148,8 @@ MIXED = [
 def test_the_fast_segmenter_cuts_jieba_blocks_as_jieba_does():
     import jieba
 
-    assert jieba.re_han_default.pattern == analysis._JIEBA_BLOCK.pattern
-    assert analysis._fast_segmenter() is not None  # rjieba is installed: the tests below compare it
+    assert jieba.re_han_default.pattern == segmenter.JIEBA_BLOCK.pattern
+    assert segmenter.fast_segmenter() is not None  # rjieba is installed: the tests below compare it
 
 
 def _texts(corpus_dir, bench_dir):
@@ -168,5 +169,5 @@ def test_fast_words_equal_jiebas_over_the_seeds_and_a_bench_corpus(corpus_dir, t
                    cwd=corpus_dir.parent, check=True, capture_output=True)
     assert 40 == len(list((tmp_path / "corpus-40").glob("*.txt")))
     for name, norm in _texts(corpus_dir, tmp_path / "corpus-40"):
-        assert list(analysis._jieba().cut(norm, HMM=True)) == list(analysis.cut_words(norm)), name
-        assert list(analysis.cut_words(norm, fast=False)) == list(analysis.cut_words(norm)), name
+        assert list(segmenter.jieba_tokenizer().cut(norm, HMM=True)) == list(segmenter.cut_words(norm)), name
+        assert list(segmenter.cut_words(norm, fast=False)) == list(segmenter.cut_words(norm)), name

@@ -75,7 +75,8 @@ def test_code_files_are_the_readers_the_parser_their_model_and_data_and_the_anal
     assert ["indexer", "indexer/data", "indexer/parse", "indexer/readers", "search"] == sorted(
         {name.rsplit("/", 1)[0] for name in names})
     assert ["indexer/model.py"] == [name for name in names if name.startswith("indexer/") and name.count("/") == 1]
-    assert ["search/analysis.py", "search/schema.py"] == [name for name in names if name.startswith("search/")]
+    assert ["search/analysis.py", "search/schema.py", "search/segmenter.py"] == [
+        name for name in names if name.startswith("search/")]
     assert sorted(names) == names
     for folder in ("readers", "parse", "data"):
         assert {f"indexer/{folder}/{p.name}" for p in (package / folder).iterdir() if p.is_file()} <= set(names)

@@ -105,7 +105,7 @@ class IndexingFailed(Exception):
 
 def init_worker() -> None:
     """Load jieba's dictionaries (ours, ``search.analysis``) once for the life of the process, quietly."""
-    from search.analysis import load_words
+    from search.segmenter import load_words
 
     load_words()
 
