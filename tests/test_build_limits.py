@@ -63,31 +63,28 @@ def test_deadline_interrupts_the_work_and_restores_the_timer():
         pass
 
 
-@pytest.mark.slow
-def test_a_slow_text_fails_with_the_time_limit_and_the_rest_is_indexed(tmp_path):
+def build_beside_two_good_files(tmp_path, name: str, content: bytes, env: str, limit: str) -> dict:
+    """Build a corpus of two good reports and ``name`` with the limit ``env`` set; its JSON summary (the
+    build must exit 1: done, some files failed)."""
     import json
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(GOOD, corpus / "good.txt")
     shutil.copy(GOOD, corpus / "good2.txt")
-    (corpus / "slow.txt").write_text(slow_text(), encoding="utf-8")
-    done = build(corpus, tmp_path / "index", **{SECONDS_ENV: "4"})
+    (corpus / name).write_bytes(content)
+    done = build(corpus, tmp_path / "index", **{env: limit})
     assert 1 == done.returncode, done.stderr
-    summary = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.slow
+def test_a_slow_text_fails_with_the_time_limit_and_the_rest_is_indexed(tmp_path):
+    summary = build_beside_two_good_files(tmp_path, "slow.txt", slow_text().encode("utf-8"), SECONDS_ENV, "4")
     assert (2, [{"file": "slow.txt", "reason": "time limit exceeded (4 s)"}]) == (summary["added"], summary["failed"])
 
 
 @pytest.mark.slow
 def test_a_pdf_inflating_past_the_memory_limit_fails_and_the_rest_is_indexed(tmp_path):
-    import json
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(GOOD, corpus / "good.txt")
-    shutil.copy(GOOD, corpus / "good2.txt")
-    (corpus / "bomb.pdf").write_bytes(inflating_pdf(1024))
-    done = build(corpus, tmp_path / "index", **{MEMORY_ENV: "300"})
-    assert 1 == done.returncode, done.stderr
-    summary = json.loads(done.stdout)
+    summary = build_beside_two_good_files(tmp_path, "bomb.pdf", inflating_pdf(1024), MEMORY_ENV, "300")
     assert (2, [{"file": "bomb.pdf", "reason": "memory limit exceeded"}]) == (summary["added"], summary["failed"])
