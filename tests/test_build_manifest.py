@@ -72,11 +72,12 @@ def test_code_files_are_the_readers_the_parser_their_model_and_data_and_the_anal
 
     package = Path(indexer.__file__).parent
     names = list(mf.code_files())
-    assert ["indexer", "indexer/data", "indexer/parse", "indexer/readers", "search"] == sorted(
+    assert ["indexer", "indexer/data", "indexer/parse", "indexer/readers", "search", "search/data"] == sorted(
         {name.rsplit("/", 1)[0] for name in names})
     assert ["indexer/model.py"] == [name for name in names if name.startswith("indexer/") and name.count("/") == 1]
-    assert ["search/analysis.py", "search/schema.py", "search/segmenter.py"] == [
-        name for name in names if name.startswith("search/")]
+    assert ["search/analysis.py", "search/schema.py", "search/segmenter.py", "search/weakspans.py"] == [
+        name for name in names if name.startswith("search/") and name.count("/") == 1]
+    assert "search/data/userdict.txt" in names
     assert sorted(names) == names
     for folder in ("readers", "parse", "data"):
         assert {f"indexer/{folder}/{p.name}" for p in (package / folder).iterdir() if p.is_file()} <= set(names)

@@ -93,8 +93,9 @@ def code_files() -> dict[str, Path]:
 
     Every file of the readers and the parser (the ``indexer/readers/`` and ``indexer/parse/`` folders: a new
     module there counts without being listed), the Report they fill (``indexer/model.py``), their data
-    (``indexer/data/``), and the search side's ``schema.py``, ``analysis.py`` and ``segmenter.py``, which make
-    the documents and their terms. The build machinery is left out: changing it does not change what a file's
+    (``indexer/data/``), and the search side's ``schema.py``, ``analysis.py``, ``segmenter.py`` and
+    ``weakspans.py`` with its data (``search/data/``: the user dictionary changes the words), which make the
+    documents and their terms. The build machinery is left out: changing it does not change what a file's
     documents are.
     """
     import indexer
@@ -105,9 +106,11 @@ def code_files() -> dict[str, Path]:
     for folder in ("readers", "parse", "data"):
         paths += _files_under(indexer_dir / folder)
     named = {p.relative_to(indexer_dir.parent).as_posix(): p for p in paths}
-    for name in ("schema.py", "analysis.py", "segmenter.py"):
+    for name in ("schema.py", "analysis.py", "segmenter.py", "weakspans.py"):
         if (search_dir / name).exists():
             named[f"search/{name}"] = search_dir / name
+    for path in _files_under(search_dir / "data"):
+        named[path.relative_to(search_dir.parent).as_posix()] = path
     return dict(sorted(named.items()))
 
 
