@@ -35,6 +35,8 @@ def parse_args(argv):
                     help="where to write the results (default bench/RESULTS.md); '-' for nowhere")
     ap.add_argument("--skip-naive", action="store_true", help="leave out the naive build (hours at 100k reports)")
     ap.add_argument("--skip-1worker", action="store_true", help="leave out our 1-worker build")
+    ap.add_argument("--skip-jieba", action="store_true",
+                    help="leave out running jieba alone over the text (the 1-worker build's yardstick)")
     ap.add_argument("--cluster", metavar="ADDRESS", help="also build with --cluster ADDRESS (tcp://… or local:N)")
     ap.add_argument("--web-workers", default="1", metavar="N,M",
                     help="reports-web --workers values to load in turn (default 1), e.g. 1,2")
@@ -72,7 +74,7 @@ def measure(args) -> dict:
     m["corpus_mb"] = disk_size(corpus) / 2**20
     m["queries"] = queries = make_queries(args.queries, args.seed)
     stage("builds: jieba alone, ours ×1, ours ×2, no-op, cluster, naive, FTS5", started)
-    m["builds"] = builds(corpus, work, args.skip_naive, args.skip_1worker, args.cluster)
+    m["builds"] = builds(corpus, work, args.skip_naive, args.skip_1worker, args.cluster, args.skip_jieba)
     m["builds"]["corpus_mb"] = m["corpus_mb"]
     stage("grep truth", started)
     m["truth"] = grep_truth(corpus, manifest, queries)

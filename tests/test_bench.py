@@ -146,13 +146,13 @@ def test_metadata_sweep_runs_on_a_sample(tmp_path):
 @pytest.mark.slow
 def test_bench_scaling_options_on_20_reports(tmp_path):
     result = run("bench", "--reports", "20", "--queries", "12", "--web-seconds", "2", "--out", str(tmp_path),
-                 "--results", "-", "--skip-naive", "--skip-1worker", "--cluster", "local:2", "--web-workers", "1,2",
-                 timeout=300)
+                 "--results", "-", "--skip-naive", "--skip-1worker", "--skip-jieba", "--cluster", "local:2",
+                 "--web-workers", "1,2", timeout=300)
     assert 0 == result.returncode, result.stderr[-2000:]
     rows = table_labels(result.stdout, "measure")
     assert rows == TABLE_ROWS[:2] + ["build: full, --cluster local:2 (s)"] + TABLE_ROWS[2:]
     assert table_labels(result.stdout, "ratio / target") == RATIO_ROWS[:-1] + [
         "full build, cluster / 2 workers (overhead)", RATIO_ROWS[-1]]
     assert table_labels(result.stdout, "server processes") == ["1", "2"]
-    assert "Left out of this run: ours_w1 (--skip-1worker), naive (--skip-naive)." in result.stdout
+    assert "Left out of this run: jieba (--skip-jieba), ours_w1 (--skip-1worker), naive (--skip-naive)." in result.stdout
     assert "errors:" not in result.stdout, result.stdout
