@@ -49,6 +49,14 @@ class Server:
         with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as f:
             return [int(pid) for pid in f.read().split()]
 
+    def wait_children(self, n: int) -> list[int]:
+        """The master's workers once n of them run: gunicorn forks them one after another, with a short random
+        pause between, so the first may answer before the second exists."""
+        deadline = time.monotonic() + STARTUP
+        while len(children := self.children()) < n and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return children
+
     def stop(self) -> str:
         os.killpg(self.proc.pid, signal.SIGTERM)
         out, _ = self.proc.communicate(timeout=30)
@@ -91,7 +99,7 @@ def test_two_gunicorn_workers_serve_the_single_processs_pages_and_follow_a_new_g
     single = Server(index_dir)
     several = Server(index_dir, "--workers", "2", "--threads", "1")
     try:
-        assert len(several.children()) == 2
+        assert len(several.wait_children(2)) == 2
         for path in PAGES:
             assert several.page(path) == single.page(path), path
         before = single.page("/search.json?q=执法监督")
