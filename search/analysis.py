@@ -117,13 +117,21 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
     table, multi = _tables()
     if multi is None or not multi.search(text):
         return text.translate(table), None
+    # Between the characters whose fold is not one character, every fold is one character: those runs
+    # translate at once and keep their offsets; each other character adds its fold's length of its own.
     out: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(text):
-        folded = table.get(ord(ch), ch)
+    pos = 0
+    for m in multi.finditer(text):
+        i = m.start()
+        out.append(text[pos:i].translate(table))
+        offsets.extend(range(pos, i))
+        folded = table[ord(text[i])]
         out.append(folded)
         offsets.extend([i] * len(folded))
-    offsets.append(len(text))
+        pos = i + 1
+    out.append(text[pos:].translate(table))
+    offsets.extend(range(pos, len(text) + 1))
     return "".join(out), offsets
 
 

@@ -1,7 +1,7 @@
 """Hits (read side, after ranking): the reports of one page as dicts, with their matching sections.
 
 Only the reports shown get sections, and only the sections ``search.ranking`` scored (those holding a match)
-and a hit will list are read (their stored text): those that answer the query by themselves (every positive
+and a hit will list are read (their stored text, through the generation's ``search.storedtexts`` cache): those that answer the query by themselves (every positive
 term, ``search.ranking.satisfies``; where none does, those holding some), by score, past the first only those
 scoring at least ``search.ranking.SHOWN_SHARE`` of the best section scored (a passing mention is left out).
 In that text the plan's terms are found literally (``search.snippets.match_spans``: no jieba on stored text);
@@ -14,9 +14,10 @@ from __future__ import annotations
 import numpy as np
 
 from search import ranking
-from search.analysis import normalize, normalize_text, paragraph_spans, sentence_spans
+from search.analysis import paragraph_spans, sentence_spans
 from search.ranking import satisfies, section_scores
 from search.snippets import match_spans, snippets, term_pattern
+from search.storedtexts import StoredText
 
 HIT_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year")  # from the columns
 
@@ -43,7 +44,7 @@ def hits(st, plan, shown: list[int], scores, scored=None, with_sections: bool = 
 
 def report_hit(st, r: int, score: float, sections: list[dict]) -> dict:
     meta = st.columns.reports[r]
-    head = st.searcher.stored_fields(st.columns.report_docs[r][0])
+    head = st.texts.get(st.columns.report_docs[r][0]).fields
     return {"file": meta["file"], "title": head.get("title"), **{name: meta[name] for name in HIT_FIELDS},
             "publish_date": head.get("publish_date"), "score": score, "sections": sections}
 
@@ -77,31 +78,32 @@ def report_sections(st, plan, r: int, scored: dict[int, tuple[float, int]], floo
     for sec, score in listed_sections(plan, scored, kinds, every):
         if out and score < floor:
             break
-        hit = section_hit(st.searcher.stored_fields(docs[sec]), plan, sec, score)
+        hit = section_hit(st.texts.get(docs[sec]), plan, sec, score)
         if hit is not None:
             out.append(hit)
     return out
 
 
-def section_hit(stored: dict, plan, sec: int, score: float) -> dict | None:
-    """One section (its stored fields) as a hit's section with its ``score``, or None where none of its
-    matches count."""
-    text = stored.get("text") or ""
-    folded = normalize(text)  # once per section: spans, phrases and scores share it
-    spans = counted_spans(plan, text, stored, match_spans(text, plan.texts, folded))
+def section_hit(item: StoredText, plan, sec: int, score: float) -> dict | None:
+    """One section (its stored fields and text, ``search.storedtexts``) as a hit's section with its ``score``,
+    or None where none of its matches count."""
+    stored, text = item.fields, item.text
+    folded = item.folded()  # once per section and generation: spans and phrases share it
+    spans = counted_spans(plan, folded[0], stored, match_spans(text, plan.texts, folded))
     if not spans:
         return None
     heading = stored.get("heading") or ""
+    offsets = stored.get("offsets")
     return {"heading": heading, "path": list(stored.get("path") or []), "kinds": list(stored.get("kinds") or []),
-            "matches": len(spans), "snippets": snippets(text, spans), "score": round(score, 4), "index": sec,
-            "offsets": stored.get("offsets")}
+            "matches": len(spans), "snippets": snippets(text, spans, sentences=item.sentences()),
+            "score": round(score, 4), "index": sec, "offsets": dict(offsets) if offsets is not None else None}
 
 
-def counted_spans(plan, text: str, stored: dict, spans: list) -> list:
-    """The matches that count: a 同句/同段 term only where its whole group is satisfied in this text, a
-    章节:/heading: term only inside the heading."""
+def counted_spans(plan, norm: str, stored: dict, spans: list) -> list:
+    """The matches that count: a 同句/同段 term only where its whole group is satisfied in this text (``norm``:
+    its folded form), a 章节:/heading: term only inside the heading."""
     if plan.nears:
-        allowed = plan.alone | satisfied_near_terms(text, plan.nears)
+        allowed = plan.alone | satisfied_near_terms(norm, plan.nears)
         spans = [sp for sp in spans if plan.texts[sp[2]] in allowed]
     if plan.in_heading:
         offs = stored.get("offsets") or {}
@@ -110,9 +112,8 @@ def counted_spans(plan, text: str, stored: dict, spans: list) -> list:
     return spans
 
 
-def satisfied_near_terms(text: str, nears) -> set[str]:
-    """Terms of the 同句/同段 groups satisfied within this text."""
-    norm = normalize_text(text)
+def satisfied_near_terms(norm: str, nears) -> set[str]:
+    """Terms of the 同句/同段 groups satisfied within a text (``norm``: folded, ``search.analysis.normalize``)."""
     out: set[str] = set()
     for near in nears:
         pats = [term_pattern(t) for t in near.terms]

@@ -94,8 +94,9 @@ def term_matches(st, text: str) -> TermMatches:
     out = TermMatches(starts, entry, cols.doc_report[starts >> SHIFT], weight, in_heading,
                       idf(len(sec.addr) - 1, df))
     st.term_stats[text] = out
-    while len(st.term_stats) > 1 and sum(_nbytes(m) for m in st.term_stats.values()) > STATS_CACHE:
-        st.term_stats.popitem(last=False)
+    st.term_stats_bytes += _nbytes(out)  # a running total: summing the whole cache per insert was quadratic
+    while len(st.term_stats) > 1 and st.term_stats_bytes > STATS_CACHE:
+        st.term_stats_bytes -= _nbytes(st.term_stats.popitem(last=False)[1])
     return out
 
 

@@ -2,8 +2,9 @@
 
 The searcher and its reader, the columns (``search.columns``, mapped from the generation's column file
 ``search.columnfile`` when it has one), the gram files (``search.grams``), the
-fingerprint files (``search.fingerprints``, opened on first use by ``print_files``) and three caches that live as long as the generation: term answers (``search.matching``), term statistics
-(``search.ranking``) and result pages (``search.resultcache``). ``search.engine`` swaps states when the index changes; a state is locked by its one
+fingerprint files (``search.fingerprints``, opened on first use by ``print_files``) and four caches that live as
+long as the generation: term answers (``search.matching``), term statistics (``search.ranking``), stored texts
+(``search.storedtexts``) and result pages (``search.resultcache``). ``search.engine`` swaps states when the index changes; a state is locked by its one
 reader for the duration of a search, which also sets its deadline.
 """
 
@@ -25,6 +26,7 @@ from search.grams import path_for as gram_path
 from search.query import QueryError
 from search.resultcache import ResultCache
 from search.schema import IndexFormatError, current_generation, open_index_path, segment_readers
+from search.storedtexts import StoredTexts
 
 TIMEOUT_MESSAGE = "查询过于复杂，未能在时限内完成，已停止：请缩短检索词或减少检索词的数量"
 
@@ -50,7 +52,9 @@ class IndexState:
         self.leaves: OrderedDict = OrderedDict()  # term answers (search.matching)
         self.universes: dict[int, np.ndarray] = {}  # reports holding each kind mask (search.matching)
         self.term_stats: OrderedDict = OrderedDict()  # terms' matches by section (search.ranking)
+        self.term_stats_bytes = 0  # what they hold
         self.results = ResultCache()  # result pages (search.engine)
+        self.texts = StoredTexts(self.searcher)  # stored fields and folded texts of sections hits list (search.hits)
         self.gram_files: list[tuple[GramFile, int]] = []
         self._print_files: list[tuple[PrintFile, int]] | None = None
         try:

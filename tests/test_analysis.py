@@ -34,6 +34,35 @@ def test_normalize_offsets_map_back(raw):
         assert ch in analysis.normalize_text(raw[s:e])
 
 
+def _normalize_by_character(text: str) -> tuple[str, list[int]]:
+    """The reference: every character folded by itself through the table, its offset repeated per folded char."""
+    table, _ = analysis._tables()
+    out, offsets = [], []
+    for i, ch in enumerate(text):
+        folded = table.get(ord(ch), ch)
+        out.append(folded)
+        offsets.extend([i] * len(folded))
+    return "".join(out), offsets + [len(text)]
+
+
+def test_normalize_by_runs_equals_normalizing_each_character(corpus_dir):
+    """The fold of a text holding multi-character folds (…, ﬁ, ß, deletions) translates the runs between them
+    at once: the folded text and every offset are those of folding character by character."""
+    table, multi = analysis._tables()
+    every = "".join(map(chr, table))
+    texts = [every, every[::-1], "…" + every + "…", "……执法…记录", "a\u200b\u200bb", "…"]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(corpus_dir.glob("*.txt"))]
+    texts += ["…".join(texts[-2:]), "ﬁ" + texts[-1][:500] + "ß"]
+    for text in texts:
+        norm, offsets = analysis.normalize(text)
+        if offsets is None:
+            assert not multi.search(text)
+            assert norm == text.translate(table)
+        else:
+            assert (norm, offsets) == _normalize_by_character(text)
+    assert sum(bool(multi.search(t)) for t in texts) >= 6
+
+
 TEXT = "　　２０２１年，廣州市公安局执法记录仪使用率达100%。局长信箱（网上）办结12345件。\nABC警务"
 
 

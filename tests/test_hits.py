@@ -4,6 +4,7 @@ import pytest
 
 from search.analysis import normalize_text
 from search.engine import Engine, SearchRequest
+from search.storedtexts import StoredText
 from search_helpers import build_index, make_report
 
 
@@ -70,14 +71,14 @@ def test_section_hit_counts_the_matches_the_plan_allows(q, spans, snippets):
 
     assert {"heading": "一、执法情况", "path": ["一、执法情况"], "kinds": ["举措成效"], "matches": len(spans),
             "snippets": snippets, "score": 1.2346, "index": 0,
-            "offsets": STORED["offsets"]} == section_hit(STORED, QueryPlan.of(q), 0, 1.23456)
+            "offsets": STORED["offsets"]} == section_hit(StoredText(STORED), QueryPlan.of(q), 0, 1.23456)
 
 
 def test_a_section_without_counted_matches_is_no_hit():
     from search.hits import section_hit
     from search.plan import QueryPlan
 
-    assert None is section_hit(STORED, QueryPlan.of("同句(执法 信访)"), 0, 1.0)
+    assert None is section_hit(StoredText(STORED), QueryPlan.of("同句(执法 信访)"), 0, 1.0)
 
 
 def test_satisfied_near_terms():
@@ -85,8 +86,9 @@ def test_satisfied_near_terms():
     from search.query import Near
 
     nears = [Near("sentence", ("执法", "局长")), Near("sentence", ("局长", "开通")), Near("paragraph", ("执法", "信箱"))]
-    assert {"局长", "开通", "执法", "信箱"} == satisfied_near_terms(STORED["text"], nears)
-    assert set() == satisfied_near_terms(STORED["text"], nears[:1])
+    norm = normalize_text(STORED["text"])
+    assert {"局长", "开通", "执法", "信箱"} == satisfied_near_terms(norm, nears)
+    assert set() == satisfied_near_terms(norm, nears[:1])
 
 
 def test_listed_sections_answer_the_query_by_themselves_by_score_above_the_floor():

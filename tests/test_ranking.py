@@ -80,6 +80,23 @@ def test_term_matches_weigh_cited_titles_lists_and_the_heading(tmp_path):
     assert pytest.approx(math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))) == m.idf
 
 
+def test_the_term_statistics_cache_keeps_its_byte_count_and_bound(seed_index, monkeypatch):
+    from search import ranking
+
+    engine = Engine(seed_index)
+    with engine.reading() as st:
+        whole = [ranking._nbytes(ranking.term_matches(st, t)) for t in ("公安", "执法", "法治")]
+        monkeypatch.setattr(ranking, "STATS_CACHE", whole[1] + whole[2])
+        again = ranking.term_matches(st, "执法")  # answered from the cache, now the most recent
+        ranking.term_matches(st, "工作")  # past the bound: the least recent go
+        kept = list(st.term_stats)
+        held = sum(ranking._nbytes(m) for m in st.term_stats.values())
+    engine.close()
+    assert again.starts.size and min(whole) > 0
+    assert held == st.term_stats_bytes
+    assert (held <= whole[1] + whole[2] or len(kept) == 1) and kept[-1] == "工作" and "公安" not in kept
+
+
 def test_the_section_about_the_topic_outranks_labels_and_repetition(tmp_path):
     about = make_report("about.txt", "一、主要工作\n（一）推行执法记录仪\n全所配备执法记录仪80台，执法全程记录，每月抽查回放。\n")
     labels = make_report("labels.txt", "一、主要工作\n（一）规范执法\n落实《执法记录仪使用规定》《执法记录仪管理办法》，"

@@ -1,0 +1,77 @@
+"""search.storedtexts: the stored fields, folded text and sentences hits read, cached per generation."""
+
+from __future__ import annotations
+
+from build_helpers import SEEDS
+from indexer.build import build
+from search.analysis import normalize, sentence_spans
+from search.engine import Engine, SearchRequest
+from search.storedtexts import StoredTexts
+
+
+def test_an_entry_is_the_documents_stored_fields_its_fold_and_its_sentences(engine):
+    with engine.reading() as st:
+        texts = StoredTexts(st.searcher)
+        docnums = list(st.reader.all_doc_ids())
+        for d in docnums:
+            item = texts.get(d)
+            stored = st.searcher.stored_fields(d)
+            norm, offsets = item.folded()
+            text = stored.get("text") or ""
+            assert (item.fields, item.text, (norm, None if offsets is None else list(offsets)),
+                    item.sentences()) == (stored, text, normalize(text), sentence_spans(text))
+            assert texts.get(d) is item
+    assert len(docnums) == len(texts) > 20
+    assert any(item.folded()[1] is not None for item in texts._items.values())  # some fold … to ...
+
+
+def test_the_least_recently_used_go_first_past_the_bound(engine):
+    with engine.reading() as st:
+        docnums = [d for d in st.reader.all_doc_ids() if (st.searcher.stored_fields(d).get("text") or "")][:6]
+        sizes = [3 * len(st.searcher.stored_fields(d)["text"]) + 64 for d in docnums]
+        texts = StoredTexts(st.searcher, max_chars=sizes[3] + sizes[4] + sizes[5])
+        for d in docnums[:3]:
+            texts.get(d)
+        texts.get(docnums[0])  # now the most recent
+        for d in docnums[3:]:
+            texts.get(d)
+        held = list(texts._items)
+    assert texts.chars == sum(item.chars for item in texts._items.values()) <= texts.max_chars
+    assert held[-3:] == docnums[3:] and docnums[1] not in held and docnums[2] not in held
+
+
+QUERIES = ["执法记录仪", "执法", "法治 公安", "行政复议 OR 信访", "同句(执法 监督)", "章节:问题", "公安局", "“放管服”"]
+
+
+def test_pages_from_a_warm_cache_equal_a_cold_engines(seed_index):
+    warm = Engine(seed_index)
+    for q in QUERIES:
+        warm.search(SearchRequest(q=q, limit=50))
+    for q in QUERIES:  # other requests (not in the result cache) listing the same sections
+        for request in (dict(q=q, limit=5), dict(q=q, sort="year"), dict(q=q, kind=["问题不足"])):
+            cold = Engine(seed_index)
+            assert cold.search(SearchRequest(**request)).to_dict() == warm.search(SearchRequest(**request)).to_dict()
+            cold.close()
+    with warm.reading() as st:
+        assert len(st.texts) > 20
+    warm.close()
+
+
+def test_after_a_generation_swap_snippets_show_the_new_text(built):
+    corpus, index_dir = built
+    engine = Engine(index_dir)
+    request = dict(q="执法记录仪", limit=50)
+    before = engine.search(SearchRequest(**request)).to_dict()
+    for seed in SEEDS:
+        path = corpus / seed.name
+        path.write_text(path.read_text(encoding="utf-8").replace("执法记录仪", "执法记录仪终端"), encoding="utf-8")
+    assert build(corpus, index_dir, workers=1).changed
+    engine.refresh()
+    after = engine.search(SearchRequest(**request)).to_dict()
+    fresh = Engine(index_dir)
+    assert fresh.search(SearchRequest(**request)).to_dict() == after
+    snippets = [x for h in after["hits"] for s in h["sections"] for x in s["snippets"]]
+    old = [x for h in before["hits"] for s in h["sections"] for x in s["snippets"]]
+    assert old and all("终端" not in x for x in old) and snippets and all("<mark>执法记录仪</mark>终端" in x for x in snippets)
+    fresh.close()
+    engine.close()
