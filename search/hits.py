@@ -88,14 +88,13 @@ def section_hit(item: StoredText, plan, sec: int, score: float) -> dict | None:
     """One section (its stored fields and text, ``search.storedtexts``) as a hit's section with its ``score``,
     or None where none of its matches count."""
     stored, text = item.fields, item.text
-    folded = item.folded()  # once per section and generation: spans and phrases share it
-    spans = counted_spans(plan, folded[0], stored, match_spans(text, plan.texts, folded))
+    spans = counted_spans(plan, item.folded[0], stored, match_spans(text, plan.texts, item.folded))
     if not spans:
         return None
     heading = stored.get("heading") or ""
     offsets = stored.get("offsets")
     return {"heading": heading, "path": list(stored.get("path") or []), "kinds": list(stored.get("kinds") or []),
-            "matches": len(spans), "snippets": snippets(text, spans, sentences=item.sentences()),
+            "matches": len(spans), "snippets": snippets(text, spans, sentences=item.sentences),
             "score": round(score, 4), "index": sec, "offsets": dict(offsets) if offsets is not None else None}
 
 

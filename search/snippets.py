@@ -19,14 +19,12 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from operator import itemgetter
 
 from search.analysis import normalize, normalize_text, sentence_spans, to_original
 
 MAX_SNIPPETS = 3
 MAX_CHARS = 160  # a longer sentence is cut to a window around its first match
 CONTEXT = 50
-_start, _end = itemgetter(0), itemgetter(1)  # of a sentence span
 
 
 class Html(str):
@@ -105,20 +103,22 @@ def _window(text: str, s: int, e: int, spans) -> tuple[int, int, str, str]:
 
 def snippets(text: str, spans, max_snippets: int = MAX_SNIPPETS, sentences=None) -> list[Html]:
     """Sentence-aligned HTML fragments of ``text`` around ``spans`` (from ``match_spans``); ``sentences``: the
-    text's ``sentence_spans`` where the caller has them."""
+    text's ``sentence_spans`` as (starts, ends) where the caller has them (``search.storedtexts``)."""
     if not spans:
         return []
-    sentences = sentences if sentences is not None else sentence_spans(text)
+    if sentences is None:
+        cut = sentence_spans(text)
+        sentences = ([s for s, _ in cut], [e for _, e in cut])
+    starts, ends = sentences
     by_sentence: dict[int, list] = {}  # sentence → the spans overlapping it, in order (sentences ascend)
     for sp in spans:
-        first = bisect_right(sentences, sp[0], key=_end)
-        for i in range(first, bisect_left(sentences, sp[1], lo=first, key=_start)):
+        first = bisect_right(ends, sp[0])
+        for i in range(first, bisect_left(starts, sp[1], lo=first)):
             by_sentence.setdefault(i, []).append(sp)
     scored = []
     for i in sorted(by_sentence):
         inside = by_sentence[i]
-        s, e = sentences[i]
-        scored.append((-len({k for _, _, k in inside}), -len(inside), s, e, inside))
+        scored.append((-len({k for _, _, k in inside}), -len(inside), starts[i], ends[i], inside))
     best = sorted(sorted(scored)[:max_snippets], key=lambda x: x[2])
     out = []
     for _, _, s, e, inside in best:

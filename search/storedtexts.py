@@ -4,8 +4,8 @@ A result page reads the stored fields of the sections it lists (``search.hits``)
 ``search.snippets.match_spans`` and cuts it into sentences for the snippets; the next page often lists many of
 the same sections (the same reports answer related queries, a user pages on or exports). Each
 ``search.state.IndexState`` holds one ``StoredTexts``, so it lives and dies with its generation (never a text of
-another generation). Bounded by the characters held (text, folded text, offsets), least recently used first
-out; entries are shared and read-only. Thread-safe.
+another generation). Bounded by the bytes its entries hold (text, folded text, offsets, sentence bounds), least
+recently used first out; entries are shared and read-only. Thread-safe.
 """
 
 from __future__ import annotations
@@ -16,44 +16,33 @@ from collections import OrderedDict
 
 from search.analysis import normalize, sentence_spans
 
-MAX_CHARS = 4_000_000  # about 16 to 32 MB: each character is held as text, folded text and, where they differ, an offset
+MAX_BYTES = 32_000_000  # of the entries' texts and arrays (the server's memory budget is 300 MB a process)
 
 
 class StoredText:
-    """One document's stored fields, and what hits derive from its text, made on first use."""
+    """One document's stored fields, its text folded (``search.analysis.normalize``: folded text, offsets or
+    None) and its sentences (``search.analysis.sentence_spans`` as two arrays: starts, ends)."""
 
-    __slots__ = ("fields", "text", "_folded", "_sentences")
+    __slots__ = ("fields", "text", "folded", "sentences", "nbytes")
 
     def __init__(self, fields: dict):
         self.fields = fields
         self.text = fields.get("text") or ""
-        self._folded = self._sentences = None
-
-    def folded(self) -> tuple[str, array | None]:
-        """``search.analysis.normalize`` of the text: (folded text, offsets or None)."""
-        if self._folded is None:
-            norm, offsets = normalize(self.text)
-            self._folded = (norm, None if offsets is None else array("i", offsets))
-        return self._folded
-
-    def sentences(self) -> list[tuple[int, int]]:
-        """``search.analysis.sentence_spans`` of the text."""
-        if self._sentences is None:
-            self._sentences = sentence_spans(self.text)
-        return self._sentences
-
-    @property
-    def chars(self) -> int:
-        return 3 * len(self.text) + 64
+        norm, offsets = normalize(self.text)
+        self.folded = (norm, None if offsets is None else array("i", offsets))
+        spans = sentence_spans(self.text)
+        self.sentences = (array("i", [s for s, _ in spans]), array("i", [e for _, e in spans]))
+        # str holds 1, 2 or 4 bytes a character: 2 for Chinese text; the arrays 4 bytes an entry
+        self.nbytes = 256 + 2 * (len(self.text) + len(norm)) + 4 * (len(offsets or ()) + 2 * len(spans))
 
 
 class StoredTexts:
     """An LRU of ``StoredText`` by docnum over one searcher."""
 
-    def __init__(self, searcher, max_chars: int = MAX_CHARS):
+    def __init__(self, searcher, max_bytes: int = MAX_BYTES):
         self.searcher = searcher
-        self.max_chars = max_chars
-        self.chars = 0
+        self.max_bytes = max_bytes
+        self.nbytes = 0
         self._items: OrderedDict[int, StoredText] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -67,9 +56,9 @@ class StoredTexts:
         with self._lock:
             if docnum not in self._items:
                 self._items[docnum] = item
-                self.chars += item.chars
-                while len(self._items) > 1 and self.chars > self.max_chars:
-                    self.chars -= self._items.popitem(last=False)[1].chars
+                self.nbytes += item.nbytes
+                while len(self._items) > 1 and self.nbytes > self.max_bytes:
+                    self.nbytes -= self._items.popitem(last=False)[1].nbytes
         return item
 
     def __len__(self) -> int:

@@ -6,7 +6,7 @@ from build_helpers import SEEDS
 from indexer.build import build
 from search.analysis import normalize, sentence_spans
 from search.engine import Engine, SearchRequest
-from search.storedtexts import StoredTexts
+from search.storedtexts import StoredText, StoredTexts
 
 
 def test_an_entry_is_the_documents_stored_fields_its_fold_and_its_sentences(engine):
@@ -16,27 +16,32 @@ def test_an_entry_is_the_documents_stored_fields_its_fold_and_its_sentences(engi
         for d in docnums:
             item = texts.get(d)
             stored = st.searcher.stored_fields(d)
-            norm, offsets = item.folded()
+            (norm, offsets), (starts, ends) = item.folded, item.sentences
             text = stored.get("text") or ""
             assert (item.fields, item.text, (norm, None if offsets is None else list(offsets)),
-                    item.sentences()) == (stored, text, normalize(text), sentence_spans(text))
+                    list(zip(starts, ends))) == (stored, text, normalize(text), sentence_spans(text))
             assert texts.get(d) is item
     assert len(docnums) == len(texts) > 20
-    assert any(item.folded()[1] is not None for item in texts._items.values())  # some fold … to ...
+    assert any(item.folded[1] is not None for item in texts._items.values())  # some fold … to ...
+    assert texts.nbytes == sum(item.nbytes for item in texts._items.values()) > 2 * sum(map(len, texts_of(texts)))
+
+
+def texts_of(texts: StoredTexts) -> list[str]:
+    return [item.text for item in texts._items.values()]
 
 
 def test_the_least_recently_used_go_first_past_the_bound(engine):
     with engine.reading() as st:
         docnums = [d for d in st.reader.all_doc_ids() if (st.searcher.stored_fields(d).get("text") or "")][:6]
-        sizes = [3 * len(st.searcher.stored_fields(d)["text"]) + 64 for d in docnums]
-        texts = StoredTexts(st.searcher, max_chars=sizes[3] + sizes[4] + sizes[5])
+        sizes = [StoredText(st.searcher.stored_fields(d)).nbytes for d in docnums]
+        texts = StoredTexts(st.searcher, max_bytes=sizes[3] + sizes[4] + sizes[5])
         for d in docnums[:3]:
             texts.get(d)
         texts.get(docnums[0])  # now the most recent
         for d in docnums[3:]:
             texts.get(d)
         held = list(texts._items)
-    assert texts.chars == sum(item.chars for item in texts._items.values()) <= texts.max_chars
+    assert texts.nbytes == sum(item.nbytes for item in texts._items.values()) <= texts.max_bytes
     assert held[-3:] == docnums[3:] and docnums[1] not in held and docnums[2] not in held
 
 
