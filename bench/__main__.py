@@ -48,15 +48,22 @@ def stage(name: str, started: float) -> None:
     print(f"[{time.perf_counter() - started:7.1f} s] {name}", file=sys.stderr, flush=True)
 
 
-def web_stage(work: Path, queries, args, workers: int = 1) -> dict:
-    from bench.web import load
+def web_stage(work: Path, queries, args, workers: int = 1, single: bool = False) -> dict:
+    """``args.clients`` clients on a fresh server; ``single``: also one client alone on another (its
+    requests/s and p95, the yardstick of the many), and one client's first and repeated ``/search.json``."""
+    from bench.web import json_pages, load
 
     try:
         result = load(work / "ours-w2", queries, args.clients, args.web_seconds, workers)
+        out = {"rps": result.rps, "p95": result.p95, "requests": result.requests, "errors": result.errors,
+               "peak_mb": result.peak_rss / 2**20, "idle_mb": result.idle_rss / 2**20}
+        if single:
+            alone = load(work / "ours-w2", queries, 1, args.web_seconds, workers)
+            out.update({"rps_1": alone.rps, "p95_1": alone.p95, "errors_1": alone.errors},
+                       **json_pages(work / "ours-w2", queries, workers=workers))
     except Exception as e:
         return {"error": f"{type(e).__name__}: {last_line(str(e))}"}
-    return {"rps": result.rps, "p95": result.p95, "requests": result.requests, "errors": result.errors,
-            "peak_mb": result.peak_rss / 2**20, "idle_mb": result.idle_rss / 2**20}
+    return out
 
 
 def web_workers(text: str) -> list[int]:
@@ -92,9 +99,10 @@ def measure(args) -> dict:
         system.close()
     m["web"], m["web_by_workers"] = None, {}
     if not args.skip_web:
-        for n in web_workers(args.web_workers):
-            stage(f"web: reports-web --workers {n}, {args.clients} clients for {args.web_seconds:g} s", started)
-            m["web_by_workers"][n] = web_stage(work, queries, args, n)
+        for k, n in enumerate(web_workers(args.web_workers)):
+            also = ", then 1 client, then /search.json one by one" if k == 0 else ""
+            stage(f"web: reports-web --workers {n}, {args.clients} clients for {args.web_seconds:g} s{also}", started)
+            m["web_by_workers"][n] = web_stage(work, queries, args, n, single=k == 0)
         m["web"] = next(iter(m["web_by_workers"].values()), None)
     stage("done", started)
     return m

@@ -72,6 +72,13 @@ def table(b: dict, q: dict, web, corpus_mb: float) -> list[str]:
             ("web: requests / errors", f"{w.get('requests', NA)} / {w.get('errors', NA)}", "–", "–", "–"),
             ("web: server RSS idle / peak (MB)",
              f"{fmt(w.get('idle_mb'), '.0f')} / {fmt(w.get('peak_mb'), '.0f')}", "–", "–", "–"),
+            ("web: 1 client alone: requests/s / p95 (ms) / errors",
+             f"{fmt(w.get('rps_1'), '.1f')} / {fmt(w.get('p95_1'), '.0f', 1000)} / {w.get('errors_1', NA)}",
+             "–", "–", "–"),
+            ("web: /search.json first visit, 1 client, p50 / p95 (ms)",
+             f"{fmt(w.get('json_p50'), '.1f', 1000)} / {fmt(w.get('json_p95'), '.1f', 1000)}", "–", "–", "–"),
+            ("web: /search.json again (result cache), 1 client, p95 (ms)", fmt(w.get("again_p95"), ".2f", 1000),
+             "–", "–", "–"),
         ]
     head = ["measure", "ours", "naive (Whoosh + ChineseAnalyzer)", "FTS5 trigram", "jieba alone / grep"]
     return _markdown(head, rows)
@@ -109,8 +116,15 @@ def ratios(b: dict, q: dict, web) -> list[tuple[str, float | None, str, bool | N
                                                                          value(b["ours_w2"], "seconds")),
                        "≤ 1.15", lambda v: v <= 1.15))
     if web is not None:
-        checks.append(("web server peak RSS (MB)", web.get("peak_mb") if ok(web) else None, "≤ 300",
-                       lambda v: v <= 300))
+        w = web if ok(web) else {}
+        checks += [
+            ("web server peak RSS (MB)", w.get("peak_mb"), "≤ 300", lambda v: v <= 300),
+            ("web: requests/s, 8 clients / 1 client", div(w.get("rps"), w.get("rps_1")), "≥ 1.8", lambda v: v >= 1.8),
+            ("web: p95, 8 clients / 1 client", div(w.get("p95"), w.get("p95_1")), "≤ 5", lambda v: v <= 5),
+            ("web: /search.json p95 (1 client) / FTS5 in-process p95", div(w.get("json_p95"), p95["fts5"]), "≤ 2",
+             lambda v: v <= 2),
+            ("web: /search.json again p95 (ms)", _scaled(w.get("again_p95"), 1000), "≤ 2", lambda v: v <= 2),
+        ]
     return [(name, v, target, None if v is None else test(v)) for name, v, target, test in checks]
 
 

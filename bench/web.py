@@ -32,6 +32,11 @@ def search_path(query: Query) -> str:
     return "/search?" + urlencode(params)
 
 
+def json_path(query: Query) -> str:
+    """The same page's JSON twin."""
+    return "/search.json" + search_path(query)[len("/search"):]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -124,6 +129,38 @@ def load(index_dir: Path, queries: list[Query], clients: int = 8, seconds: float
                 t.join()
         elapsed = time.perf_counter() - start
         return Load(len(latencies), len(errors), elapsed, latencies, sampler.peak, idle)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _timed_get(conn: http.client.HTTPConnection, path: str) -> float:
+    start = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status}")
+    return time.perf_counter() - start
+
+
+def json_pages(index_dir: Path, queries: list[Query], repeats: int = 50, workers: int = 1) -> dict:
+    """One client, a fresh server: every query's ``/search.json`` once (a first visit: the result cache does not
+    hold it), then the first query's ``repeats`` times more (answered from the result cache). Seconds."""
+    port = free_port()
+    server = start_server(index_dir, port, workers)
+    try:
+        wait_ready(server, port)
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        first = [_timed_get(conn, json_path(q)) for q in queries]
+        again = [_timed_get(conn, json_path(queries[0])) for _ in range(repeats)]
+        conn.close()
+        return {"json_p50": percentile(first, 50), "json_p95": percentile(first, 95),
+                "again_p95": percentile(again, 95)}
     finally:
         server.terminate()
         try:

@@ -1,7 +1,8 @@
 """Stored texts (read side, making hits): documents' stored fields, folded text and sentences, per generation.
 
 A result page reads the stored fields of the sections it lists (``search.hits``), folds their text for
-``search.snippets.match_spans`` and cuts it into sentences for the snippets; the next page often lists many of
+``search.snippets.match_spans`` and cuts it into sentences for the snippets, and the web UI reads its reports
+whole (``search.engine.Engine.report``: the paragraph of each snippet); the next page often lists many of
 the same sections (the same reports answer related queries, a user pages on or exports). Each
 ``search.state.IndexState`` holds one ``StoredTexts``, so it lives and dies with its generation (never a text of
 another generation). Bounded by the bytes its entries hold (text, folded text, offsets, sentence bounds), least
@@ -17,23 +18,36 @@ from collections import OrderedDict
 from search.analysis import normalize, sentence_spans
 
 MAX_BYTES = 32_000_000  # of the entries' texts and arrays (the server's memory budget is 300 MB a process)
+BYTES_PER_CHAR = 9  # what an entry may hold per character of its text (counted when it is read)
 
 
 class StoredText:
-    """One document's stored fields, its text folded (``search.analysis.normalize``: folded text, offsets or
-    None) and its sentences (``search.analysis.sentence_spans`` as two arrays: starts, ends)."""
+    """One document's stored fields and, made on first use, its text folded (``folded``:
+    ``search.analysis.normalize``'s folded text and offsets or None) and its sentences (``sentences``:
+    ``search.analysis.sentence_spans`` as two arrays, starts and ends). The report page reads only the fields."""
 
-    __slots__ = ("fields", "text", "folded", "sentences", "nbytes")
+    __slots__ = ("fields", "text", "_folded", "_sentences", "nbytes")
 
     def __init__(self, fields: dict):
         self.fields = fields
         self.text = fields.get("text") or ""
-        norm, offsets = normalize(self.text)
-        self.folded = (norm, None if offsets is None else array("i", offsets))
-        spans = sentence_spans(self.text)
-        self.sentences = (array("i", [s for s, _ in spans]), array("i", [e for _, e in spans]))
-        # str holds 1, 2 or 4 bytes a character: 2 for Chinese text; the arrays 4 bytes an entry
-        self.nbytes = 256 + 2 * (len(self.text) + len(norm)) + 4 * (len(offsets or ()) + 2 * len(spans))
+        self._folded = self._sentences = None
+        # held at most: the text and its fold at 2 bytes a Chinese character, offsets at 4, sentence bounds ~1
+        self.nbytes = 256 + BYTES_PER_CHAR * len(self.text)
+
+    @property
+    def folded(self) -> tuple[str, array | None]:
+        if self._folded is None:
+            norm, offsets = normalize(self.text)
+            self._folded = (norm, None if offsets is None else array("i", offsets))
+        return self._folded
+
+    @property
+    def sentences(self) -> tuple[array, array]:
+        if self._sentences is None:
+            spans = sentence_spans(self.text)
+            self._sentences = (array("i", [s for s, _ in spans]), array("i", [e for _, e in spans]))
+        return self._sentences
 
 
 class StoredTexts:

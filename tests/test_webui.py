@@ -346,6 +346,19 @@ def test_long_facet_lists_fold_under_more_with_selected_first(many_client):
     assert "<summary>更多（4）</summary>" in page
 
 
+def test_past_the_more_list_the_rarest_values_are_counted_and_left_to_the_json(many_client, monkeypatch):
+    from webui.pages import results
+
+    monkeypatch.setattr(results, "FACET_MORE", 2)
+    page = many_client.get("/search?q=执法&city=城12").get_data(as_text=True)
+    top, more = _facet_values(page, "city")
+    everything = [v["value"] for v in many_client.get("/search.json?q=执法&city=城12").get_json()["facets"]["city"]]
+    assert (top + more, len(everything)) == ((["城12"] + [v for v in everything if v != "城12"])[:10], 12)
+    assert "<summary>更多（4）</summary>" in page
+    assert ('<p class="unlisted"><a href="/search.json?q=%E6%89%A7%E6%B3%95&amp;city=%E5%9F%8E12">'
+            "另有 2 项（计数较少）未列出：全部见本页的 JSON</a></p>") in page
+
+
 def test_pager_links(many_client):
     page = many_client.get("/search?q=执法&limit=3&page=2").get_data(as_text=True)
     nav = re.search(r'<nav class="pager".*?</nav>', page, re.S).group(0)

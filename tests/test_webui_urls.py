@@ -33,6 +33,15 @@ def test_with_added_drops_the_page(added, expected):
     assert urls.path_with_args("/s", expected) == urls.with_added("/s", ARGS, added)
 
 
+@pytest.mark.parametrize("args", [ARGS, [], [("page", "2")], [("q", "")], [("city", "广州"), ("mode", "words")],
+                                  [("q", "a&b"), ("year", "2021"), ("page", "4"), ("city", "")]])
+@pytest.mark.parametrize("name", ["city", "province", "year", "page", "q"])
+def test_an_adder_makes_the_urls_with_added_makes(args, name):
+    add = urls.adder("/s", args, name)
+    for value in ["杭州", "广州", "深圳", "", " 广州", "a b&c=d", "2021", "3"]:
+        assert urls.with_added("/s", args, [(name, value)]) == add(value)
+
+
 @pytest.mark.parametrize("name, value, expected", [
     ("city", "广州", [("q", "执法 记录仪"), ("city", "深圳")]),
     ("city", None, [("q", "执法 记录仪")]),

@@ -47,6 +47,21 @@ def with_added(path: str, args: Args, added: Args) -> str:
     return path_with_args(path, kept + list(added))
 
 
+def adder(path: str, args: Args, name: str):
+    """``value → with_added(path, args, [(name, value)])`` for the many values of one facet: the arguments kept
+    are encoded once (a facet of a large collection lists thousands of values, each with its URL)."""
+    kept = [(k, v) for k, v in _drop_page(args, {name}) if v != ""]
+    held = {v for k, v in kept if k == name}
+    prefix = f"{path}?{urlencode(kept)}&" if kept else f"{path}?"
+
+    def url(value: str) -> str:
+        if value in held or value == "":
+            return with_added(path, args, [(name, value)])
+        return prefix + urlencode([(name, value)])
+
+    return url
+
+
 def with_removed(path: str, args: Args, name: str, value: str | None = None) -> str:
     """Drop argument ``name`` (only the pair with ``value`` when one is given)."""
     kept = [(k, v) for k, v in _drop_page(args, {name}) if not (k == name and (value is None or v == value))]

@@ -179,7 +179,8 @@ def _without(args, name: str) -> MultiDict:
 # Every page with its twins, one line each: the one object a page's ``build`` returns is rendered as HTML
 # and, under its key, as JSON (and as CSV where a page has a table).
 twins("home", "/", "/overview.json", "index.html", _overview, "overview")
-twins("search", "/search", "/search.json", "search.html", _page(results_page), "result",
+twins("search", "/search", "/search.json", "search.html",
+      lambda args, twin: results_page.build(get_engine(), args, ui=not twin), "result",
       csv=("/search.csv", _search_csv, CSV_DISPOSITION),
       files=(_xlsx("/search.xlsx", _search_xlsx, "reports-search.xlsx", "检索结果.xlsx"),))
 twins("report", "/report/<path:report_id>", "/report.json", "report.html", _report)

@@ -20,15 +20,20 @@ from ..params import PageOutOfRange, search_request
 
 FACET_ORDER = tuple(FACET_LABELS)  # the sidebar shows the facets in the order of their labels
 FACET_TOP = 8  # values shown before "更多"
+FACET_MORE = 200  # values listed under "更多" at most (the selected and the most frequent first; the JSON has all)
 PAGER_WINDOW = 3
 
 
-def build(engine: Engine, args) -> dict:
+def build(engine: Engine, args, ui: bool = True) -> dict:
+    """The page object; ``ui=False`` (the JSON twin): the result only, without the sidebar's links and the
+    snippets' paragraph numbers that only the HTML shows."""
     request = search_request(args)
     result = engine.search(request).to_dict()
     pages = max(1, math.ceil(result["total"] / request.limit))
     if request.page > pages:
         raise PageOutOfRange(request.page, pages)
+    if not ui:
+        return {"result": result}
     from .excerpts import snippet_paragraphs
 
     excerpts = snippet_paragraphs(engine, result["hits"])
@@ -76,12 +81,16 @@ def _facet(name: str, values: list[dict], path: str, args: urls.Args) -> dict:
     ordered = sorted(values, key=lambda v: not v["selected"])
     if name == "year":
         ordered = sorted(values, key=lambda v: (not v["selected"], -int(v["value"])))
-    views = [_facet_value(name, v, path, args) for v in ordered]
+    add = urls.adder(path, args, name)
+    views = [_facet_value(name, v, path, args, add) for v in ordered[:FACET_TOP + FACET_MORE]]
+    unlisted = max(0, len(ordered) - FACET_TOP - FACET_MORE)
     return {"name": name, "label": FACET_LABELS[name], "top": views[:FACET_TOP], "more": views[FACET_TOP:],
-            "more_label": f"更多（{len(views) - FACET_TOP}）"}
+            "more_label": f"更多（{len(ordered) - FACET_TOP}）",
+            "unlisted": f"另有 {unlisted} 项（计数较少）未列出：全部见本页的 JSON" if unlisted else ""}
 
 
-def _facet_value(name: str, value: dict, path: str, args: urls.Args) -> dict:
+def _facet_value(name: str, value: dict, path: str, args: urls.Args, add) -> dict:
+    """One value's view; ``add``: ``urls.adder`` of this facet."""
     raw = str(value["value"])
     if name == "year" and value["selected"] and len([k for k, _ in args if k == "year"]) > 1:
         toggle = urls.with_removed(path, args, "year", raw)  # one of several years
@@ -90,7 +99,7 @@ def _facet_value(name: str, value: dict, path: str, args: urls.Args) -> dict:
     elif value["selected"]:
         toggle = urls.with_removed(path, args, name, raw)
     else:
-        toggle = urls.with_added(path, args, [(name, raw)])
+        toggle = add(raw)
     return {"value": raw, "label": value_label(name, raw), "count": value["count"],
             "selected": bool(value["selected"]), "toggle_url": toggle}
 
