@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -105,12 +106,26 @@ def _client(port: int, paths: list[str], offset: int, deadline: float, out: list
     conn.close()
 
 
-def load(index_dir: Path, queries: list[Query], clients: int = 8, seconds: float = 30.0, workers: int = 1) -> Load:
-    """``workers`` > 1: ``reports-web --workers`` (gunicorn); RSS is summed over the master and its workers."""
+@contextmanager
+def serving(index_dir: Path, workers: int = 1):
+    """A fresh ``reports-web`` on a free loopback port, answering (its engine warmed); yields (server, port)."""
     port = free_port()
     server = start_server(index_dir, port, workers)
     try:
         wait_ready(server, port)
+        yield server, port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def load(index_dir: Path, queries: list[Query], clients: int = 8, seconds: float = 30.0, workers: int = 1) -> Load:
+    """``workers`` > 1: ``reports-web --workers`` (gunicorn); RSS is summed over the master and its workers."""
+    with serving(index_dir, workers) as (server, port):
         for _ in range(4 * workers):  # every worker opens its engine before the clock starts
             wait_ready(server, port)
         idle = tree_rss(server.pid)
@@ -129,13 +144,6 @@ def load(index_dir: Path, queries: list[Query], clients: int = 8, seconds: float
                 t.join()
         elapsed = time.perf_counter() - start
         return Load(len(latencies), len(errors), elapsed, latencies, sampler.peak, idle)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def _timed_get(conn: http.client.HTTPConnection, path: str) -> float:
@@ -151,20 +159,9 @@ def _timed_get(conn: http.client.HTTPConnection, path: str) -> float:
 def json_pages(index_dir: Path, queries: list[Query], repeats: int = 50, workers: int = 1) -> dict:
     """One client, a fresh server: every query's ``/search.json`` once (a first visit: the result cache does not
     hold it), then the first query's ``repeats`` times more (answered from the result cache). Seconds."""
-    port = free_port()
-    server = start_server(index_dir, port, workers)
-    try:
-        wait_ready(server, port)
+    with serving(index_dir, workers) as (_, port):
         conn = http.client.HTTPConnection(HOST, port, timeout=60)
         first = [_timed_get(conn, json_path(q)) for q in queries]
         again = [_timed_get(conn, json_path(queries[0])) for _ in range(repeats)]
         conn.close()
-        return {"json_p50": percentile(first, 50), "json_p95": percentile(first, 95),
-                "again_p95": percentile(again, 95)}
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    return {"json_p50": percentile(first, 50), "json_p95": percentile(first, 95), "again_p95": percentile(again, 95)}
