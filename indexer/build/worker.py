@@ -104,10 +104,15 @@ class IndexingFailed(Exception):
 
 
 def init_worker() -> None:
-    """Load jieba's dictionaries (ours, ``search.analysis``) once for the life of the process, quietly."""
-    from search.segmenter import load_words
+    """Load once for the life of the process, quietly, what every report needs: jieba's dictionaries (ours,
+    ``search.analysis``), the fast segmenter, the parser's modules and the gazetteer; so a file's deadline
+    counts its own work, not the first file's loading."""
+    from indexer.parse.places import gazetteer
+    from search.segmenter import fast_segmenter, load_words
 
     load_words()
+    fast_segmenter()
+    gazetteer()
 
 
 def parse_one(corpus: str, rid: str) -> tuple[FileResult, list[dict]]:
