@@ -9,7 +9,7 @@ by the functions at the end, from the routes' endpoint names (``url_for``).
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from flask import url_for
 
@@ -52,12 +52,12 @@ def adder(path: str, args: Args, name: str):
     are encoded once (a facet of a large collection lists thousands of values, each with its URL)."""
     kept = [(k, v) for k, v in _drop_page(args, {name}) if v != ""]
     held = {v for k, v in kept if k == name}
-    prefix = f"{path}?{urlencode(kept)}&" if kept else f"{path}?"
+    prefix = (f"{path}?{urlencode(kept)}&" if kept else f"{path}?") + quote_plus(name) + "="
 
     def url(value: str) -> str:
         if value in held or value == "":
             return with_added(path, args, [(name, value)])
-        return prefix + urlencode([(name, value)])
+        return prefix + quote_plus(value)  # what urlencode([(name, value)]) appends
 
     return url
 
