@@ -378,3 +378,43 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _PARAGRAPH_RE.finditer(text) if m.end() > m.start()]
+
+
+# The numbered paragraphs of a report (the report page's ``#p-N`` permalinks, the excerpt basket's items): its
+# non-empty lines, numbered from 1. ``str.strip``'s whitespace is the regex's ``\s`` (both Unicode's).
+_PARAGRAPH_START = re.compile(r"^[^\S\n]*\S", re.M)
+
+
+def paragraph_lines(text: str):
+    """(n, start, end, line) of each paragraph: the non-empty lines of the text, numbered from 1 (``#p-N``)."""
+    pos, n = 0, 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if line.strip():
+            n += 1
+            yield n, start, end, line
+
+
+def paragraph_starts(text: str) -> list[int]:
+    """Where each paragraph of ``text`` (``paragraph_lines``) starts."""
+    return [m.start() for m in _PARAGRAPH_START.finditer(text)]
+
+
+def paragraph_base(starts: list[int], start: int) -> int:
+    """How many paragraphs of a text (their ``paragraph_starts``) start at or before offset ``start``: stored
+    with each section for its ``own_start``, so a section's own text numbers its paragraphs without the rest
+    of the report (``paragraph_at``)."""
+    from bisect import bisect_right
+
+    return bisect_right(starts, start)
+
+
+def paragraph_at(own_starts, base: int, pos: int) -> int:
+    """The number of the paragraph holding offset ``pos`` of a section's own text, from the section's
+    ``paragraph_base`` and the paragraph starts of its own text (``paragraph_starts``; one at 0 is not a
+    line's start when the section starts mid-line, and the base counts it where it is): 0 before the first."""
+    from bisect import bisect_right
+
+    skip = 1 if own_starts and own_starts[0] == 0 else 0
+    return base + bisect_right(own_starts, pos, lo=skip) - skip

@@ -73,6 +73,9 @@ def _print_result(result: dict) -> None:
             click.echo(click.style(f"   § {path}", fg="cyan") + f"  ({sec['matches']} 处)")
             for snip in sec["snippets"]:
                 click.echo(f"     {_terminal(snip)}")
+        more = hit.get("sections_total", 0) - len(hit["sections"])
+        if more > 0:
+            click.echo(click.style(f"   … 另有 {more} 个章节（--every-section 列出全部）", dim=True))
     suggestion = result.get("suggestion")
     if suggestion and suggestion.get("mode") == "words":
         click.echo()

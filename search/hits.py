@@ -3,10 +3,13 @@
 Only the reports shown get sections, and only the sections ``search.ranking`` scored (those holding a match)
 and a hit will list are read (their stored text, through the generation's ``search.storedtexts`` cache): those that answer the query by themselves (every positive
 term, ``search.ranking.satisfies``; where none does, those holding some), by score, past the first only those
-scoring at least ``search.ranking.SHOWN_SHARE`` of the best section scored (a passing mention is left out).
+scoring at least ``search.ranking.SHOWN_SHARE`` of the best section scored (a passing mention is left out); at
+most ``SECTIONS_SHOWN`` of them, the rest counted (``sections_total``; the exports list them all).
 In that text the plan's terms are found literally (``search.snippets.match_spans``: no jieba on stored text);
 a term of a 同句/同段 group counts only where its whole group is satisfied, a 章节: term only inside the
-heading. Sections carry their score and snippets (``search.snippets``: escaped there).
+heading. Sections carry their score and snippets (``search.snippets``: escaped there), and the number of each
+snippet's paragraph in the report (``paragraphs``: the report page's ``#p-N``, from the section's stored
+paragraph base, ``search.analysis.paragraph_at``; None before the first).
 """
 
 from __future__ import annotations
@@ -14,16 +17,17 @@ from __future__ import annotations
 import numpy as np
 
 from search import ranking
-from search.analysis import paragraph_spans, sentence_spans
+from search.analysis import paragraph_at, paragraph_spans, sentence_spans
 from search.ranking import satisfies, section_scores
-from search.snippets import match_spans, snippets, term_pattern
+from search.snippets import match_spans, placed_snippets, term_pattern
 from search.storedtexts import StoredText
 
 HIT_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year")  # from the columns
+SECTIONS_SHOWN = 3  # sections a hit lists with snippets, best first; the rest are counted (``sections_total``)
 
 
 def hits(st, plan, shown: list[int], scores, scored=None, with_sections: bool = True,
-         every_section: bool = False) -> list[dict]:
+         every_section: bool = False, sections_shown: int = SECTIONS_SHOWN) -> list[dict]:
     """The reports ``shown`` (ordinals, in page order) as hits; ``scores``: per report, or None (by year);
     ``scored``: the sections' scores (``search.ranking.SectionScores`` of every listed report; made here
     for the page if None, as when sorted by year). ``every_section``: list every section with a counted
@@ -37,16 +41,19 @@ def hits(st, plan, shown: list[int], scores, scored=None, with_sections: bool = 
              if with_sections and not every_section and len(scored.score) else 0.0)
     out = []
     for r in shown:
-        sections = report_sections(st, plan, r, scored.of_report(r), floor, every_section) if with_sections else []
-        out.append(report_hit(st, r, round(float(scores[r]), 4) if scores is not None else 0.0, sections))
+        sections, total = (report_sections(st, plan, r, scored.of_report(r), floor, every_section, sections_shown)
+                           if with_sections else ([], 0))
+        out.append(report_hit(st, r, round(float(scores[r]), 4) if scores is not None else 0.0, sections, total))
     return out
 
 
-def report_hit(st, r: int, score: float, sections: list[dict]) -> dict:
+def report_hit(st, r: int, score: float, sections: list[dict], sections_total: int | None = None) -> dict:
+    """``sections_total``: how many sections the hit would list uncapped (``SECTIONS_SHOWN``)."""
     meta = st.columns.reports[r]
     head = st.texts.get(st.columns.report_docs[r][0]).fields
     return {"file": meta["file"], "title": head.get("title"), **{name: meta[name] for name in HIT_FIELDS},
-            "publish_date": head.get("publish_date"), "score": score, "sections": sections}
+            "publish_date": head.get("publish_date"), "score": score, "sections": sections,
+            "sections_total": len(sections) if sections_total is None else sections_total}
 
 
 def listed_sections(plan, scored: dict[int, tuple[float, int]], kinds: dict[int, int],
@@ -69,19 +76,28 @@ def listed_sections(plan, scored: dict[int, tuple[float, int]], kinds: dict[int,
 
 
 def report_sections(st, plan, r: int, scored: dict[int, tuple[float, int]], floor: float = 0.0,
-                    every: bool = False) -> list[dict]:
-    """Report r's sections as a hit lists them (``listed_sections``), read from their stored fields."""
+                    every: bool = False, shown: int = SECTIONS_SHOWN) -> tuple[list[dict], int]:
+    """Report r's sections as a hit lists them (``listed_sections``), read from their stored fields: the first
+    ``shown`` (all of them when ``every``), and how many it lists in all. Past the first ``shown`` a section the
+    index says holds a match is counted unread, except where a match it holds may not count (a 同句/同段 group,
+    a heading scope, the title or agency only, on the head document): those are read and checked."""
     cols = st.columns
     docs = {int(cols.doc_sec[d]): d for d in cols.report_docs[r]}
-    out = []
+    out, total = [], 0
+    checked = bool(plan.nears or plan.in_heading)
     kinds = {sec: int(cols.doc_mask[d]) for sec, d in docs.items()}
     for sec, score in listed_sections(plan, scored, kinds, every):
-        if out and score < floor:
+        if total and score < floor:
             break
-        hit = section_hit(st.texts.get(docs[sec]), plan, sec, score)
-        if hit is not None:
-            out.append(hit)
-    return out
+        showing = every or len(out) < shown
+        if showing or checked or sec < 0:
+            hit = section_hit(st.texts.get(docs[sec]), plan, sec, score)
+            if hit is None:
+                continue
+            if showing:
+                out.append(hit)
+        total += 1
+    return out, total
 
 
 def section_hit(item: StoredText, plan, sec: int, score: float) -> dict | None:
@@ -93,8 +109,12 @@ def section_hit(item: StoredText, plan, sec: int, score: float) -> dict | None:
         return None
     heading = stored.get("heading") or ""
     offsets = stored.get("offsets")
+    placed = placed_snippets(text, spans, sentences=item.sentences)
+    base = (offsets or {}).get("para")
     return {"heading": heading, "path": list(stored.get("path") or []), "kinds": list(stored.get("kinds") or []),
-            "matches": len(spans), "snippets": snippets(text, spans, sentences=item.sentences),
+            "matches": len(spans), "snippets": [shown for _, shown in placed],
+            "paragraphs": [(paragraph_at(item.paragraphs, base, at) or None) if base is not None else None
+                           for at, _ in placed],
             "score": round(score, 4), "index": sec, "offsets": dict(offsets) if offsets is not None else None}
 
 

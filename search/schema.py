@@ -40,7 +40,8 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, NUMERIC, STORED, Schema
 from whoosh.filedb.filestore import FileStorage
 
-from search.analysis import WordsField, join_word_tokens, normalize, slots_at, word_tokens
+from search.analysis import (WordsField, join_word_tokens, normalize, paragraph_base, paragraph_starts, slots_at,
+                             word_tokens)
 from search.weakspans import INTRO
 from search.weakspans import pack as pack_weak
 from search.weakspans import spans as weak_spans
@@ -49,8 +50,9 @@ from search.weakspans import spans as weak_spans
 # the text's length and its weak spans, so ranking scores sections from the index without reading their text);
 # 10: each report's metadata evidence (``evidence``, stored on the head document) for the report page;
 # 11: gram positions delta-encoded and compressed in blocks (search.grams, RGRAMS04);
-# 12: all of these together (the branches that added them were merged)
-FORMAT_VERSION = 12
+# 12: all of these together (the branches that added them were merged);
+# 13: each section's paragraph base (offsets ``para``: its snippets' paragraph numbers without the whole report)
+FORMAT_VERSION = 13
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
 
@@ -191,6 +193,7 @@ def section_documents(report: dict) -> list[dict]:
     agency = report.get("agency") or ""
 
     starts = [s["start"] for s in sections]
+    paras = paragraph_starts(text)
     first = starts[0] if sections else len(text)
     preamble = text[:first]
     exact = exact_text(title, agency, text)
@@ -207,7 +210,7 @@ def section_documents(report: dict) -> list[dict]:
         "sec_level": 0,
         "kinds": [],
         "offsets": {"index": -1, "start": 0, "end": first, "body_start": 0, "own_start": 0,
-                    "own_end": first, "parent": None},
+                    "own_end": first, "parent": None, "para": paragraph_base(paras, 0)},
         "text": preamble,
         "slots": slots,
         "weak": pack_weak(*weak_spans(exact, _intro_spans(sections, array("i", slots)))),
@@ -235,7 +238,8 @@ def section_documents(report: dict) -> list[dict]:
             "sec_level": sec["level"],
             "kinds": list(kinds),
             "offsets": {"index": i, "start": sec["start"], "end": sec["end"], "body_start": sec["body_start"],
-                        "own_start": sec["start"], "own_end": own_end, "parent": sec.get("parent")},
+                        "own_start": sec["start"], "own_end": own_end, "parent": sec.get("parent"),
+                        "para": paragraph_base(paras, sec["start"])},
             "text": own,
         })
     head["rwords"] = join_word_tokens(text_tokens)

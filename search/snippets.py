@@ -104,6 +104,11 @@ def _window(text: str, s: int, e: int, spans) -> tuple[int, int, str, str]:
 def snippets(text: str, spans, max_snippets: int = MAX_SNIPPETS, sentences=None) -> list[Html]:
     """Sentence-aligned HTML fragments of ``text`` around ``spans`` (from ``match_spans``); ``sentences``: the
     text's ``sentence_spans`` as (starts, ends) where the caller has them (``search.storedtexts``)."""
+    return [shown for _, shown in placed_snippets(text, spans, max_snippets, sentences)]
+
+
+def placed_snippets(text: str, spans, max_snippets: int = MAX_SNIPPETS, sentences=None) -> list[tuple[int, Html]]:
+    """``snippets``, each with the offset in ``text`` of its first shown character (where its paragraph is)."""
     if not spans:
         return []
     if sentences is None:
@@ -124,5 +129,6 @@ def snippets(text: str, spans, max_snippets: int = MAX_SNIPPETS, sentences=None)
     for _, _, s, e, inside in best:
         ws, we, pre, post = _window(text, s, e, inside)
         body = render(text, ws, we, inside)
-        out.append(Html(pre + body.strip() + post))
+        piece = text[ws:we]
+        out.append((ws + len(piece) - len(piece.lstrip()), Html(pre + body.strip() + post)))
     return out

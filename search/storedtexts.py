@@ -15,7 +15,7 @@ import threading
 from array import array
 from collections import OrderedDict
 
-from search.analysis import normalize, sentence_spans
+from search.analysis import normalize, paragraph_starts, sentence_spans
 
 MAX_BYTES = 32_000_000  # of the entries' texts and arrays (the server's memory budget is 300 MB a process)
 BYTES_PER_CHAR = 9  # what an entry may hold per character of its text (counted when it is read)
@@ -23,15 +23,16 @@ BYTES_PER_CHAR = 9  # what an entry may hold per character of its text (counted 
 
 class StoredText:
     """One document's stored fields and, made on first use, its text folded (``folded``:
-    ``search.analysis.normalize``'s folded text and offsets or None) and its sentences (``sentences``:
-    ``search.analysis.sentence_spans`` as two arrays, starts and ends). The report page reads only the fields."""
+    ``search.analysis.normalize``'s folded text and offsets or None), its sentences (``sentences``:
+    ``search.analysis.sentence_spans`` as two arrays, starts and ends) and its paragraphs' starts
+    (``paragraphs``: ``search.analysis.paragraph_starts``). The report page reads only the fields."""
 
-    __slots__ = ("fields", "text", "_folded", "_sentences", "nbytes")
+    __slots__ = ("fields", "text", "_folded", "_sentences", "_paragraphs", "nbytes")
 
     def __init__(self, fields: dict):
         self.fields = fields
         self.text = fields.get("text") or ""
-        self._folded = self._sentences = None
+        self._folded = self._sentences = self._paragraphs = None
         # held at most: the text and its fold at 2 bytes a Chinese character, offsets at 4, sentence bounds ~1
         self.nbytes = 256 + BYTES_PER_CHAR * len(self.text)
 
@@ -48,6 +49,12 @@ class StoredText:
             spans = sentence_spans(self.text)
             self._sentences = (array("i", [s for s, _ in spans]), array("i", [e for _, e in spans]))
         return self._sentences
+
+    @property
+    def paragraphs(self) -> array:
+        if self._paragraphs is None:
+            self._paragraphs = array("i", paragraph_starts(self.text))
+        return self._paragraphs
 
 
 class StoredTexts:

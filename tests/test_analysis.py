@@ -135,6 +135,25 @@ def test_sentence_spans():
     assert ["甲。", "乙！\n", "丙；", "丁"] == [text[s:e] for s, e in analysis.sentence_spans(text)]
 
 
+def test_paragraphs_are_the_non_empty_lines_and_a_section_numbers_its_own(corpus_dir):
+    """Wherever a section starts (mid-line too: an indented heading), its own text and stored base number each
+    paragraph as the whole text does."""
+    from bisect import bisect_right
+
+    texts = ["一、总体\n\n　　（一）措施\n  \n正文。\n\u3000\n尾", "\n\n  a\nb"]
+    texts += [p.read_text(encoding="utf-8")[:3000] for p in sorted(corpus_dir.glob("*.txt"))[:2]]
+    for text in texts:
+        lines = list(analysis.paragraph_lines(text))
+        starts = analysis.paragraph_starts(text)
+        assert [start for _, start, _, _ in lines] == starts
+        assert all(line.strip() for _, _, _, line in lines) and all(text[s - 1] == "\n" for s in starts if s)
+        assert len(lines) == sum(1 for line in text.split("\n") if line.strip())
+        for cut in range(0, len(text), 7 if len(text) > 100 else 1):
+            own, base = analysis.paragraph_starts(text[cut:]), analysis.paragraph_base(starts, cut)
+            for pos in range(cut, len(text), 5 if len(text) > 100 else 1):
+                assert bisect_right(starts, pos) == analysis.paragraph_at(own, base, pos - cut), (text, cut, pos)
+
+
 def test_schema_fields_use_our_analysis():
     assert isinstance(SCHEMA["rwords"], analysis.WordsField)
     assert isinstance(SCHEMA["title"].analyzer, analysis.WordTokenizer)

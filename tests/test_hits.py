@@ -4,6 +4,7 @@ import pytest
 
 from search.analysis import normalize_text
 from search.engine import Engine, SearchRequest
+from search.hits import SECTIONS_SHOWN
 from search.storedtexts import StoredText
 from search_helpers import build_index, make_report
 
@@ -16,6 +17,47 @@ def test_sections_snippets_and_heading_paths(engine):
         assert s["matches"] == sum(x.count("<mark>") for x in s["snippets"]) or len(s["snippets"]) == 3
         assert all("<mark>执法记录仪</mark>" in x for x in s["snippets"])
         assert s["path"][-1] == s["heading"]
+
+
+@pytest.mark.parametrize("q", ["执法记录仪", "问题", "2022", "公安"])
+def test_each_snippet_names_its_paragraph_of_the_whole_report(engine, q):
+    """A section's stored paragraph base and its own text give the paragraph (``#p-N``: the report's non-empty
+    lines) where the whole report has the snippet."""
+    import html
+    import re
+
+    from search.analysis import paragraph_lines
+
+    checked = 0
+    for hit in engine.search(SearchRequest(q=q, limit=50)).hits:
+        text = engine.report(hit["file"])["text"]
+        lines = list(paragraph_lines(text))
+        for section in hit["sections"]:
+            assert len(section["snippets"]) == len(section["paragraphs"])
+            for snippet, n in zip(section["snippets"], section["paragraphs"]):
+                shown = html.unescape(re.sub(r"<[^>]+>", "", snippet)).strip("…")
+                at = text.find(shown, section["offsets"]["own_start"])
+                assert (at >= 0, n) == (True, next(k for k, s, e, _ in lines if s <= at < e)), (hit["file"], snippet)
+                checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize("q", ["执法", "公安", "2022", "执法 监督", "同句(执法 监督)", "章节:问题", "法治政府建设"])
+def test_a_hit_lists_its_best_sections_and_counts_the_rest_as_an_uncapped_listing_would(engine, q):
+    from search.hits import hits
+    from search.matching import evaluate
+    from search.plan import QueryPlan
+    from search.ranking import order
+
+    with engine.reading() as st:
+        plan = QueryPlan.of(q, "exact")
+        ordered, scores, scored = order(st, plan, evaluate(st, plan.tree, plan.kmask), "relevance")
+        shown = ordered[:50].tolist()
+        capped = hits(st, plan, shown, scores, scored)
+        uncapped = hits(st, plan, shown, scores, scored, sections_shown=10**6)
+    assert any(h["sections_total"] > SECTIONS_SHOWN for h in uncapped) or not q.isalnum()  # capped somewhere
+    assert [(h["file"], h["sections"][:SECTIONS_SHOWN], len(h["sections"])) for h in uncapped] == [
+        (h["file"], h["sections"], h["sections_total"]) for h in capped]
 
 
 def test_snippets_escape_report_text(tmp_path):
@@ -42,9 +84,11 @@ def test_heading_scope_lists_exactly_the_sections_whose_heading_holds_the_term(e
         headings = sorted(s.heading for s in report.sections if word in normalize_text(s.heading))
         if headings:
             expected[report.file] = headings
-    result = engine.search(SearchRequest(q=f"章节:{word}", limit=100)).to_dict()
-    actual = {h["file"]: sorted(s["heading"] for s in h["sections"]) for h in result["hits"]}
-    assert expected == actual
+    every = engine.search(SearchRequest(q=f"章节:{word}", limit=100, every_section=True)).to_dict()
+    assert expected == {h["file"]: sorted(s["heading"] for s in h["sections"]) for h in every["hits"]}
+    shown = engine.search(SearchRequest(q=f"章节:{word}", limit=100)).to_dict()  # the best few, all counted
+    assert ({f: len(v) for f, v in expected.items()}, {f: min(len(v), SECTIONS_SHOWN) for f, v in expected.items()}) == (
+        {h["file"]: h["sections_total"] for h in shown["hits"]}, {h["file"]: len(h["sections"]) for h in shown["hits"]})
 
 
 def test_hits_without_sections_list_the_same_reports(engine):
@@ -55,22 +99,23 @@ def test_hits_without_sections_list_the_same_reports(engine):
 
 
 STORED = {"text": "一、执法情况\n执法记录仪全面配备。局长信箱开通。\n", "heading": "一、执法情况", "path": ["一、执法情况"],
-          "kinds": ["举措成效"], "offsets": {"index": 0, "start": 0, "end": 26, "body_start": 6}}
+          "kinds": ["举措成效"], "offsets": {"index": 0, "start": 0, "end": 26, "body_start": 6,
+                                                     "para": 1}}
 
 
-@pytest.mark.parametrize("q, spans, snippets", [
-    ("执法", [(2, 4, 0), (7, 9, 0)], ["一、<mark>执法</mark>情况", "<mark>执法</mark>记录仪全面配备。"]),
-    ("章节:执法", [(2, 4, 0)], ["一、<mark>执法</mark>情况"]),  # the heading's match only
-    ("同句(执法 局长) 信箱", [(20, 22, 2)], ["局长<mark>信箱</mark>开通。"]),  # the group is not in one sentence
+@pytest.mark.parametrize("q, spans, snippets, paragraphs", [
+    ("执法", [(2, 4, 0), (7, 9, 0)], ["一、<mark>执法</mark>情况", "<mark>执法</mark>记录仪全面配备。"], [1, 2]),
+    ("章节:执法", [(2, 4, 0)], ["一、<mark>执法</mark>情况"], [1]),  # the heading's match only
+    ("同句(执法 局长) 信箱", [(20, 22, 2)], ["局长<mark>信箱</mark>开通。"], [2]),  # the group is not in one sentence
     ("同段(执法 局长)", [(2, 4, 0), (7, 9, 0), (17, 19, 1)],
-     ["一、<mark>执法</mark>情况", "<mark>执法</mark>记录仪全面配备。", "<mark>局长</mark>信箱开通。"]),
+     ["一、<mark>执法</mark>情况", "<mark>执法</mark>记录仪全面配备。", "<mark>局长</mark>信箱开通。"], [1, 2, 2]),
 ])
-def test_section_hit_counts_the_matches_the_plan_allows(q, spans, snippets):
+def test_section_hit_counts_the_matches_the_plan_allows(q, spans, snippets, paragraphs):
     from search.hits import section_hit
     from search.plan import QueryPlan
 
     assert {"heading": "一、执法情况", "path": ["一、执法情况"], "kinds": ["举措成效"], "matches": len(spans),
-            "snippets": snippets, "score": 1.2346, "index": 0,
+            "snippets": snippets, "paragraphs": paragraphs, "score": 1.2346, "index": 0,
             "offsets": STORED["offsets"]} == section_hit(StoredText(STORED), QueryPlan.of(q), 0, 1.23456)
 
 

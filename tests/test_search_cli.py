@@ -9,8 +9,8 @@ from search.cli import main, parse_year
 
 KEYS = ["query", "mode", "total", "page", "limit", "hits", "facets", "suggestion"]
 HIT_KEYS = ["file", "title", "agency", "province", "city", "county", "level", "sector", "year", "publish_date",
-            "score", "sections"]
-SECTION_KEYS = ["heading", "path", "kinds", "matches", "snippets"]
+            "score", "sections", "sections_total"]
+SECTION_KEYS = ["heading", "path", "kinds", "matches", "snippets", "paragraphs"]
 
 
 def run(*args, env=None):
@@ -49,6 +49,17 @@ def test_terminal_output(seed_index):
     assert 0 == result.exit_code
     assert "1 份报告" in result.output
     assert "执法记录仪" in result.output and "<mark>" not in result.output
+
+
+def test_terminal_output_counts_the_sections_past_the_best_few(seed_index):
+    data = json.loads(run("执法", "--index-dir", seed_index, "--json").output)
+    more = [h["sections_total"] - len(h["sections"]) for h in data["hits"]]
+    assert any(more)
+    lines = run("执法", "--index-dir", seed_index).output
+    assert [f"   … 另有 {n} 个章节（--every-section 列出全部）" for n in more if n] == [
+        line for line in lines.splitlines() if line.startswith("   … 另有")]
+    every = json.loads(run("执法", "--index-dir", seed_index, "--json", "--every-section").output)
+    assert all(len(h["sections"]) >= h["sections_total"] for h in every["hits"])
 
 
 @pytest.mark.parametrize("args, message", [

@@ -64,6 +64,15 @@ def test_search_html_renders_every_hit_with_its_marks(client):
         _unquote(html.unescape(u)) for u in re.findall(r'<h3><a href="([^"]+)">', page)]
 
 
+def test_a_hit_past_its_best_sections_links_to_the_rest_in_the_report(client):
+    data = get_json(client, "/search.json?q=执法")
+    page = client.get("/search?q=执法").get_data(as_text=True)
+    expected = [(f"/report/{h['file']}?q=执法", f"另有 {h['sections_total'] - len(h['sections'])} 个章节含有匹配，见全文")
+                for h in data["hits"] if h["sections_total"] > len(h["sections"])]
+    assert expected and expected == [(_unquote(html.unescape(u)), t) for u, t in re.findall(
+        r'<p class="more-sections"><a href="([^"]+)">([^<]+)</a></p>', page)]
+
+
 def _facet_links(page: str, facet: str) -> dict[str, str]:
     return {html.unescape(value): html.unescape(href) for href, value in re.findall(
         rf'<a href="([^"]+)" data-facet="{facet}" data-value="([^"]+)"', page)}

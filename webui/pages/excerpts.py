@@ -10,19 +10,18 @@ from the same object (``docx_file``, ``xlsx_table``).
 
 from __future__ import annotations
 
-import bisect
 import io
 import re
 
 from flask import url_for
 
+from search.analysis import paragraph_lines
 from search.engine import Engine
 from search.schema import KINDS
 from search.titles import display_title
 
 from .. import urls
 from ..params import ParamError, check_names, choice
-from .report import paragraph_lines
 
 MAX_EXCERPTS = 200
 GROUPS = ("kind", "report")
@@ -96,30 +95,12 @@ def groups(excerpts: list[dict], group: str) -> list[dict]:
     return [{"label": labels[f], "file": f, "items": v} for f, v in out.items()]
 
 
-def snippet_paragraphs(engine: Engine, hits: list[dict]) -> dict[tuple[str, int], list[str | None]]:
+def snippet_paragraphs(hits: list[dict]) -> dict[tuple[str, int], list[str | None]]:
     """Per (file, section index) of search hits: the basket value (``<file>#p-N``) of each of its snippets'
-    paragraphs (None where a snippet is not found in the text), for the 摘录 buttons of the results page."""
-    from ..markup import snippet_text
-
-    out = {}
-    for hit in hits:
-        if not hit["sections"]:
-            continue
-        report = engine.report(hit["file"])
-        if report is None:
-            continue
-        lines = list(paragraph_lines(report["text"]))
-        starts = [start for _, start, _, _ in lines]
-        for section in hit["sections"]:
-            offsets = section.get("offsets") or {}
-            values = []
-            for snippet in section.get("snippets", []):
-                core = snippet_text(snippet).strip("…").strip()
-                at = report["text"].find(core, offsets.get("own_start", 0)) if core else -1
-                i = bisect.bisect_right(starts, at) - 1
-                values.append(f"{hit['file']}#p-{lines[i][0]}" if at >= 0 and i >= 0 else None)
-            out[hit["file"], section.get("index")] = values
-    return out
+    paragraphs (the hit's ``paragraphs``; None where there is none), for the 摘录 buttons of the results page."""
+    return {(hit["file"], section.get("index")): [f"{hit['file']}#p-{n}" if n else None
+                                                  for n in section.get("paragraphs") or []]
+            for hit in hits for section in hit["sections"]}
 
 
 def source_line(e: dict) -> str:

@@ -8,7 +8,7 @@ plan's hit terms, found as the search page finds them: ``search.snippets.merged_
 With ``copies=1`` the page marks instead the passages the report shares with other reports
 (``search.overlap``; ``source=`` restricts them to one other report, ``min_chars`` / ``quotes`` as on
 /overlap), each mark (``c-<offset>``) linking to its other occurrence. Every paragraph has a button adding it
-to the excerpt basket (``static/app.js``), named by its permalink (``<file>#p-N``, ``paragraph_lines``).
+to the excerpt basket (``static/app.js``), named by its permalink (``<file>#p-N``, ``search.analysis.paragraph_lines``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import posixpath
 
 from flask import current_app, url_for
 
+from search.analysis import paragraph_lines
 from search.engine import Engine
 from search.plan import QueryPlan
 from search.schema import uncertain
@@ -116,17 +117,6 @@ def _copies_ui(report: dict, copies: dict | None) -> dict:
     return {"on": True, "switch_url": report_url(report["file"]), "switch_label": "取消标记", "summary": text,
             "marks": len(copies["marks"]),
             "details_url": urls.path_with_args(url_for("webui.overlap"), [("id", report["file"])] + copies["settings"])}
-
-
-def paragraph_lines(text: str):
-    """(n, start, end, line) of each paragraph: the non-empty lines of the text, numbered from 1 (``#p-N``)."""
-    pos, n = 0, 0
-    for line in text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        if line.strip():
-            n += 1
-            yield n, start, end, line
 
 
 def _paragraphs(report: dict, spans: list[tuple[int, int]], copy_marks: list | None = None) -> list[dict]:

@@ -36,7 +36,7 @@ def build(engine: Engine, args, ui: bool = True) -> dict:
         return {"result": result}
     from .excerpts import snippet_paragraphs
 
-    excerpts = snippet_paragraphs(engine, result["hits"])
+    excerpts = snippet_paragraphs(result["hits"])
     return {"result": result, "ui": _ui(result, request, urls.args_of(args), pages, excerpts)}
 
 
@@ -153,6 +153,8 @@ def _hit(hit: dict, request, excerpts: dict) -> dict:
         "matches": sum(s.get("matches", 0) for s in hit["sections"]),
         "sections": [_section(s, hit["file"], request, excerpts.get((hit["file"], s.get("index")), []))
                      for s in hit["sections"]],
+        "more_sections": (f"另有 {hit['sections_total'] - len(hit['sections'])} 个章节含有匹配，见全文"
+                          if hit.get("sections_total", 0) > len(hit["sections"]) else ""),
     }
 
 
