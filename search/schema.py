@@ -51,8 +51,9 @@ from search.weakspans import spans as weak_spans
 # 10: each report's metadata evidence (``evidence``, stored on the head document) for the report page;
 # 11: gram positions delta-encoded and compressed in blocks (search.grams, RGRAMS04);
 # 12: all of these together (the branches that added them were merged);
-# 13: each section's paragraph base (offsets ``para``: its snippets' paragraph numbers without the whole report)
-FORMAT_VERSION = 13
+# 13: each section's paragraph base (offsets ``para``: its snippets' paragraph numbers without the whole report);
+# 14: a gram's groups as one compressed record per key and chunk (search.grams, RGRAMS05)
+FORMAT_VERSION = 14
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
 
