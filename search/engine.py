@@ -218,6 +218,19 @@ class Engine:
         return dataclasses.replace(result, hits=list(shown), facets=dict(counts), notices=list(result.notices),
                                    also=list(result.also))
 
+    def memo(self, key: tuple, make):
+        """``make()``, kept for ``key`` as long as the generation it was made from is served (``IndexState.pages``,
+        the last ``search.resultcache.MAX_PAGES``): a rendered page asked again is not made again. ``make`` must
+        depend only on ``key`` and on what this engine reads. A value made while a new generation was swapped
+        in is kept with the old one, which no later call reads: never a stale page."""
+        with self.reading() as st:
+            cached = st.pages.get(key)
+        if cached is not None:
+            return cached
+        value = make()
+        st.pages.put(key, value)
+        return value
+
     def resolve(self, request: SearchRequest) -> SearchRequest:
         """``request`` with its filter values as the index holds them (广东省 → 广东, 四平 → 四平市公安局); an
         unknown or ambiguous value raises ``search.filters.FilterError``."""

@@ -24,7 +24,7 @@ from search.fingerprints import path_for as print_path
 from search.grams import GramFile, GramFileError, GramPostings
 from search.grams import path_for as gram_path
 from search.query import QueryError
-from search.resultcache import ResultCache
+from search.resultcache import MAX_PAGES, ResultCache
 from search.schema import IndexFormatError, current_generation, open_index_path, segment_readers
 from search.storedtexts import StoredTexts
 
@@ -54,6 +54,7 @@ class IndexState:
         self.term_stats: OrderedDict = OrderedDict()  # terms' matches by section (search.ranking)
         self.term_stats_bytes = 0  # what they hold
         self.results = ResultCache()  # result pages (search.engine)
+        self.pages = ResultCache(MAX_PAGES)  # what callers made of this generation only (Engine.memo: web pages)
         self.texts = StoredTexts(self.searcher)  # stored fields and folded texts of sections hits list (search.hits)
         self.gram_files: list[tuple[GramFile, int]] = []
         self._print_files: list[tuple[PrintFile, int]] | None = None

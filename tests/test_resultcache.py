@@ -42,6 +42,31 @@ def test_after_a_generation_swap_the_new_index_answers(built):
     engine.close()
 
 
+def test_a_memo_is_made_once_per_generation(built):
+    """``Engine.memo`` (the web UI's rendered pages): made once while a generation is served, made again from the
+    new generation after a real build swaps it in."""
+    corpus, index_dir = built
+    engine = Engine(index_dir)
+    made = []
+
+    def total():
+        made.append(1)
+        return engine.search(SearchRequest(q="法治")).total
+
+    first = engine.memo(("page", "/search?q=法治"), total)
+    assert (first, 1) == (engine.memo(("page", "/search?q=法治"), total), len(made))
+    assert (first, 2) == (engine.memo(("page", "/other"), total), len(made))  # another key
+    (corpus / "added.txt").write_bytes(SEEDS[0].read_bytes().replace("公安局".encode(), "法治公安局".encode()))
+    for seed in SEEDS[1:]:
+        (corpus / seed.name).unlink()
+    assert build(corpus, index_dir, workers=1).changed
+    engine.refresh()
+    after = engine.memo(("page", "/search?q=法治"), total)
+    assert (3, Engine(index_dir).search(SearchRequest(q="法治")).total) == (len(made), after)
+    assert after != first
+    engine.close()
+
+
 def test_least_recently_used_results_go_first():
     cache = ResultCache(max_entries=2)
     cache.put(("a",), "A")

@@ -321,22 +321,30 @@ def test_rebuilt_index_is_served_without_restart(tmp_path, corpus_dir, truth):
     build(corpus, index_dir, workers=1)
     client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
     assert 2 == get_json(client, "/search.json")["total"]
+    page = client.get("/search?q=公安").get_data(as_text=True)
+    assert "找到 2 份报告" in page and page == client.get("/search?q=公安").get_data(as_text=True)  # kept, the same
     shutil.copy(corpus_dir / truth[2]["file"], corpus / truth[2]["file"])
     build(corpus, index_dir, workers=1)
     time.sleep(REFRESH_SECONDS)  # the engine looks for a new generation at most this often
     assert 3 == get_json(client, "/search.json")["total"]
+    assert "找到 3 份报告" in client.get("/search?q=公安").get_data(as_text=True)  # never the kept page of before
     assert 200 == client.get(f"/report/{truth[2]['file']}").status_code
 
 
 # --- long facet lists and paging (an index of twelve small reports) -------------------------------------------------
 
 @pytest.fixture(scope="module")
-def many_client(tmp_path_factory):
+def many_index(tmp_path_factory):
     index_dir = tmp_path_factory.mktemp("many-index")
     reports = [make_report(f"r{i:02d}.txt", f"一、执法检查\n第{i}份报告的执法记录仪。\n", agency=f"第{i:02d}市公安局",
                            province="广东", city=f"城{i:02d}", year=2010 + i) for i in range(1, 13)]
     build_index(index_dir, reports)
-    return create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def many_client(many_index):
+    return create_app({"INDEX_DIR": str(many_index), "TESTING": True}).test_client()
 
 
 def _facet_values(page: str, facet: str) -> tuple[list[str], list[str]]:
@@ -355,10 +363,11 @@ def test_long_facet_lists_fold_under_more_with_selected_first(many_client):
     assert "<summary>更多（4）</summary>" in page
 
 
-def test_past_the_more_list_the_rarest_values_are_counted_and_left_to_the_json(many_client, monkeypatch):
+def test_past_the_more_list_the_rarest_values_are_counted_and_left_to_the_json(many_index, monkeypatch):
     from webui.pages import results
 
     monkeypatch.setattr(results, "FACET_MORE", 2)
+    many_client = create_app({"INDEX_DIR": str(many_index), "TESTING": True}).test_client()  # its own page memo
     page = many_client.get("/search?q=执法&city=城12").get_data(as_text=True)
     top, more = _facet_values(page, "city")
     everything = [v["value"] for v in many_client.get("/search.json?q=执法&city=城12").get_json()["facets"]["city"]]

@@ -1,7 +1,8 @@
 """Web UI stage: the one search ``Engine`` of an app.
 
 The engine is created on first use and kept for the life of the app (it caches its searcher and facet columns
-and notices a rebuilt index by itself, so results are never cached here). A missing index is not cached
+and notices a rebuilt index by itself, so results are never cached here: a page kept for its URL lives with
+its generation, ``Engine.memo``). A missing index is not cached
 either: the next request tries again, so a server started before ``reports-index build`` finishes recovers.
 """
 

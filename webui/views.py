@@ -41,24 +41,35 @@ _ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
 
 
 def twins(endpoint: str, rule: str, json_rule: str, template: str, build, key: str | None = None,
-          csv: tuple | None = None, files: tuple = ()) -> None:
+          csv: tuple | None = None, files: tuple = (), memo: bool = False) -> None:
     """Register a page: its HTML at ``rule`` (``template`` rendering the page object) and its JSON twin at
     ``json_rule`` (the page object's ``key`` entry; without a key, all but its ``ui``); with ``csv`` =
     ``(rule, table, disposition)`` also a CSV twin (``table(args)``: the file's bytes). Endpoints: ``endpoint``,
     ``endpoint_json``, ``endpoint_csv``. ``build(args, twin, **rule_args)`` makes the page object from the
     query string (``twin``: for the JSON twin). ``files``: more downloads, each ``(rule, suffix, make,
     mimetype, ascii_name, name)``: ``make(args)`` gives the bytes, served at endpoint ``endpoint_<suffix>`` as
-    ``name`` (``ascii_name`` for browsers without RFC 5987)."""
+    ``name`` (``ascii_name`` for browsers without RFC 5987). ``memo``: the page depends on its URL and the
+    index only, so the HTML and the JSON made for a URL are kept with the generation (``Engine.memo``) and a
+    repeated request is answered without building or rendering again."""
 
     def html_view(**rule_args):
         canonical = _canonical_url()
         if canonical:
             return redirect(canonical)
+        if memo:
+            return get_engine().memo(("html", request.endpoint, request.full_path), lambda: render_template(
+                template, page=build(request.args, False, **rule_args)))
         return render_template(template, page=build(request.args, False, **rule_args))
 
     def json_view():
-        page = build(request.args, True)
-        return jsonify(page[key] if key else {k: v for k, v in page.items() if k != "ui"})
+        def made() -> Response:
+            page = build(request.args, True)
+            return jsonify(page[key] if key else {k: v for k, v in page.items() if k != "ui"})
+
+        if memo:
+            body = get_engine().memo(("json", request.endpoint, request.full_path), lambda: made().get_data())
+            return Response(body, mimetype="application/json")
+        return made()
 
     bp.add_url_rule(rule, endpoint, html_view, methods=["GET"])
     bp.add_url_rule(json_rule, f"{endpoint}_json", json_view, methods=["GET"])
@@ -182,7 +193,7 @@ twins("home", "/", "/overview.json", "index.html", _overview, "overview")
 twins("search", "/search", "/search.json", "search.html",
       lambda args, twin: results_page.build(get_engine(), args, ui=not twin), "result",
       csv=("/search.csv", _search_csv, CSV_DISPOSITION),
-      files=(_xlsx("/search.xlsx", _search_xlsx, "reports-search.xlsx", "检索结果.xlsx"),))
+      files=(_xlsx("/search.xlsx", _search_xlsx, "reports-search.xlsx", "检索结果.xlsx"),), memo=True)
 twins("report", "/report/<path:report_id>", "/report.json", "report.html", _report)
 twins("matrix", "/matrix", "/matrix.json", "matrix.html", _page(matrix_page), "matrix",
       csv=("/matrix.csv", _matrix_csv, MATRIX_DISPOSITION),
