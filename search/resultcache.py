@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 
 MAX_ENTRIES = 256
-MAX_PAGES = 64  # rendered pages (``search.engine.Engine.memo``): tens of KB each, a few MB a process
+MAX_PAGES = 64  # rendered pages (``search.engine.Engine.memo``): up to ~200 KB each, ~13 MB a process
 MAX_LIMIT = 100  # reports per page: bigger pages (every file of a result) are not cached
 
 

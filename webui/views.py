@@ -56,9 +56,9 @@ def twins(endpoint: str, rule: str, json_rule: str, template: str, build, key: s
         canonical = _canonical_url()
         if canonical:
             return redirect(canonical)
-        if memo:
-            return get_engine().memo(("html", request.endpoint, request.full_path), lambda: render_template(
-                template, page=build(request.args, False, **rule_args)))
+        if memo:  # kept as UTF-8 (a page is mostly ASCII: half the memory of its str)
+            return Response(get_engine().memo(("html", request.endpoint, request.full_path), lambda: render_template(
+                template, page=build(request.args, False, **rule_args)).encode("utf-8")), mimetype="text/html")
         return render_template(template, page=build(request.args, False, **rule_args))
 
     def json_view():
