@@ -373,8 +373,8 @@ def test_past_the_more_list_the_rarest_values_are_counted_and_left_to_the_json(m
     everything = [v["value"] for v in many_client.get("/search.json?q=执法&city=城12").get_json()["facets"]["city"]]
     assert (top + more, len(everything)) == ((["城12"] + [v for v in everything if v != "城12"])[:10], 12)
     assert "<summary>更多（4）</summary>" in page
-    assert ('<p class="unlisted"><a href="/search.json?q=%E6%89%A7%E6%B3%95&amp;city=%E5%9F%8E12">'
-            "另有 2 项（计数较少）未列出：全部见本页的 JSON</a></p>") in page
+    assert ('<p class="unlisted"><a href="/facet?facet=city&amp;q=%E6%89%A7%E6%B3%95&amp;city=%E5%9F%8E12">'
+            "另有 2 项（计数较少）未列出：查看全部 12 项</a></p>") in page
 
 
 def test_pager_links(many_client):

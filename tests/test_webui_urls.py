@@ -115,7 +115,8 @@ def test_every_facet_has_a_label_in_the_sidebars_order():
 def test_every_page_has_its_twins(app):
     rules = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
     assert {"webui.home": "/", "webui.home_json": "/overview.json", "webui.search": "/search",
-            "webui.search_json": "/search.json", "webui.search_csv": "/search.csv",
+            "webui.search_json": "/search.json", "webui.search_csv": "/search.csv", "webui.facet": "/facet",
+            "webui.facet_json": "/facet.json",
             "webui.report": "/report/<path:report_id>", "webui.report_json": "/report.json",
             "webui.matrix": "/matrix", "webui.matrix_json": "/matrix.json", "webui.matrix_csv": "/matrix.csv",
             "webui.trend": "/trend", "webui.trend_json": "/trend.json", "webui.compare": "/compare",

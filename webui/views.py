@@ -19,6 +19,7 @@ from .pages import compare as compare_page
 from .pages import compliance as compliance_page
 from .pages import excerpts as excerpts_page
 from .pages import explain as explain_page
+from .pages import facet as facet_page
 from .pages import matrix as matrix_page
 from .pages import overlap as overlap_page
 from .pages import overview as overview_page
@@ -194,6 +195,7 @@ twins("search", "/search", "/search.json", "search.html",
       lambda args, twin: results_page.build(get_engine(), args, ui=not twin), "result",
       csv=("/search.csv", _search_csv, CSV_DISPOSITION),
       files=(_xlsx("/search.xlsx", _search_xlsx, "reports-search.xlsx", "检索结果.xlsx"),), memo=True)
+twins("facet", "/facet", "/facet.json", "facet.html", _page(facet_page), "facet")
 twins("report", "/report/<path:report_id>", "/report.json", "report.html", _report)
 twins("matrix", "/matrix", "/matrix.json", "matrix.html", _page(matrix_page), "matrix",
       csv=("/matrix.csv", _matrix_csv, MATRIX_DISPOSITION),

@@ -20,7 +20,7 @@ from ..params import PageOutOfRange, search_request
 
 FACET_ORDER = tuple(FACET_LABELS)  # the sidebar shows the facets in the order of their labels
 FACET_TOP = 8  # values shown before "更多"
-FACET_MORE = 200  # values listed under "更多" at most (the selected and the most frequent first; the JSON has all)
+FACET_MORE = 40  # values listed under "更多" at most (the selected and the most frequent first; /facet has all)
 PAGER_WINDOW = 3
 
 
@@ -48,7 +48,7 @@ def _ui(result: dict, request, args: urls.Args, pages: int, excerpts: dict | Non
         "form_hidden": [{"name": k, "value": v} for k, v in args if k not in ("q", "page")],
         "summary": _summary(result, request, pages),
         "empty_title": f"没有找到包含“{request.q}”的报告" if request.q else "没有符合筛选条件的报告",
-        "facets": [_facet(name, result["facets"].get(name, []), path, args)
+        "facets": [facet_view(name, result["facets"].get(name, []), path, args, all_path=url_for("webui.facet"))
                    for name in FACET_ORDER if result["facets"].get(name)],
         "year_form": _year_form(request, args),
         "chips": _chips(request, path, args),
@@ -78,15 +78,28 @@ def _summary(result: dict, request, pages: int) -> str:
 
 
 def _facet(name: str, values: list[dict], path: str, args: urls.Args) -> dict:
+    """A sidebar facet of a page other than the results (compliance, overlap): the rest are in its JSON."""
+    return facet_view(name, values, path, args)
+
+
+def facet_view(name: str, values: list[dict], path: str, args: urls.Args, every: bool = False,
+               all_path: str | None = None) -> dict:
+    """A facet's values as the sidebar shows them: the selected first, at most ``FACET_TOP + FACET_MORE`` of them
+    (``every``: all, the facet page), each with the URL (on ``path``, keeping ``args``) that toggles it; the
+    rest counted, with the URL of the page at ``all_path`` that lists them all (``all_url``; without: the
+    page's JSON)."""
     ordered = sorted(values, key=lambda v: not v["selected"])
     if name == "year":
         ordered = sorted(values, key=lambda v: (not v["selected"], -int(v["value"])))
     add = urls.adder(path, args, name)
-    views = [_facet_value(name, v, path, args, add) for v in ordered[:FACET_TOP + FACET_MORE]]
-    unlisted = max(0, len(ordered) - FACET_TOP - FACET_MORE)
-    return {"name": name, "label": FACET_LABELS[name], "top": views[:FACET_TOP], "more": views[FACET_TOP:],
-            "more_label": f"更多（{len(ordered) - FACET_TOP}）",
-            "unlisted": f"另有 {unlisted} 项（计数较少）未列出：全部见本页的 JSON" if unlisted else ""}
+    views = [_facet_value(name, v, path, args, add) for v in (ordered if every else ordered[:FACET_TOP + FACET_MORE])]
+    unlisted = len(ordered) - len(views)
+    return {"name": name, "label": FACET_LABELS[name], "values": views, "top": views[:FACET_TOP],
+            "more": views[FACET_TOP:], "more_label": f"更多（{len(ordered) - FACET_TOP}）",
+            "unlisted": (f"另有 {unlisted} 项（计数较少）未列出：" +
+                         (f"查看全部 {len(ordered)} 项" if all_path else "全部见本页的 JSON")) if unlisted else "",
+            "all_url": urls.path_with_args(all_path, [("facet", name)] + [(k, v) for k, v in args if k != "page"])
+            if unlisted and all_path else None}
 
 
 def _facet_value(name: str, value: dict, path: str, args: urls.Args, add) -> dict:
