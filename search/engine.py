@@ -219,8 +219,9 @@ class Engine:
                                    also=list(result.also))
 
     def memo(self, key: tuple, make):
-        """``make()``, kept for ``key`` as long as the generation it was made from is served (``IndexState.pages``,
-        the last ``search.resultcache.MAX_PAGES``): a rendered page asked again is not made again. ``make`` must
+        """``make()`` (bytes: a rendered page), kept for ``key`` as long as the generation it was made from is served
+        (``IndexState.pages``: the last ``search.resultcache.MAX_PAGES``, ``MAX_PAGE_BYTES`` at most): a page asked
+        again is not made again. ``make`` must
         depend only on ``key`` and on what this engine reads. A value made while a new generation was swapped
         in is kept with the old one, which no later call reads: never a stale page."""
         with self.reading() as st:

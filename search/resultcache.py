@@ -4,7 +4,8 @@ Each ``search.state.IndexState`` holds one, so it lives and dies with its genera
 state starts empty and a page of the old index is never served for the new one. Results are kept as they
 are (no copy, no pickling: a hit costs a dict lookup), so they are shared between callers and read-only;
 ``search.engine`` hands out a result with fresh top-level lists. Bounded in entries, least recently used
-first out; pages of more than ``MAX_LIMIT`` reports (whole listings) are not kept.
+first out, and in the bytes they hold (estimated: ``result_bytes``); pages of more than ``MAX_LIMIT`` reports (whole
+listings) are not kept.
 """
 
 from __future__ import annotations
@@ -14,8 +15,18 @@ import threading
 from collections import OrderedDict
 
 MAX_ENTRIES = 256
-MAX_PAGES = 64  # rendered pages (``search.engine.Engine.memo``): up to ~200 KB each, ~13 MB a process
+MAX_BYTES = 24_000_000  # what the results hold at most (``result_bytes``): a 10k index lists thousands of facet values
+MAX_PAGES = 64  # rendered pages (``search.engine.Engine.memo``)
+MAX_PAGE_BYTES = 16_000_000  # their bytes at most
 MAX_LIMIT = 100  # reports per page: bigger pages (every file of a result) are not cached
+FACET_VALUE_BYTES = 200  # a facet value's dict (its label is the columns' string, shared)
+HIT_BYTES = 4_000  # a hit with its sections and snippets
+
+
+def result_bytes(result) -> int:
+    """What a cached result holds, estimated: its facet values and its hits."""
+    return (1_000 + FACET_VALUE_BYTES * sum(len(v) for v in result.facets.values())
+            + HIT_BYTES * len(result.hits))
 
 
 def request_key(request) -> tuple:
@@ -26,31 +37,37 @@ def request_key(request) -> tuple:
 
 
 class ResultCache:
-    """An LRU of results; thread-safe."""
+    """An LRU bounded in entries and, given ``size`` (an entry's bytes), in bytes; thread-safe."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES):
-        self.max_entries = max_entries
-        self._items: OrderedDict[tuple, object] = OrderedDict()
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int | None = None, size=None):
+        self.max_entries, self.max_bytes, self.size = max_entries, max_bytes, size
+        self._items: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+        self.nbytes = 0
 
     def get(self, key: tuple):
         """The result cached under ``key`` (shared: read-only), or None."""
         with self._lock:
-            result = self._items.get(key)
-            if result is None:
+            item = self._items.get(key)
+            if item is None:
                 self.misses += 1
                 return None
             self._items.move_to_end(key)
             self.hits += 1
-            return result
+            return item[0]
 
     def put(self, key: tuple, result) -> None:
+        nbytes = self.size(result) if self.size else 0
         with self._lock:
-            self._items[key] = result
-            self._items.move_to_end(key)
-            while len(self._items) > self.max_entries:
-                self._items.popitem(last=False)
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.nbytes -= old[1]
+            self._items[key] = (result, nbytes)
+            self.nbytes += nbytes
+            while len(self._items) > 1 and (len(self._items) > self.max_entries or (
+                    self.max_bytes is not None and self.nbytes > self.max_bytes)):
+                self.nbytes -= self._items.popitem(last=False)[1][1]
 
     def __len__(self) -> int:
         return len(self._items)

@@ -24,7 +24,7 @@ from search.fingerprints import path_for as print_path
 from search.grams import GramFile, GramFileError, GramPostings
 from search.grams import path_for as gram_path
 from search.query import QueryError
-from search.resultcache import MAX_PAGES, ResultCache
+from search.resultcache import MAX_BYTES, MAX_ENTRIES, MAX_PAGE_BYTES, MAX_PAGES, ResultCache, result_bytes
 from search.schema import IndexFormatError, current_generation, open_index_path, segment_readers
 from search.storedtexts import StoredTexts
 
@@ -53,8 +53,8 @@ class IndexState:
         self.universes: dict[int, np.ndarray] = {}  # reports holding each kind mask (search.matching)
         self.term_stats: OrderedDict = OrderedDict()  # terms' matches by section (search.ranking)
         self.term_stats_bytes = 0  # what they hold
-        self.results = ResultCache()  # result pages (search.engine)
-        self.pages = ResultCache(MAX_PAGES)  # what callers made of this generation only (Engine.memo: web pages)
+        self.results = ResultCache(MAX_ENTRIES, MAX_BYTES, result_bytes)  # result pages (search.engine)
+        self.pages = ResultCache(MAX_PAGES, MAX_PAGE_BYTES, len)  # what callers made of it (Engine.memo: web pages)
         self.texts = StoredTexts(self.searcher)  # stored fields and folded texts of sections hits list (search.hits)
         self.gram_files: list[tuple[GramFile, int]] = []
         self._print_files: list[tuple[PrintFile, int]] | None = None

@@ -49,9 +49,9 @@ def test_a_memo_is_made_once_per_generation(built):
     engine = Engine(index_dir)
     made = []
 
-    def total():
+    def total() -> bytes:  # what a page would be: bytes
         made.append(1)
-        return engine.search(SearchRequest(q="法治")).total
+        return str(engine.search(SearchRequest(q="法治")).total).encode()
 
     first = engine.memo(("page", "/search?q=法治"), total)
     assert (first, 1) == (engine.memo(("page", "/search?q=法治"), total), len(made))
@@ -62,7 +62,7 @@ def test_a_memo_is_made_once_per_generation(built):
     assert build(corpus, index_dir, workers=1).changed
     engine.refresh()
     after = engine.memo(("page", "/search?q=法治"), total)
-    assert (3, Engine(index_dir).search(SearchRequest(q="法治")).total) == (len(made), after)
+    assert (3, Engine(index_dir).search(SearchRequest(q="法治")).total) == (len(made), int(after))
     assert after != first
     engine.close()
 
@@ -74,6 +74,25 @@ def test_least_recently_used_results_go_first():
     assert "A" == cache.get(("a",))  # b is now the least recently used
     cache.put(("c",), "C")
     assert (["A", None, "C"], 2) == ([cache.get((k,)) for k in "abc"], len(cache))
+
+
+def test_a_cache_with_a_size_keeps_at_most_its_bytes():
+    cache = ResultCache(max_entries=10, max_bytes=10, size=len)
+    for key, value in [("a", b"1234"), ("b", b"12345"), ("a", b"12"), ("c", b"1234")]:
+        cache.put((key,), value)  # a again: replaced, counted once
+    assert ([None, b"12", b"1234"], 6) == ([cache.get((k,)) for k in "bac"], cache.nbytes)
+    cache.put(("d",), b"x" * 20)  # larger than the whole cache: kept alone
+    assert ([None, None, b"x" * 20], 20) == ([cache.get((k,)) for k in "acd"], cache.nbytes)
+
+
+def test_results_are_kept_within_their_estimated_bytes(engine):
+    from search.resultcache import MAX_BYTES, result_bytes
+
+    cache = engine._state.results
+    for q in ["公安", "执法", "法治", "2021", "依法"]:
+        engine.search(SearchRequest(q=q))
+    held = [entry for entry, _ in cache._items.values()]
+    assert held and cache.nbytes == sum(result_bytes(r) for r in held) <= MAX_BYTES
 
 
 def test_whole_listings_are_not_cached(engine):
