@@ -37,7 +37,7 @@ from search.plan import QueryPlan
 from search.query import QueryError
 from search.ranking import order
 from search.resultcache import MAX_LIMIT as CACHE_LIMIT
-from search.resultcache import request_key
+from search.resultcache import compacted, expanded, request_key
 from search.schema import VALUE_FACETS, IndexFormatError, IndexMissingError, current_generation
 from search.state import IndexState, QueryTimeout
 from search.suggest import did_you_mean
@@ -194,8 +194,7 @@ class Engine:
         with self.reading() as st:
             cached = st.results.get(key)
         if cached is not None:
-            return dataclasses.replace(cached, hits=list(cached.hits), facets=dict(cached.facets),
-                                       notices=list(cached.notices), also=list(cached.also))
+            return expanded(cached)
         with self.reading() as st, _deadline(st, self.time_limit):
             request = resolve(request, st.columns.labels)
             plan = QueryPlan.of(request.q, request.mode, request.kind)
@@ -214,7 +213,7 @@ class Engine:
             result = SearchResult(request.q, request.mode, total, request.page, request.limit, shown, counts,
                                   suggestion, list(plan.notices), offers, slip)
             if request.limit <= CACHE_LIMIT:
-                st.results.put(key, result)
+                st.results.put(key, compacted(result))
         return dataclasses.replace(result, hits=list(shown), facets=dict(counts), notices=list(result.notices),
                                    also=list(result.also))
 
