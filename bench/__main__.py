@@ -56,6 +56,7 @@ def web_stage(work: Path, queries, args, workers: int = 1, single: bool = False)
     try:
         result = load(work / "ours-w2", queries, args.clients, args.web_seconds, workers)
         out = {"rps": result.rps, "p95": result.p95, "requests": result.requests, "errors": result.errors,
+               "error_kinds": result.error_kinds,
                "peak_mb": result.peak_rss / 2**20, "idle_mb": result.idle_rss / 2**20}
         if single:
             alone = load(work / "ours-w2", queries, 1, args.web_seconds, workers)

@@ -69,7 +69,7 @@ def table(b: dict, q: dict, web, corpus_mb: float) -> list[str]:
         rows += [
             ("web: requests/s (8 clients)", fmt(w.get("rps"), ".1f"), "–", "–", "–"),
             ("web: p95 latency (ms)", fmt(w.get("p95"), ".0f", 1000), "–", "–", "–"),
-            ("web: requests / errors", f"{w.get('requests', NA)} / {w.get('errors', NA)}", "–", "–", "–"),
+            ("web: requests / errors", f"{w.get('requests', NA)} / {w.get('errors', NA)}{_kinds(w)}", "–", "–", "–"),
             ("web: server RSS idle / peak (MB)",
              f"{fmt(w.get('idle_mb'), '.0f')} / {fmt(w.get('peak_mb'), '.0f')}", "–", "–", "–"),
             ("web: 1 client alone: requests/s / p95 (ms) / errors",
@@ -134,7 +134,7 @@ def web_table(by_workers: dict) -> list[str]:
     for n, w in by_workers.items():
         w = w if ok(w) else {}
         rows.append((n, fmt(w.get("rps"), ".1f"), fmt(w.get("p95"), ".0f", 1000),
-                     f"{w.get('requests', NA)} / {w.get('errors', NA)}",
+                     f"{w.get('requests', NA)} / {w.get('errors', NA)}{_kinds(w)}",
                      f"{fmt(w.get('idle_mb'), '.0f')} / {fmt(w.get('peak_mb'), '.0f')}"))
     return _markdown(["server processes", "requests/s", "p95 (ms)", "requests / errors",
                       "RSS idle / peak (MB, all processes)"], rows)
@@ -156,6 +156,12 @@ def kind_table(q: dict) -> list[str]:
     rows = [(kind, *(f"{q[s]['by_kind'][kind][0]:.3f} / {q[s]['by_kind'][kind][1]:.3f}" for s in systems))
             for kind in kinds]
     return _markdown(["query kind", *(f"{s} recall / precision" for s in systems)], rows)
+
+
+def _kinds(w: dict) -> str:
+    """`` (HTTP 503 ×3, ConnectionResetError ×1)``: what the load's errors were, or nothing."""
+    kinds = w.get("error_kinds") or {}
+    return " (" + ", ".join(f"{k} ×{n}" for k, n in sorted(kinds.items())) + ")" if kinds else ""
 
 
 def errors(b: dict, q: dict, web) -> list[str]:

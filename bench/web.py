@@ -13,8 +13,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -74,6 +75,7 @@ class Load:
     latencies: list[float]
     peak_rss: int
     idle_rss: int
+    error_kinds: dict[str, int] = field(default_factory=dict)  # "HTTP 503", "ConnectionResetError": how many
 
     @property
     def rps(self) -> float:
@@ -85,6 +87,8 @@ class Load:
 
 
 def _client(port: int, paths: list[str], offset: int, deadline: float, out: list, errors: list) -> None:
+    """Request ``paths`` in turn from ``offset`` until ``deadline``: each latency into ``out``, each failure's kind
+    into ``errors``."""
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     i = offset
     while time.monotonic() < deadline:
@@ -95,14 +99,14 @@ def _client(port: int, paths: list[str], offset: int, deadline: float, out: list
             conn.request("GET", path)
             response = conn.getresponse()
             response.read()
-            ok = response.status == 200
-        except (OSError, http.client.HTTPException):
+            failed = None if response.status == 200 else f"HTTP {response.status}"
+        except (OSError, http.client.HTTPException) as e:
             conn.close()
             conn = http.client.HTTPConnection(HOST, port, timeout=30)
-            ok = False
+            failed = type(e).__name__
         out.append(time.perf_counter() - start)
-        if not ok:
-            errors.append(path)
+        if failed:
+            errors.append(failed)
     conn.close()
 
 
@@ -143,7 +147,7 @@ def load(index_dir: Path, queries: list[Query], clients: int = 8, seconds: float
             for t in threads:
                 t.join()
         elapsed = time.perf_counter() - start
-        return Load(len(latencies), len(errors), elapsed, latencies, sampler.peak, idle)
+        return Load(len(latencies), len(errors), elapsed, latencies, sampler.peak, idle, dict(Counter(errors)))
 
 
 def _timed_get(conn: http.client.HTTPConnection, path: str) -> float:

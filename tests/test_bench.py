@@ -164,3 +164,12 @@ def test_bench_scaling_options_on_20_reports(tmp_path):
     assert table_labels(result.stdout, "server processes") == ["1", "2"]
     assert "Left out of this run: jieba (--skip-jieba), ours_w1 (--skip-1worker), naive (--skip-naive)." in result.stdout
     assert "errors:" not in result.stdout, result.stdout
+
+
+def test_the_web_table_says_what_the_errors_were():
+    from bench import report
+
+    load = {"rps": 10.0, "p95": 0.1, "requests": 300, "errors": 3, "idle_mb": 100, "peak_mb": 120,
+            "error_kinds": {"HTTP 503": 2, "ConnectionResetError": 1}}
+    assert "| 1 | 10.0 | 100 | 300 / 3 (ConnectionResetError ×1, HTTP 503 ×2) | 100 / 120 |" in report.web_table({1: load})
+    assert "| 2 | 10.0 | 100 | 300 / 0 | 100 / 120 |" in report.web_table({2: {**load, "errors": 0, "error_kinds": {}}})
