@@ -14,33 +14,39 @@ import dataclasses
 import threading
 from collections import OrderedDict
 
+import numpy as np
+
 MAX_ENTRIES = 256
 MAX_BYTES = 24_000_000  # what the results hold at most (``result_bytes``): a 10k index lists thousands of facet values
 MAX_PAGES = 64  # rendered pages (``search.engine.Engine.memo``)
 MAX_PAGE_BYTES = 16_000_000  # their bytes at most
 MAX_LIMIT = 100  # reports per page: bigger pages (every file of a result) are not cached
-FACET_VALUE_BYTES = 72  # a facet value as kept (``compacted``: a 3-tuple; its label is the columns' string)
+FACET_VALUE_BYTES = 13  # a facet value as kept (``compacted``): a reference to its label, a u4 count, a bool
 HIT_BYTES = 4_000  # a hit with its sections and snippets
 
 
 def compacted(result):
-    """A result as the cache keeps it: each facet value a (value, count, selected) tuple, a third of its dict
-    (a 10k index's results carry thousands of values each)."""
-    return dataclasses.replace(result, facets={name: tuple((v["value"], v["count"], v["selected"]) for v in values)
-                                               for name, values in result.facets.items()})
+    """A result as the cache keeps it: each facet's values as (labels, counts, selected): a tuple of the labels
+    (the columns' own strings), a u4 array and a bool array, a fifteenth of the value dicts (a 10k index's
+    results carry thousands of values each)."""
+    return dataclasses.replace(result, facets={
+        name: (tuple(v["value"] for v in values), np.array([v["count"] for v in values], dtype=np.uint32),
+               np.array([v["selected"] for v in values], dtype=bool))
+        for name, values in result.facets.items()})
 
 
 def expanded(kept):
     """A kept result (``compacted``) as ``search.engine`` hands it out: facet values as dicts again, fresh
     top-level lists (the hits themselves are shared: read-only)."""
     return dataclasses.replace(kept, hits=list(kept.hits), notices=list(kept.notices), also=list(kept.also),
-                               facets={name: [{"value": v, "count": n, "selected": sel} for v, n, sel in values]
-                                       for name, values in kept.facets.items()})
+                               facets={name: [{"value": v, "count": n, "selected": sel}
+                                              for v, n, sel in zip(labels, counts.tolist(), selected.tolist())]
+                                       for name, (labels, counts, selected) in kept.facets.items()})
 
 
 def result_bytes(result) -> int:
     """What a kept result (``compacted``) holds, estimated: its facet values and its hits."""
-    return (1_000 + FACET_VALUE_BYTES * sum(len(v) for v in result.facets.values())
+    return (1_000 + FACET_VALUE_BYTES * sum(len(labels) for labels, _, _ in result.facets.values())
             + HIT_BYTES * len(result.hits))
 
 
