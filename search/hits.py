@@ -23,7 +23,7 @@ from search.snippets import match_spans, placed_snippets, term_pattern
 from search.storedtexts import StoredText
 
 HIT_FIELDS = ("agency", "province", "city", "county", "level", "sector", "year")  # from the columns
-SECTIONS_SHOWN = 3  # sections a hit lists with snippets, best first; the rest are counted (``sections_total``)
+SECTIONS_SHOWN = 5  # sections a hit lists with snippets, best first; the rest are counted (``sections_total``)
 
 
 def hits(st, plan, shown: list[int], scores, scored=None, with_sections: bool = True,
