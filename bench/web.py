@@ -11,6 +11,7 @@ import http.client
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -46,16 +47,28 @@ def free_port() -> int:
 
 
 def start_server(index_dir: Path, port: int, workers: int = 1) -> subprocess.Popen:
+    """``reports-web`` on ``port``; its stderr goes to a file (``server.log``), never a pipe: under load waitress
+    logs a line per queued request, and a pipe nobody reads fills and stalls the server (the clients then time
+    out: what the 1-process loads' "errors" were)."""
     cmd = [str(Path(sys.executable).with_name("reports-web")), "--index-dir", str(index_dir), "--host", HOST,
            "--port", str(port), "--workers", str(workers)]
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+    server.log = log
+    return server
+
+
+def server_log(server: subprocess.Popen, chars: int = 500) -> str:
+    """The end of what the server wrote to stderr."""
+    server.log.seek(0)
+    return server.log.read()[-chars:]
 
 
 def wait_ready(server: subprocess.Popen, port: int, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"reports-web exited: {server.stderr.read()[-500:]}")
+            raise RuntimeError(f"reports-web exited: {server_log(server)}")
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=5)
             conn.request("GET", "/search?q=%E6%B3%95%E6%B2%BB")  # warms the engine: 法治
@@ -125,6 +138,7 @@ def serving(index_dir: Path, workers: int = 1):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        server.log.close()
 
 
 def load(index_dir: Path, queries: list[Query], clients: int = 8, seconds: float = 30.0, workers: int = 1) -> Load:

@@ -173,3 +173,14 @@ def test_the_web_table_says_what_the_errors_were():
             "error_kinds": {"HTTP 503": 2, "ConnectionResetError": 1}}
     assert "| 1 | 10.0 | 100 | 300 / 3 (ConnectionResetError ×1, HTTP 503 ×2) | 100 / 120 |" in report.web_table({1: load})
     assert "| 2 | 10.0 | 100 | 300 / 0 | 100 / 120 |" in report.web_table({2: {**load, "errors": 0, "error_kinds": {}}})
+
+
+def test_eight_clients_on_one_process_never_stall_on_its_log(seed_index):
+    """Under load waitress logs a line per queued request; the bench's server writes them to a file, not to a
+    pipe it never reads (which filled within seconds and stalled the server until every client timed out)."""
+    from bench.queries import make_queries
+    from bench.web import load
+
+    plain = [q for q in make_queries(60, 1) if not q.province and q.year_from is None and q.year_to is None]
+    result = load(seed_index, plain, clients=8, seconds=8, workers=1)
+    assert (0, {}) == (result.errors, result.error_kinds) and result.requests > 100
