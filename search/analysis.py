@@ -31,6 +31,7 @@ import os
 import re
 import threading
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -405,8 +406,6 @@ def paragraph_base(starts: list[int], start: int) -> int:
     """How many paragraphs of a text (their ``paragraph_starts``) start at or before offset ``start``: stored
     with each section for its ``own_start``, so a section's own text numbers its paragraphs without the rest
     of the report (``paragraph_at``)."""
-    from bisect import bisect_right
-
     return bisect_right(starts, start)
 
 
@@ -414,7 +413,5 @@ def paragraph_at(own_starts, base: int, pos: int) -> int:
     """The number of the paragraph holding offset ``pos`` of a section's own text, from the section's
     ``paragraph_base`` and the paragraph starts of its own text (``paragraph_starts``; one at 0 is not a
     line's start when the section starts mid-line, and the base counts it where it is): 0 before the first."""
-    from bisect import bisect_right
-
     skip = 1 if own_starts and own_starts[0] == 0 else 0
     return base + bisect_right(own_starts, pos, lo=skip) - skip

@@ -18,7 +18,7 @@ from search.titles import display_title
 
 from .. import urls
 from ..params import PageOutOfRange, choice, filter_request, whole_number
-from .results import FACET_ORDER, _chips, _facet, _pager
+from .results import FACET_ORDER, _chips, _pager, facet_view
 
 ROWS = 200
 SORT_LABELS = {"year": "年份", "agency": "机关", "publish_date": "发布日期", "gaps": "问题"}
@@ -47,7 +47,7 @@ def _ui(data: dict, request, args: urls.Args, page: int, pages: int) -> dict:
         "summary": (f"共 {s['reports']} 份报告：内容齐全 {s['complete']} 份；按时公开 {s['on_time']} 份，逾期 {s['late']} 份，"
                     f"发布日期不详 {s['date_unknown']} 份"),
         "missing": [{"kind": kind, "count": s["missing"][kind]} for kind in PARTS],
-        "facets": [_facet(name, data["facets"].get(name, []), path, args)
+        "facets": [facet_view(name, data["facets"].get(name, []), path, args)
                    for name in FACET_ORDER if name != "kind" and data["facets"].get(name)],
         "chips": _chips(request, path, args),
         "clear_url": path,

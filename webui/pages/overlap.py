@@ -18,7 +18,7 @@ from search.titles import display_title
 
 from .. import urls
 from ..params import ParamError, choice, filter_request, report_ids, whole_number
-from .results import FACET_ORDER, _chips, _facet
+from .results import FACET_ORDER, _chips, facet_view
 
 OWN_PARAMS = frozenset({"id", "min_chars", "quotes", "limit"})
 
@@ -103,7 +103,7 @@ def _pairs_ui(data: dict, request, args: urls.Args) -> dict:
     return {
         "mode": "pairs", "title": "相同片段最多的报告", "rows": rows, "chips": _chips(request, path, args),
         "clear_url": urls.path_with_args(path, [(k, v) for k, v in args if k in ("min_chars", "quotes")]),
-        "facets": [_facet(name, data["facets"].get(name, []), path, args)
+        "facets": [facet_view(name, data["facets"].get(name, []), path, args)
                    for name in FACET_ORDER if name != "kind" and data["facets"].get(name)],
         "summary": f"在 {data['reports']} 份报告中，{data['candidates']} 对报告有相同片段的迹象；列出比对后相同比例最高的 {len(rows)} 对",
         "common_note": note, **_settings(path, args, data),

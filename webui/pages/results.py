@@ -77,11 +77,6 @@ def _summary(result: dict, request, pages: int) -> str:
     return f"{text}，第 {request.page} / {pages} 页" if pages > 1 else text
 
 
-def _facet(name: str, values: list[dict], path: str, args: urls.Args) -> dict:
-    """A sidebar facet of a page other than the results (compliance, overlap): the rest are in its JSON."""
-    return facet_view(name, values, path, args)
-
-
 def facet_view(name: str, values: list[dict], path: str, args: urls.Args, every: bool = False,
                all_path: str | None = None) -> dict:
     """A facet's values as the sidebar shows them: the selected first, at most ``FACET_TOP + FACET_MORE`` of them
