@@ -220,9 +220,9 @@ class Engine:
     def memo(self, key: tuple, make):
         """``make()`` (bytes: a rendered page), kept for ``key`` as long as the generation it was made from is served
         (``IndexState.pages``: the last ``search.resultcache.MAX_PAGES``, ``MAX_PAGE_BYTES`` at most): a page asked
-        again is not made again. ``make`` must
-        depend only on ``key`` and on what this engine reads. A value made while a new generation was swapped
-        in is kept with the old one, which no later call reads: never a stale page."""
+        again is not made again. ``make`` must depend only on ``key`` and on what this engine reads. A value made
+        while a new generation was swapped in is kept with the old one, which no later call reads: never a stale
+        page."""
         with self.reading() as st:
             cached = st.pages.get(key)
         if cached is not None:

@@ -1,9 +1,9 @@
 """Result cache (read side, per open generation): recent result pages, keyed by the validated request.
 
 Each ``search.state.IndexState`` holds one, so it lives and dies with its generation: after a swap the new
-state starts empty and a page of the old index is never served for the new one. Results are kept as they
-are (no copy, no pickling: a hit costs a dict lookup), so they are shared between callers and read-only;
-``search.engine`` hands out a result with fresh top-level lists. Bounded in entries, least recently used
+state starts empty and a page of the old index is never served for the new one. Results are kept compact
+(``compacted``: facet values as arrays, no pickling) and handed out by ``search.engine`` as dicts again with
+fresh top-level lists (``expanded``); their hits are shared between callers and read-only. Bounded in entries, least recently used
 first out, and in the bytes they hold (estimated: ``result_bytes``); pages of more than ``MAX_LIMIT`` reports (whole
 listings) are not kept.
 """

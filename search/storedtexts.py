@@ -1,8 +1,9 @@
 """Stored texts (read side, making hits): documents' stored fields, folded text and sentences, per generation.
 
 A result page reads the stored fields of the sections it lists (``search.hits``), folds their text for
-``search.snippets.match_spans`` and cuts it into sentences for the snippets, and the web UI reads its reports
-whole (``search.engine.Engine.report``: the paragraph of each snippet); the next page often lists many of
+``search.snippets.match_spans``, cuts it into sentences for the snippets and finds its paragraphs' starts
+(each snippet's ``#p-N``), and the report page reads reports whole (``search.engine.Engine.report``); the
+next page often lists many of
 the same sections (the same reports answer related queries, a user pages on or exports). Each
 ``search.state.IndexState`` holds one ``StoredTexts``, so it lives and dies with its generation (never a text of
 another generation). Bounded by the bytes its entries hold (text, folded text, offsets, sentence bounds), least
