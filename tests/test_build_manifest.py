@@ -45,12 +45,18 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
         (".git/i.txt", False),
         ("~$j.docx", False),
         ("k", False),
+        ("l.", False),
     ],
 )
 def test_discover_picks_report_files(tmp_path, name, indexed):
     (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / name).write_bytes(b"x")
-    assert ([name] if indexed else []) == [f.rid for f in mf.discover(tmp_path)]
+    skipped = []
+    found = list(mf.discover(tmp_path, skipped))
+    assert ([name] if indexed else []) == [f.rid for f in found]
+    assert [tmp_path / name] * indexed == [f.path for f in found]
+    hidden = name.startswith((".", "~$"))
+    assert ([] if indexed or hidden else [name]) == [rid for rid, _ in skipped]
 
 
 def test_new_parser_code_reparses_every_file(built):

@@ -121,3 +121,20 @@ def test_build_notes_malformed_rows(tmp_path):
     summary = build(corpus, tmp_path / "index", workers=1)
     assert ["metadata.csv:2: year 'year' is not a year; row ignored"] == summary.notes
     assert (1, []) == (summary.added, summary.failed)
+
+
+def test_a_report_is_looked_up_beside_it_then_in_the_folders_above_up_to_the_corpus(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "a" / "b").mkdir(parents=True)
+    (tmp_path / "metadata.csv").write_text(HEADER + "corpus/a/b/outside.txt,外面,,,,,,,,,\n", encoding="utf-8")
+    (corpus / "metadata.csv").write_text(HEADER + "a/b/top.txt,顶层,,,,,,,,,\na/b/both.txt,顶层,,,,,,,,,\n",
+                                         encoding="utf-8")
+    (corpus / "a" / "metadata.csv").write_text(HEADER + "b/mid.txt,中层,,,,,,,,,\nb/both.txt,中层,,,,,,,,,\n",
+                                               encoding="utf-8")
+    (corpus / "a" / "b" / "metadata.csv").write_text(HEADER + "near.txt,本层,,,,,,,,,\n", encoding="utf-8")
+    rows = metafile.Rows(corpus)
+    names = ["near.txt", "mid.txt", "top.txt", "both.txt", "outside.txt", "none.txt"]
+    found = [(r or {}).get("title") for r in (rows.row(corpus / "a" / "b" / n) for n in names)]
+    assert ["本层", "中层", "顶层", "中层", None, None] == found
+    assert found == [(metafile.row_for(corpus / "a" / "b" / n, corpus) or {}).get("title") for n in names]
+    assert "外面" == metafile.row_for(corpus / "a" / "b" / "outside.txt")["title"]  # no root: up to /

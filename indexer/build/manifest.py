@@ -120,36 +120,47 @@ def _files_under(folder: Path) -> list[Path]:
             and not any(part == "__pycache__" or part.startswith(".") for part in p.relative_to(folder).parts)]
 
 
-@dataclass
 class Found:
-    """A corpus file as found on disk."""
+    """A corpus file as found on disk: its report id, size and mtime; ``path`` made only when asked for (a
+    no-op build looks at 100,000 files and opens none)."""
 
-    rid: str
-    path: Path
-    size: int
-    mtime_ns: int
+    __slots__ = ("rid", "file", "size", "mtime_ns", "_path")
+
+    def __init__(self, rid: str, file: str, size: int, mtime_ns: int):
+        self.rid, self.file, self.size, self.mtime_ns, self._path = rid, file, size, mtime_ns, None
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = Path(self.file)
+        return self._path
+
+    def __repr__(self) -> str:
+        return f"Found({self.rid!r}, size={self.size}, mtime_ns={self.mtime_ns})"
 
 
 def discover(corpus: Path, skipped: list[tuple[str, str]] | None = None):
     """Yield the corpus's report files in a stable order, passing over hidden entries and editors' lock files
     silently; files no reader takes are appended to ``skipped`` as (report id, reason)."""
-    for dirpath, dirnames, filenames in os.walk(corpus):
+    top = os.fspath(corpus)
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel = os.path.relpath(dirpath, top)
+        prefix = "" if rel == os.curdir else rel.replace(os.sep, "/") + "/"
         for name in sorted(filenames):
             if name.startswith((".", "~$")):
                 continue
-            path = Path(dirpath) / name
+            file = os.path.join(dirpath, name)
             reason = skip_reason(name)
             if reason is not None:
                 if skipped is not None:
-                    skipped.append((path.relative_to(corpus).as_posix(), reason))
+                    skipped.append((prefix + name, reason))
                 continue
             try:
-                st = path.stat()
+                st = os.stat(file)
             except OSError:  # vanished, or a broken symlink: the reader will say why if it is still there
                 st = None
-            rid = path.relative_to(corpus).as_posix()
-            yield Found(rid, path, st.st_size if st else -1, st.st_mtime_ns if st else -1)
+            yield Found(prefix + name, file, st.st_size if st else -1, st.st_mtime_ns if st else -1)
 
 
 def file_hash(path: Path) -> str:
@@ -186,7 +197,8 @@ def row_keys(corpus: Path):
     """A function giving each found file the digest of its ``metadata.csv`` row ("" for none)."""
     from indexer.parse import metafile
 
-    return lambda found: metafile.row_key(metafile.row_for(found.path, corpus))
+    rows = metafile.Rows(corpus)
+    return lambda found: metafile.row_key(rows.row(found.file))
 
 
 def entry_key(digest: str, row_key: str) -> str:
@@ -208,7 +220,7 @@ def plan(corpus: Path, previous: Manifest | None) -> Plan:
         if entry and entry.status == "ok" and same_row and (entry.size, entry.mtime_ns) == (found.size, found.mtime_ns):
             result.unchanged[found.rid] = entry
             continue
-        digest = entry_key(file_hash(found.path), meta)
+        digest = entry_key(file_hash(found.file), meta)
         if entry and entry.status == "ok" and digest and digest == entry.hash:
             result.unchanged[found.rid] = Entry(found.size, found.mtime_ns, digest, "ok", None, entry.report)
             result.touched += 1

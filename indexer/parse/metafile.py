@@ -115,18 +115,38 @@ def _problem(row: dict) -> str | None:
 def row_for(path: str | os.PathLike, root: str | os.PathLike | None = None) -> dict[str, str] | None:
     """The row for ``path`` in the ``metadata.csv`` beside it, else (up to ``root``) in a folder above it,
     where ``file`` is the path relative to that folder (a sub-folder's reports listed in the corpus's file)."""
-    path = Path(path)
-    folder = path.parent
-    top = Path(os.path.abspath(root)) if root is not None else None
-    while True:
-        meta = load(folder)
-        if meta:
-            rel = PurePath(os.path.relpath(path, folder)).as_posix()
+    return Rows(root).row(path)
+
+
+class Rows:
+    """``row_for`` over many files of one corpus: each folder's metadata files (its own and those above it up
+    to ``root``) are looked up once, so a build's plan over 100,000 files stats each folder's csv once, not
+    once a file and level."""
+
+    def __init__(self, root: str | os.PathLike | None = None):
+        self.top = os.path.abspath(root) if root is not None else None
+        self._chains: dict[str, tuple[tuple[str, MetaFile], ...]] = {}
+
+    def chain(self, folder: str) -> tuple[tuple[str, MetaFile], ...]:
+        """(folder, its MetaFile) from ``folder`` (absolute) up to the root, nearest first, where there is one."""
+        hit = self._chains.get(folder)
+        if hit is None:
+            meta = load(folder)
+            here = ((folder, meta),) if meta else ()
+            parent = os.path.dirname(folder)
+            above = () if folder == self.top or parent == folder else self.chain(parent)
+            hit = self._chains[folder] = here + above
+        return hit
+
+    def row(self, path: str | os.PathLike) -> dict[str, str] | None:
+        path = os.path.abspath(path)
+        for folder, meta in self.chain(os.path.dirname(path)):
+            rel = path[len(folder):].lstrip(os.sep)
+            if os.sep != "/":
+                rel = rel.replace(os.sep, "/")
             if rel in meta.rows:
                 return meta.rows[rel]
-        if top is None or Path(os.path.abspath(folder)) == top or folder.parent == folder:
-            return None
-        folder = folder.parent
+        return None
 
 
 def row_key(row: dict | None) -> str:

@@ -61,7 +61,8 @@ def read_file(path: str | os.PathLike) -> Document:
 
 def skip_reason(path: str | os.PathLike) -> str | None:
     """Why a build passes over a file like ``path`` without reading it, or None when ``read_file`` reads it."""
-    suffix = Path(path).suffix.lower()
+    suffix = os.path.splitext(os.path.basename(os.fspath(path)))[1].lower()
+    suffix = "" if suffix == "." else suffix  # as Path.suffix: a trailing dot is no suffix
     if suffix not in SUPPORTED_SUFFIXES:
         return f"unsupported file type {suffix or '(no suffix)'} (read: {', '.join(SUPPORTED_SUFFIXES)})"
     if suffix == ".doc":
