@@ -27,7 +27,7 @@ without terms: newest year first, then file name (``order``).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -65,14 +65,20 @@ def idf(n: int, df: int) -> float:
 
 @dataclass(frozen=True)
 class TermMatches:
-    """One term's matches over the whole generation, each with its section entry and what counts for it."""
+    """One term's matches over the whole generation, each with its section entry and what counts for it;
+    held compactly (18 bytes a match) so that a frequent term's statistics stay in the cache."""
 
-    starts: np.ndarray  # addresses, sorted
-    entry: np.ndarray  # index into the section table
-    report: np.ndarray  # report ordinal
-    weight: np.ndarray  # 1, or the weak span's weight
+    starts: np.ndarray  # addresses, sorted (int64)
+    entry: np.ndarray  # index into the section table (int32)
+    report: np.ndarray  # report ordinal (int32)
+    code: np.ndarray  # uint8: the weak span's kind (its weight ``WEAK_WEIGHTS``), 0 in the heading or outside one
     in_heading: np.ndarray  # bool: the whole match lies in its section's heading
     idf: float  # over the sections of the generation
+
+    @property
+    def weight(self) -> np.ndarray:
+        """Per match: 1, or the weak span's weight."""
+        return _WEIGHTS[self.code]
 
 
 def term_matches(st, text: str) -> TermMatches:
@@ -89,10 +95,10 @@ def term_matches(st, text: str) -> TermMatches:
     j = np.searchsorted(weak.start, starts, side="right") - 1
     inside = (j >= 0) & (starts < weak.end[np.maximum(j, 0)]) if len(weak.start) else np.zeros(len(starts), bool)
     kinds = np.where(inside, weak.kind[np.maximum(j, 0)] if len(weak.start) else 0, 0)
-    weight = np.where(in_heading, 1.0, _WEIGHTS[kinds])
+    code = np.where(in_heading, 0, kinds).astype(np.uint8)
     df = int(np.count_nonzero(np.diff(entry))) + 1 if len(entry) else 0  # entries ascend with the addresses
-    out = TermMatches(starts, entry, cols.doc_report[starts >> SHIFT], weight, in_heading,
-                      idf(len(sec.addr) - 1, df))
+    out = TermMatches(starts, entry.astype(np.int32), cols.doc_report[starts >> SHIFT].astype(np.int32), code,
+                      in_heading, idf(len(sec.addr) - 1, df))
     st.term_stats[text] = out
     st.term_stats_bytes += _nbytes(out)  # a running total: summing the whole cache per insert was quadratic
     while len(st.term_stats) > 1 and st.term_stats_bytes > STATS_CACHE:
@@ -101,7 +107,7 @@ def term_matches(st, text: str) -> TermMatches:
 
 
 def _nbytes(m: TermMatches) -> int:
-    return m.starts.nbytes + m.entry.nbytes + m.report.nbytes + m.weight.nbytes + m.in_heading.nbytes
+    return m.starts.nbytes + m.entry.nbytes + m.report.nbytes + m.code.nbytes + m.in_heading.nbytes
 
 
 @dataclass
@@ -115,10 +121,16 @@ class SectionScores:
     holds: np.ndarray  # bit k: it holds hit term k
     factors: dict  # per factor name: its array (bm25, heading, proximity, phrase, weak_share, opening, ...)
     idfs: list  # per hit term
+    _by_report: tuple | None = field(default=None, repr=False, compare=False)  # (row order, reports) by report
 
     def of_report(self, r: int) -> dict[int, tuple[float, int]]:
-        """Section index → (score, the bits of the hit terms it holds) for report ``r``."""
-        rows = np.flatnonzero(self.report == r)
+        """Section index → (score, the bits of the hit terms it holds) for report ``r``, in row order (a
+        bisection into the rows grouped by report: a page of 10,000 hits does not scan every row per hit)."""
+        if self._by_report is None:
+            order = np.argsort(self.report, kind="stable")
+            self._by_report = (order, self.report[order])
+        order, grouped = self._by_report
+        rows = order[np.searchsorted(grouped, r, side="left"):np.searchsorted(grouped, r, side="right")]
         return {int(self.sec[i]): (float(self.score[i]), int(self.holds[i])) for i in rows}
 
     def report_scores(self, size: int) -> np.ndarray:
@@ -147,8 +159,8 @@ def section_scores(st, plan, reports: np.ndarray) -> SectionScores:
         keep = reports[m.report]
         if k in plan.in_heading:
             keep &= m.in_heading
-        parts.append((np.full(int(np.count_nonzero(keep)), k), m.starts[keep], m.entry[keep], m.weight[keep],
-                      m.in_heading[keep]))
+        parts.append((np.full(int(np.count_nonzero(keep)), k), m.starts[keep], m.entry[keep],
+                      _WEIGHTS[m.code[keep]], m.in_heading[keep]))
     empty = SectionScores(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, float, bool, np.int64)), {}, idfs)
     if not parts:
         return empty
