@@ -7,8 +7,8 @@ the parsed report for ``reports-index stats``. It lives inside the generation, s
 the index beside it.
 
 Change detection: a file whose size and mtime_ns equal the manifest's is unchanged without being read (this
-is what makes a no-op build over 10,000 files take seconds); otherwise it is hashed, and only a different hash
-(or a previous failure) sends it to the parser.
+is what makes a no-op build over 10,000 files take under half a second, 100,000 about two); otherwise it is
+hashed, and only a different hash (or a previous failure) sends it to the parser.
 """
 
 from __future__ import annotations
