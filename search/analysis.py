@@ -279,8 +279,9 @@ class _UnitTokenizer(Tokenizer):
 # jieba words (cut by ``search.segmenter``)
 
 
-def words(norm: str) -> list[tuple[int, str, int, int]]:
-    """jieba words of normalized text: (ordinal position, word, start, end), separators dropped.
+def words(norm: str, fast: bool = True) -> list[tuple[int, str, int, int]]:
+    """jieba words of normalized text: (ordinal position, word, start, end), separators dropped; ``fast``:
+    Han-only blocks through rjieba (``search.segmenter.cut_words``: the same tokens).
 
     Each separator run advances the position by one, so words on either side are never adjacent.
     """
@@ -288,7 +289,7 @@ def words(norm: str) -> list[tuple[int, str, int, int]]:
     pos = 0
     gap = False
     start = 0
-    for w in cut_words(norm):
+    for w in cut_words(norm, fast):
         end = start + len(w)
         if _WORD_RUN_RE.fullmatch(w):
             if gap:
@@ -312,8 +313,9 @@ def words(norm: str) -> list[tuple[int, str, int, int]]:
 
 @lru_cache(maxsize=4096)
 def query_words(term: str) -> tuple[str, ...]:
-    """jieba words of a query term (accurate mode, as at index time)."""
-    return tuple(w for _, w, _, _ in words(normalize_text(term)))
+    """jieba words of a query term (accurate mode, as at index time). jieba's own cut, not the fast path: a
+    query is a few characters, and a server then holds one dictionary, not two (rjieba's is ~70 MB)."""
+    return tuple(w for _, w, _, _ in words(normalize_text(term), fast=False))
 
 
 class WordTokenizer(_UnitTokenizer):

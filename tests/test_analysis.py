@@ -219,3 +219,20 @@ def test_fast_words_equal_jiebas_over_the_seeds_and_a_bench_corpus(corpus_dir, t
     for name, norm in _texts(corpus_dir, tmp_path / "corpus-40"):
         assert list(segmenter.jieba_tokenizer().cut(norm, HMM=True)) == list(segmenter.cut_words(norm)), name
         assert list(segmenter.cut_words(norm, fast=False)) == list(segmenter.cut_words(norm)), name
+
+
+def test_query_words_are_jiebas_own_cut_and_a_search_never_loads_rjieba(seed_index):
+    """Queries are cut by jieba alone (the same words as the fast path gives), so a server holds one
+    segmenter dictionary: a fresh process that searches the seed index (Han, digits and Latin letters)
+    never imports rjieba."""
+    import subprocess
+    import sys
+
+    for text in ["全面配备执法记录仪", "2022年执法", "110接处警", "法治政府", *MIXED]:
+        fast = tuple(w for _, w, _, _ in analysis.words(analysis.normalize_text(text)))
+        assert fast == analysis.query_words(text), text
+    script = ("import sys; from search.engine import Engine, SearchRequest; e = Engine(sys.argv[1]); "
+              "n = [e.search(SearchRequest(q=q, mode=m)).total for q in ('执法记录仪', '2022年', '法治 政府') "
+              "for m in ('exact', 'words')]; print(min(n) > 0, 'rjieba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script, str(seed_index)], capture_output=True, text=True, check=True)
+    assert "True False" == out.stdout.strip()

@@ -2,7 +2,7 @@
 falls back to waitress's single process elsewhere).
 
 The app is created once in gunicorn's master and the workers are forked from it (``preload_app``), with
-jieba's and rjieba's dictionaries already loaded, so they share their memory pages. The search ``Engine`` is
+jieba's dictionary already loaded, so they share their memory pages. The search ``Engine`` is
 not: each worker makes its own on its first request (``webui.backend``) and follows ``CURRENT`` by itself, as
 the single process does. Each worker runs ``threads`` threads (gunicorn's gthread worker), like waitress's.
 """
@@ -30,12 +30,11 @@ class Server(BaseApplication):
 
 
 def serve(app, host: str, port: int, workers: int, threads: int) -> None:
-    from search.segmenter import fast_segmenter, jieba_tokenizer
+    from search.segmenter import jieba_tokenizer
 
-    # Both dictionaries in the master, before the fork. Han-only text goes to rjieba, so a first cut of it
-    # (as "法治" was) left jieba's unloaded, for each worker to load its own copy on a query with digits.
+    # jieba's dictionary in the master, before the fork: queries are cut by jieba alone
+    # (``search.analysis.query_words``), so the workers share its pages and none loads rjieba's.
     jieba_tokenizer()
-    fast_segmenter()
     Server(app, {
         "bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
         "preload_app": True, "timeout": TIMEOUT, "proc_name": "reports-web", "accesslog": None,
