@@ -10,6 +10,7 @@ import sys
 import click
 
 from . import create_app
+from .memory import tune_malloc
 
 
 class PortUnavailable(click.ClickException):
@@ -51,6 +52,7 @@ def main(index_dir: str, host: str, port: int, threads: int, workers: int) -> No
 
         reports-web --index-dir index --workers 4
     """
+    tune_malloc()  # before any server thread allocates (webui.memory)
     app = create_app()
     app.config["INDEX_DIR"] = os.path.abspath(index_dir)  # the option (or its envvar) wins over instance config
     if workers > 1 and not sys.platform.startswith("linux"):
