@@ -52,7 +52,7 @@ PROXIMITY_SCALE = 10.0
 ADJACENT_BOOST = 1.0  # words mode: × the mean idf where a typed term of several words occurs as typed
 DAMPING = 0.15
 SHOWN_SHARE = 0.3  # past its best, a hit lists the sections scoring this share of the best of all (search.hits)
-STATS_CACHE = 32_000_000  # bytes of terms' match statistics cached per generation (the 300 MB a process)
+STATS_CACHE = 16_000_000  # bytes of terms' match statistics cached per generation (the 300 MB a process)
 
 _WEIGHTS = np.array([WEAK_WEIGHTS.get(k, 1.0) for k in range(max(WEAK_WEIGHTS) + 1)])
 

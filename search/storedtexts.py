@@ -18,7 +18,7 @@ from collections import OrderedDict
 
 from search.analysis import normalize, paragraph_starts, sentence_spans
 
-MAX_BYTES = 24_000_000  # of the entries' texts and arrays (the server's memory budget is 300 MB a process)
+MAX_BYTES = 12_000_000  # of the entries' texts and arrays (the server's memory budget is 300 MB a process)
 BYTES_PER_CHAR = 9  # what an entry may hold per character of its text (counted when it is read)
 
 
