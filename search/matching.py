@@ -5,7 +5,8 @@ A one-gram term is one key's postings in the gram files (``search.grams``), whic
 it occurs; a longer term intersects its grams' reports, then keeps the addresses (report and position) where
 every gram sits at its offset (``aligned``), all as numpy arrays over the whole index at once, so the answer
 is exactly "the normalized text contains the term". The section of each match address is one searchsorted
-over every section's start (``kinds_at``). Answers are cached per generation (``LEAF_CACHE`` bytes).
+over every section's start (``located``: made once for matching and ranking, the latest kept, ``LOCATED_CACHE``
+bytes; ``kinds_at``). Answers are cached per generation (``LEAF_CACHE`` bytes).
 ``evaluate`` combines them with boolean arrays over reports (terms of one report may sit in different
 sections), for the selected kinds.
 """
@@ -20,6 +21,7 @@ from search.grams import SHIFT, gram_key, member
 from search.schema import ALL_KINDS, KINDS, NO_KIND
 
 LEAF_CACHE = 32_000_000  # bytes of cached term answers (one byte per report each)
+LOCATED_CACHE = 8_000_000  # bytes of the latest terms' located matches (12 a match), for ranking to reuse
 
 
 def leaf(st, node) -> np.ndarray:
@@ -75,6 +77,27 @@ def term_starts(st, text: str) -> tuple[np.ndarray, int]:
     return aligned(st, grams)[0], width
 
 
+def located(st, text: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """(``term_starts``' addresses, the row of ``st.columns.sections`` holding each (int32), the term's width):
+    matching (``kinds_at``) and then ranking (``search.ranking.term_matches``) need both, so the latest few are
+    kept per generation instead of aligning the grams and placing the matches twice. Callers must not modify
+    them."""
+    hit = st.located.get(text)
+    if hit is not None:
+        st.located.move_to_end(text)
+        return hit
+    starts, width = term_starts(st, text)
+    entry = (np.searchsorted(st.columns.sections.addr, starts, side="right") - 1).astype(np.int32)
+    for a in (starts, entry):
+        a.flags.writeable = False
+    out = st.located[text] = (starts, entry, width)
+    st.located_bytes += starts.nbytes + entry.nbytes
+    while len(st.located) > 1 and st.located_bytes > LOCATED_CACHE:
+        old = st.located.popitem(last=False)[1]
+        st.located_bytes -= old[0].nbytes + old[1].nbytes
+    return out
+
+
 def exact(st, text: str, title: bool = False, heading: bool = False) -> np.ndarray:
     """Per report: kinds of the sections where ``text`` starts (in a heading, if ``heading``)."""
     grams = query_grams(text)
@@ -88,23 +111,24 @@ def exact(st, text: str, title: bool = False, heading: bool = False) -> np.ndarr
         live = r >= 0
         out[r[live]] = ALL_KINDS if title else p.masks[live]
         return out
-    starts, _ = aligned(st, grams, title)
     if title:
+        starts, _ = aligned(st, grams, title)
         out[doc_report[starts >> SHIFT]] = ALL_KINDS
         return out
-    width = max(rel + gram_width(g) for rel, g in grams)
-    return kinds_at(st, starts, width, heading)
+    starts, entry, width = located(st, text)
+    return kinds_at(st, starts, width, heading, entry)
 
 
-def kinds_at(st, starts: np.ndarray, width: int = 1, heading: bool = False) -> np.ndarray:
+def kinds_at(st, starts: np.ndarray, width: int = 1, heading: bool = False, entry=None) -> np.ndarray:
     """Per report: OR of the kinds of the sections holding these match addresses (NO_KIND before a
-    report's first section); with ``heading``, only matches inside a heading count."""
+    report's first section); with ``heading``, only matches inside a heading count. ``entry``: each
+    address's row in ``st.columns.sections`` where the caller has it."""
     out = st.none()
     if not len(starts):
         return out
     sec = st.columns.sections
     docs = starts >> SHIFT
-    i = np.searchsorted(sec.addr, starts, side="right") - 1  # ≥ 0: the sentinel comes first
+    i = np.searchsorted(sec.addr, starts, side="right") - 1 if entry is None else entry  # ≥ 0: the sentinel first
     inside = sec.doc[i] == docs
     masks = np.where(inside, sec.mask[i], NO_KIND).astype(np.uint8)
     if heading:

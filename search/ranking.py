@@ -1,7 +1,7 @@
 """Ranking (read side, after matching): sections scored from the index, reports ranked by their best sections.
 
 Every section of every listed report that holds a match is scored from the gram positions alone (no stored
-text is read, no jieba runs): each term's match addresses (``search.matching.term_starts``) fall into the
+text is read, no jieba runs): each term's match addresses (``search.matching.located``) fall into the
 section table (``search.columns``: starts, heading ends, lengths, the opening as an entry of its own) and the
 weak spans (``search.weakspans``) with one searchsorted each. A section's score (``SectionScores``) is
 
@@ -33,7 +33,7 @@ import numpy as np
 
 from search import query as ql
 from search.grams import SHIFT
-from search.matching import term_starts
+from search.matching import located
 from search.schema import KINDS
 from search.weakspans import INTRO, LIST, PURPOSE, SLOGAN, TITLE
 
@@ -89,15 +89,14 @@ def term_matches(st, text: str) -> TermMatches:
         return hit
     cols = st.columns
     sec, weak = cols.sections, cols.weak_spans
-    starts, width = term_starts(st, text)
-    entry = np.searchsorted(sec.addr, starts, side="right") - 1
+    starts, entry, width = located(st, text)
     in_heading = starts + width <= sec.body[entry]
     j = np.searchsorted(weak.start, starts, side="right") - 1
     inside = (j >= 0) & (starts < weak.end[np.maximum(j, 0)]) if len(weak.start) else np.zeros(len(starts), bool)
     kinds = np.where(inside, weak.kind[np.maximum(j, 0)] if len(weak.start) else 0, 0)
     code = np.where(in_heading, 0, kinds).astype(np.uint8)
     df = int(np.count_nonzero(np.diff(entry))) + 1 if len(entry) else 0  # entries ascend with the addresses
-    out = TermMatches(starts, entry.astype(np.int32), cols.doc_report[starts >> SHIFT].astype(np.int32), code,
+    out = TermMatches(starts, entry, cols.doc_report[starts >> SHIFT].astype(np.int32), code,
                       in_heading, idf(len(sec.addr) - 1, df))
     st.term_stats[text] = out
     st.term_stats_bytes += _nbytes(out)  # a running total: summing the whole cache per insert was quadratic

@@ -51,6 +51,8 @@ class IndexState:
         self.closed = False
         self.leaves: OrderedDict = OrderedDict()  # term answers (search.matching)
         self.universes: dict[int, np.ndarray] = {}  # reports holding each kind mask (search.matching)
+        self.located: OrderedDict = OrderedDict()  # terms' match addresses and sections (search.matching)
+        self.located_bytes = 0  # what they hold
         self.term_stats: OrderedDict = OrderedDict()  # terms' matches by section (search.ranking)
         self.term_stats_bytes = 0  # what they hold
         self.results = ResultCache(MAX_ENTRIES, MAX_BYTES, result_bytes)  # result pages (search.engine)
