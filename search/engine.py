@@ -18,7 +18,6 @@ is answered from there, and a swap starts a new cache.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import threading
 import time
@@ -37,7 +36,7 @@ from search.plan import QueryPlan
 from search.query import QueryError
 from search.ranking import order
 from search.resultcache import MAX_LIMIT as CACHE_LIMIT
-from search.resultcache import compacted, expanded, request_key
+from search.resultcache import expanded, request_key
 from search.schema import VALUE_FACETS, IndexFormatError, IndexMissingError, current_generation
 from search.state import IndexState, QueryTimeout
 from search.suggest import did_you_mean
@@ -213,9 +212,8 @@ class Engine:
             result = SearchResult(request.q, request.mode, total, request.page, request.limit, shown, counts,
                                   suggestion, list(plan.notices), offers, slip)
             if request.limit <= CACHE_LIMIT:
-                st.results.put(key, compacted(result))
-        return dataclasses.replace(result, hits=list(shown), facets=dict(counts), notices=list(result.notices),
-                                   also=list(result.also))
+                st.results.put(key, result)
+        return expanded(result)
 
     def memo(self, key: tuple, make):
         """``make()`` (bytes: a rendered page), kept for ``key`` as long as the generation it was made from is served

@@ -1,7 +1,9 @@
 """Facets (read side, after matching): the filters of a request and the counts of a result, datasette style.
 
-Each facet value is a plain dict ``{"value", "count", "selected"}`` (the web UI adds its label and toggle
-URL). Counts are bincounts of per-report value codes (``search.columns``) over the same boolean arrays as the
+A facet is kept compact (``Facet``: its values, their counts as a u4 array, whether each is selected), as the
+result cache keeps it (``search.resultcache``): a 10k index's result has thousands of values. ``as_dicts``
+makes the plain dicts ``{"value", "count", "selected"}`` a result hands out (the web UI adds each one's label and
+toggle URL). Counts are bincounts of per-report value codes (``search.columns``) over the same boolean arrays as the
 list (``restrict``), so they equal what the list holds; a facet's own selection is left out when counting
 that facet, so its other values keep their counts. The kind facet counts the query evaluated for one kind
 at a time (``search.matching``).
@@ -9,7 +11,9 @@ at a time (``search.matching``).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
+from typing import NamedTuple
 
 import numpy as np
 
@@ -60,7 +64,25 @@ def restrict(reports: np.ndarray, filters: dict, skip: str | None = None) -> np.
     return out
 
 
-def facets(st, plan, matched: np.ndarray, filters: dict, request) -> dict[str, list[dict]]:
+class Facet(NamedTuple):
+    """One facet's values in order, their counts (u4) and whether each is selected (bool)."""
+
+    values: tuple
+    counts: np.ndarray
+    selected: np.ndarray
+
+
+def facet(values, counts, selected) -> Facet:
+    return Facet(tuple(values), np.asarray(counts, dtype=np.uint32), np.asarray(selected, dtype=bool))
+
+
+def as_dicts(f: Facet) -> list[dict]:
+    """A facet's values as the plain dicts a result hands out."""
+    return [{"value": v, "count": n, "selected": sel}
+            for v, n, sel in zip(f.values, f.counts.tolist(), f.selected.tolist())]
+
+
+def facets(st, plan, matched: np.ndarray, filters: dict, request) -> dict[str, Facet]:
     """Every facet of a result: the facet fields, the year, then the section kind."""
     out = {name: field_facet(st, name, restrict(matched, filters, skip=name), request)
            for name in FACET_FIELDS + ("year",)}
@@ -68,21 +90,26 @@ def facets(st, plan, matched: np.ndarray, filters: dict, request) -> dict[str, l
     return out
 
 
-def field_facet(st, name: str, pool: np.ndarray, request) -> list[dict]:
+def field_facet(st, name: str, pool: np.ndarray, request) -> Facet:
     """The values of metadata field ``name`` among the reports of ``pool``: most reports first, then by
-    value (labels are sorted by str); years newest first."""
+    value (labels are sorted by str), then the selected values without reports (count 0, by str); years newest
+    first."""
     codes = st.columns.codes[name][pool]
     labels = st.columns.labels[name]
     tally = np.bincount(codes[codes >= 0], minlength=len(labels))
     held = np.flatnonzero(tally)
     if name == "year":
-        return year_values(Counter(dict(zip([labels[i] for i in held.tolist()], tally[held].tolist()))), request)
+        return year_values([labels[i] for i in held.tolist()], tally[held], request)
     held = held[np.lexsort((held, -tally[held]))]
-    counts = Counter(dict(zip([labels[i] for i in held.tolist()], tally[held].tolist())))
-    return facet_values(counts, getattr(request, name), ordered=True)
+    selected = getattr(request, name)
+    code_of = {v: i for v in selected for i in [bisect_left(labels, str(v), key=str)]
+               if i < len(labels) and labels[i] == v}
+    missing = sorted((v for v in selected if v not in code_of or not tally[code_of[v]]), key=str)
+    return facet([labels[i] for i in held.tolist()] + missing, np.append(tally[held], np.zeros(len(missing))),
+                 np.append(np.isin(held, list(code_of.values())), np.ones(len(missing), dtype=bool)))
 
 
-def kind_facet(st, plan, filters: dict, request) -> list[dict]:
+def kind_facet(st, plan, filters: dict, request) -> Facet:
     """Per section kind: the reports the query matches when only sections of that kind count."""
     counts = Counter()
     for i, kind in enumerate(KINDS):
@@ -92,21 +119,18 @@ def kind_facet(st, plan, filters: dict, request) -> list[dict]:
     return facet_values(counts, request.kind)
 
 
-def facet_values(counts: Counter, selected, ordered: bool = False) -> list[dict]:
-    """Values as dicts, most reports first, then by value; selected values without reports are listed with
-    count 0. ``ordered``: ``counts`` already comes in that order."""
+def facet_values(counts: Counter, selected) -> Facet:
+    """A few values (the section kinds): most reports first, then by value; selected values without reports
+    are listed with count 0."""
+    items = [(v, n) for v, n in counts.items()] + sorted(((v, 0) for v in selected if v not in counts), key=str)
+    items.sort(key=lambda x: (-x[1], str(x[0])))
     wanted = set(selected)
-    values = [{"value": v, "count": n, "selected": v in wanted} for v, n in counts.items()]
-    missing = sorted((v for v in selected if v not in counts), key=str)
-    values.extend({"value": v, "count": 0, "selected": True} for v in missing)
-    if not ordered:
-        values.sort(key=lambda x: (-x["count"], str(x["value"])))
-    return values
+    return facet([v for v, _ in items], [n for _, n in items], [v in wanted for v, _ in items])
 
 
-def year_values(counts: Counter, request) -> list[dict]:
-    """Years as dicts, newest first; those of the request's years or year range are selected."""
+def year_values(years: list, counts, request) -> Facet:
+    """Years newest first; those of the request's years or year range are selected."""
     wanted = in_years(request)
-    values = [{"value": v, "count": n, "selected": wanted is not None and wanted(v)} for v, n in counts.items()]
-    values.sort(key=lambda x: -x["value"])
-    return values
+    order = sorted(range(len(years)), key=lambda i: -years[i])
+    return facet([years[i] for i in order], np.asarray(counts)[np.array(order, dtype=np.intp)],
+                 [wanted is not None and wanted(years[i]) for i in order])

@@ -2,8 +2,8 @@
 
 Each ``search.state.IndexState`` holds one, so it lives and dies with its generation: after a swap the new
 state starts empty and a page of the old index is never served for the new one. Results are kept compact
-(``compacted``: facet values as arrays, no pickling) and handed out by ``search.engine`` as dicts again with
-fresh top-level lists (``expanded``); their hits are shared between callers and read-only. Bounded in entries, least recently used
+as made (facets compact, ``search.facets.Facet``: values, counts and selections as arrays, no pickling) and
+handed out by ``search.engine`` with facet values as dicts and fresh top-level lists (``expanded``); their hits are shared between callers and read-only. Bounded in entries, least recently used
 first out, and in the bytes they hold (estimated: ``result_bytes``); pages of more than ``MAX_LIMIT`` reports (whole
 listings) are not kept.
 """
@@ -14,39 +14,27 @@ import dataclasses
 import threading
 from collections import OrderedDict
 
-import numpy as np
+from search.facets import as_dicts
 
 MAX_ENTRIES = 256
 MAX_BYTES = 24_000_000  # what the results hold at most (``result_bytes``): a 10k index lists thousands of facet values
 MAX_PAGES = 64  # rendered pages (``search.engine.Engine.memo``)
 MAX_PAGE_BYTES = 16_000_000  # their bytes at most
 MAX_LIMIT = 100  # reports per page: bigger pages (every file of a result) are not cached
-FACET_VALUE_BYTES = 13  # a facet value as kept (``compacted``): a reference to its label, a u4 count, a bool
+FACET_VALUE_BYTES = 13  # a facet value as kept (``search.facets.Facet``): a reference to its label, a u4 count, a bool
 HIT_BYTES = 4_000  # a hit with its sections and snippets
 
 
-def compacted(result):
-    """A result as the cache keeps it: each facet's values as (labels, counts, selected): a tuple of the labels
-    (the columns' own strings), a u4 array and a bool array, a fifteenth of the value dicts (a 10k index's
-    results carry thousands of values each)."""
-    return dataclasses.replace(result, facets={
-        name: (tuple(v["value"] for v in values), np.array([v["count"] for v in values], dtype=np.uint32),
-               np.array([v["selected"] for v in values], dtype=bool))
-        for name, values in result.facets.items()})
-
-
 def expanded(kept):
-    """A kept result (``compacted``) as ``search.engine`` hands it out: facet values as dicts again, fresh
-    top-level lists (the hits themselves are shared: read-only)."""
+    """A result as made and kept (its facets compact: ``search.facets.Facet``) as ``search.engine`` hands it
+    out: facet values as dicts, fresh top-level lists (the hits themselves are shared: read-only)."""
     return dataclasses.replace(kept, hits=list(kept.hits), notices=list(kept.notices), also=list(kept.also),
-                               facets={name: [{"value": v, "count": n, "selected": sel}
-                                              for v, n, sel in zip(labels, counts.tolist(), selected.tolist())]
-                                       for name, (labels, counts, selected) in kept.facets.items()})
+                               facets={name: as_dicts(f) for name, f in kept.facets.items()})
 
 
 def result_bytes(result) -> int:
-    """What a kept result (``compacted``) holds, estimated: its facet values and its hits."""
-    return (1_000 + FACET_VALUE_BYTES * sum(len(labels) for labels, _, _ in result.facets.values())
+    """What a kept result holds, estimated: its facet values and its hits."""
+    return (1_000 + FACET_VALUE_BYTES * sum(len(f.values) for f in result.facets.values())
             + HIT_BYTES * len(result.hits))
 
 

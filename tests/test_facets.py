@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from search.engine import SearchRequest
-from search.facets import facet_values, field_facet, filter_sets, restrict, year_values
+from search.facets import as_dicts, facet_values, field_facet, filter_sets, restrict, year_values
 from search_helpers import found
 
 
@@ -83,22 +83,25 @@ def test_field_facet_counts_the_pool_most_first_then_by_value():
     request = SearchRequest(city=["深圳", "东莞"], year_from=2021)
     assert [{"value": "深圳", "count": 2, "selected": True}, {"value": "广州", "count": 1, "selected": False},
             {"value": "珠海", "count": 1, "selected": False},
-            {"value": "东莞", "count": 0, "selected": True}] == field_facet(st, "city", pool, request)
+            {"value": "东莞", "count": 0, "selected": True}] == as_dicts(field_facet(st, "city", pool, request))
     assert [{"value": 2021, "count": 2, "selected": True},
-            {"value": 2020, "count": 3, "selected": False}] == field_facet(st, "year", pool, request)
+            {"value": 2020, "count": 3, "selected": False}] == as_dicts(field_facet(st, "year", pool, request))
 
 
-def test_facet_values_sort_unless_ordered():
+def test_facet_values_most_first_then_by_value_and_selected_ones_without_reports():
     counts = Counter({"b": 1, "a": 1, "c": 5})
     assert [{"value": "c", "count": 5, "selected": False}, {"value": "a", "count": 1, "selected": True},
-            {"value": "b", "count": 1, "selected": False}] == facet_values(counts, ["a"])
-    assert ["b", "a", "c"] == [v["value"] for v in facet_values(counts, [], ordered=True)]
+            {"value": "b", "count": 1, "selected": False}] == as_dicts(facet_values(counts, ["a"]))
+    assert [{"value": "c", "count": 5, "selected": False}, {"value": "b", "count": 1, "selected": False},
+            {"value": "d", "count": 0, "selected": True}] == as_dicts(facet_values(Counter({"b": 1, "c": 5}), ["d"]))
 
 
 @pytest.mark.parametrize("year_from, year_to, selected", [
     (None, None, []), (2021, 2021, [2021]), (2021, None, [2022, 2021]), (None, 2020, [2020]),
 ])
 def test_year_values_newest_first_selected_in_range(year_from, year_to, selected):
-    values = year_values(Counter({2020: 1, 2022: 2, 2021: 3}), SearchRequest(year_from=year_from, year_to=year_to))
+    values = as_dicts(year_values([2020, 2022, 2021], np.array([1, 2, 3]),
+                                  SearchRequest(year_from=year_from, year_to=year_to)))
+    assert [2, 3, 1] == [v["count"] for v in values]
     assert [2022, 2021, 2020] == [v["value"] for v in values]
     assert selected == [v["value"] for v in values if v["selected"]]
