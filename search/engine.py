@@ -248,7 +248,7 @@ class Engine:
             r = st.columns.by_id.get(report_id)
             if r is None:
                 return None
-            stored = [st.texts.get(d).fields for d in st.columns.report_docs[r]]  # shared: read only
+            stored = st.texts.report(r)  # shared: read only
         head = stored[0]
         text = "".join(s.get("text") or "" for s in stored)
         out = {name: head.get(name) for name in ("title", "agency", "province", "city", "county", "level",

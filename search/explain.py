@@ -145,10 +145,9 @@ def ranking_of(engine: Engine, request: SearchRequest, report_id: str | None) ->
         only = np.zeros(st.size, dtype=bool)
         only[r] = True
         scored = section_scores(st, plan, only)
-        docs = {int(st.columns.doc_sec[d]): d for d in st.columns.report_docs[r]}
+        stored = st.texts.report(r)
         rows = sorted(range(len(scored.score)), key=lambda i: -scored.score[i])
-        sections = [{"index": int(scored.sec[i]), "path": list(st.searcher.stored_fields(docs[int(scored.sec[i])])
-                                                             .get("path") or []),
+        sections = [{"index": int(scored.sec[i]), "path": list(stored[int(scored.sec[i]) + 1].get("path") or []),
                      "score": round(float(scored.score[i]), 4), "holds_all": bool(scored.holds_all[i]),
                      "terms": [t for k, t in enumerate(plan.texts) if int(scored.holds[i]) >> k & 1],
                      **{f: round(float(scored.factors[f][i]), 4) for f in FACTORS}} for i in rows]

@@ -184,7 +184,7 @@ class Overlap:
 
 def report_text(st, r: int) -> tuple[str, dict]:
     """A report's stored text (head first, then its sections) and its head's stored fields."""
-    stored = [st.searcher.stored_fields(d) for d in st.columns.report_docs[r]]
+    stored = st.texts.report(r)
     return "".join(s.get("text") or "" for s in stored), stored[0]
 
 

@@ -63,7 +63,7 @@ def similar_reports(engine: Engine, report_id: str, terms: list[tuple[str, float
     with engine.reading() as st:
         q = wq.Or([wq.Term(FIELD, t, boost=w) for t, w in terms])
         results = st.searcher.search(q, limit=limit, mask=wq.Term("report_id", report_id))
-        return [hit["report_id"] for hit in results]
+        return [st.columns.reports[st.columns.doc_report[hit.docnum]]["file"] for hit in results]
 
 
 def own_sections(report: dict) -> list[dict]:

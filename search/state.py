@@ -57,7 +57,6 @@ class IndexState:
         self.term_stats_bytes = 0  # what they hold
         self.results = ResultCache(MAX_ENTRIES, MAX_BYTES, result_bytes)  # result pages (search.engine)
         self.pages = ResultCache(MAX_PAGES, MAX_PAGE_BYTES, len)  # what callers made of it (Engine.memo: web pages)
-        self.texts = StoredTexts(self.searcher)  # stored fields and folded texts of sections hits list (search.hits)
         self.gram_files: list[tuple[GramFile, int]] = []
         self._print_files: list[tuple[PrintFile, int]] | None = None
         try:
@@ -66,6 +65,7 @@ class IndexState:
         except BaseException:
             self.close()
             raise
+        self.texts = StoredTexts(self.searcher, self.columns)  # stored fields and folded texts (search.hits)
 
     def _open_columns(self) -> None:
         try:

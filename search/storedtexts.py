@@ -1,5 +1,8 @@
 """Stored texts (read side, making hits): documents' stored fields, folded text and sentences, per generation.
 
+A report's documents' fields are one stored value on its head document (``search.schema.stored_report``): the
+last ``REPORTS_KEPT`` reports read are kept decoded, so the sections of one hit cost one read.
+
 A result page reads the stored fields of the sections it lists (``search.hits``), folds their text for
 ``search.snippets.match_spans``, cuts it into sentences for the snippets and finds its paragraphs' starts
 (each snippet's ``#p-N``), and the report page reads reports whole (``search.engine.Engine.report``); the
@@ -17,7 +20,9 @@ from array import array
 from collections import OrderedDict
 
 from search.analysis import normalize, paragraph_starts, sentence_spans
+from search.schema import stored_report
 
+REPORTS_KEPT = 16  # reports kept decoded (a hit reads its head and sections one after the other)
 MAX_BYTES = 12_000_000  # of the entries' texts and arrays (the server's memory budget is 300 MB a process)
 BYTES_PER_CHAR = 9  # what an entry may hold per character of its text (counted when it is read)
 
@@ -59,14 +64,32 @@ class StoredText:
 
 
 class StoredTexts:
-    """An LRU of ``StoredText`` by docnum over one searcher."""
+    """An LRU of ``StoredText`` by docnum over one searcher and its generation's columns (``search.columns``:
+    each document's report and section)."""
 
-    def __init__(self, searcher, max_bytes: int = MAX_BYTES):
+    def __init__(self, searcher, columns, max_bytes: int = MAX_BYTES):
         self.searcher = searcher
+        self.columns = columns
         self.max_bytes = max_bytes
         self.nbytes = 0
         self._items: OrderedDict[int, StoredText] = OrderedDict()
+        self._reports: OrderedDict[int, list[dict]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def report(self, r: int) -> list[dict]:
+        """Report ``r``'s documents' stored fields, head first, then its sections in order (shared: read only)."""
+        head = self.columns.report_docs[r][0]
+        with self._lock:
+            docs = self._reports.get(head)
+            if docs is not None:
+                self._reports.move_to_end(head)
+                return docs
+        docs = stored_report(self.searcher, head)
+        with self._lock:
+            self._reports[head] = docs
+            while len(self._reports) > REPORTS_KEPT:
+                self._reports.popitem(last=False)
+        return docs
 
     def get(self, docnum: int) -> StoredText:
         with self._lock:
@@ -74,7 +97,8 @@ class StoredTexts:
             if item is not None:
                 self._items.move_to_end(docnum)
                 return item
-        item = StoredText(self.searcher.stored_fields(docnum))
+        cols = self.columns
+        item = StoredText(self.report(int(cols.doc_report[docnum]))[int(cols.doc_sec[docnum]) + 1])
         with self._lock:
             if docnum not in self._items:
                 self._items[docnum] = item

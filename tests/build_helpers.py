@@ -36,11 +36,12 @@ def make_corpus(path: Path, copies: int = 1) -> Path:
 
 
 def stored_docs(index_dir: Path) -> list[str]:
-    """The index's documents as a sorted list of JSON strings: order-free, duplicates kept."""
+    """The index's documents' stored fields (``search.schema.stored_report``: each report's on its head) as a
+    sorted list of JSON strings: order-free, duplicates kept."""
     ix = open_index(index_dir)
     try:
         with ix.searcher() as s:
-            docs = s.all_stored_fields()
+            docs = [d for f in s.all_stored_fields() for d in f.get("docs", [])]
             return sorted(json.dumps(d, sort_keys=True, ensure_ascii=False, default=str) for d in docs)
     finally:
         ix.close()

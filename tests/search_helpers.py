@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from indexer.build.gramfiles import backfill
-from search.schema import create_index, section_documents
+from search.schema import create_index, section_documents, whoosh_documents
 
 _HEADING = re.compile(r"^(?P<h>(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^\n]*)$", re.M)
 
@@ -36,7 +36,7 @@ def build_index(path, reports: list[dict]):
     ix = create_index(path)
     with ix.writer() as w:
         for r in reports:
-            for doc in section_documents(r):
+            for doc in whoosh_documents(section_documents(r)):
                 w.add_document(**doc)
     backfill(path)
     return ix

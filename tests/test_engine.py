@@ -67,7 +67,7 @@ def test_engine_reopens_when_current_changes(tmp_path):
 def test_several_segments_and_deleted_reports(tmp_path):
     """Posting blocks are read directly: docnum offsets of segments and deletions must be honoured."""
     from indexer.build.gramfiles import backfill
-    from search.schema import open_index, section_documents
+    from search.schema import open_index, section_documents, whoosh_documents
 
     reports = [make_report(f"r{i}.txt", f"一、情况\n第{i}份报告，执法记录仪{'使用' * i}。\n（一）细节\n局长信箱{i}\n")
                for i in range(6)]
@@ -75,7 +75,7 @@ def test_several_segments_and_deleted_reports(tmp_path):
     ix = open_index(tmp_path)
     w = ix.writer()
     for r in reports[3:]:
-        for doc in section_documents(r):
+        for doc in whoosh_documents(section_documents(r)):
             w.add_document(**doc)
     w.commit(merge=False)
     backfill(tmp_path)
@@ -126,7 +126,7 @@ def test_a_merged_segment_gets_its_gram_file_from_stored_text(tmp_path):
     """Merging segments (Whoosh's optimize/merge policy) makes a segment without a gram file: the engine
     refuses it with a rebuild hint, and ``backfill`` writes it from the stored text and columns."""
     from indexer.build.gramfiles import backfill
-    from search.schema import IndexFormatError, open_index, section_documents
+    from search.schema import IndexFormatError, open_index, section_documents, whoosh_documents
 
     reports = [make_report(f"r{i}.txt", f"一、情况\n第{i}份报告，执法记录仪{'使用' * i}。\n（一）细节\n局长信箱{i}\n",
                            kinds={"一、情况": ["举措成效"]}, title=f"报告{i}")
@@ -135,7 +135,7 @@ def test_a_merged_segment_gets_its_gram_file_from_stored_text(tmp_path):
     ix = open_index(tmp_path)
     with ix.writer() as w:
         for r in reports[3:]:
-            for doc in section_documents(r):
+            for doc in whoosh_documents(section_documents(r)):
                 w.add_document(**doc)
     backfill(tmp_path)
     before = Engine(tmp_path)

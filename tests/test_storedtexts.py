@@ -6,16 +6,27 @@ from build_helpers import SEEDS
 from indexer.build import build
 from search.analysis import normalize, sentence_spans
 from search.engine import Engine, SearchRequest
+from search import storedtexts
+from search.schema import stored_report
 from search.storedtexts import StoredText, StoredTexts
+
+
+def _stored(st, d):
+    """Document d's stored fields, from its report's list on the head document, found by its doc id."""
+    rid = st.columns.reports[st.columns.doc_report[d]]["file"]
+    head = st.columns.report_docs[st.columns.doc_report[d]][0]
+    found = [x for x in stored_report(st.searcher, head) if x["doc_id"] == f"{rid}#{int(st.columns.doc_sec[d]) + 1}"]
+    assert 1 == len(found)
+    return found[0]
 
 
 def test_an_entry_is_the_documents_stored_fields_its_fold_and_its_sentences(engine):
     with engine.reading() as st:
-        texts = StoredTexts(st.searcher)
+        texts = StoredTexts(st.searcher, st.columns)
         docnums = list(st.reader.all_doc_ids())
         for d in docnums:
             item = texts.get(d)
-            stored = st.searcher.stored_fields(d)
+            stored = _stored(st, d)
             (norm, offsets), (starts, ends) = item.folded, item.sentences
             text = stored.get("text") or ""
             assert (item.fields, item.text, (norm, None if offsets is None else list(offsets)),
@@ -32,9 +43,9 @@ def texts_of(texts: StoredTexts) -> list[str]:
 
 def test_the_least_recently_used_go_first_past_the_bound(engine):
     with engine.reading() as st:
-        docnums = [d for d in st.reader.all_doc_ids() if (st.searcher.stored_fields(d).get("text") or "")][:6]
-        sizes = [StoredText(st.searcher.stored_fields(d)).nbytes for d in docnums]
-        texts = StoredTexts(st.searcher, max_bytes=sizes[3] + sizes[4] + sizes[5])
+        docnums = [d for d in st.reader.all_doc_ids() if (_stored(st, d).get("text") or "")][:6]
+        sizes = [StoredText(_stored(st, d)).nbytes for d in docnums]
+        texts = StoredTexts(st.searcher, st.columns, max_bytes=sizes[3] + sizes[4] + sizes[5])
         for d in docnums[:3]:
             texts.get(d)
         texts.get(docnums[0])  # now the most recent
@@ -43,6 +54,19 @@ def test_the_least_recently_used_go_first_past_the_bound(engine):
         held = list(texts._items)
     assert texts.nbytes == sum(item.nbytes for item in texts._items.values()) <= texts.max_bytes
     assert held[-3:] == docnums[3:] and docnums[1] not in held and docnums[2] not in held
+
+
+def test_a_reports_documents_are_read_once_and_the_latest_reports_kept(engine, monkeypatch):
+    monkeypatch.setattr(storedtexts, "REPORTS_KEPT", 2)
+    with engine.reading() as st:
+        texts = StoredTexts(st.searcher, st.columns)
+        first = texts.report(0)
+        assert [_stored(st, d) for d in st.columns.report_docs[0]] == first
+        assert texts.report(0) is first
+        texts.report(1)
+        texts.report(2)
+        assert texts.report(0) is not first and texts.report(0) == first  # read again once pushed out
+        assert 2 == len(texts._reports)
 
 
 QUERIES = ["执法记录仪", "执法", "法治 公安", "行政复议 OR 信访", "同句(执法 监督)", "章节:问题", "公安局", "“放管服”"]

@@ -3,7 +3,7 @@ its ``search.fingerprints`` file, and the generation its column file (``search.c
 
 Workers write a segment's files as they add its reports (``worker.Part``). A segment that Whoosh makes by
 merging others at commit has none: ``backfill`` writes them from the segment's stored text and columns (the
-same ``search.schema.gram_source`` and stored text as the workers use), before the generation is swapped in.
+same ``search.schema.gram_source`` and stored text as the workers use: ``search.schema.stored_report``), before the generation is swapped in.
 The column file is written once the segments are final (``write_columns``).
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from search import columnfile, columns, fingerprints
 from search.grams import GramWriter, path_for
-from search.schema import gram_source, open_index, segment_readers
+from search.schema import gram_source, open_index, segment_readers, stored_report
 
 
 def backfill(gen_dir: Path) -> int:
@@ -75,7 +75,7 @@ def write_segment(sub, path: Path, prints: Path | None = None) -> None:
             if sec_col[docs[0]] < 0:
                 heads.append((docs[0], docs))
         for head, docs in sorted(heads):
-            stored = [sub.stored_fields(d) for d in docs]
+            stored = stored_report(sub, head)
             kmasks = [kmask_col[d] for d in docs[1:]]
             writer.add(head, **gram_source(stored, slots_col[head], kmasks))
             if printer is not None:

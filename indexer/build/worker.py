@@ -158,13 +158,13 @@ class Part:
         self.prints = PrintWriter(self.dir / "part.prints")
 
     def add(self, rid: str, docs: list[dict]) -> None:
-        from search.schema import gram_source
+        from search.schema import gram_source, whoosh_documents
 
         if not docs:
             return
         head = self.writer.docnum
         try:
-            for doc in docs:
+            for doc in whoosh_documents(docs):
                 self.writer.add_document(**doc)
             self.grams.add(head, **gram_source(docs, docs[0].get("slots"), [d["kmask"] for d in docs[1:]]))
             self.prints.add(head, "".join(d.get("text") or "" for d in docs))
