@@ -3,7 +3,7 @@
 jieba is the reference: our own ``jieba.Tokenizer`` (not jieba's global one) with the genre's user dictionary
 (``USER_DICT``), loaded once per process. Blocks of Han characters only (as jieba cuts text into blocks) go to
 jieba-rs (``rjieba``: the same dictionary, DAG and HMM, ~10× faster, tested to give jieba's tokens) with the
-same user words; the rest to jieba itself. The fast path is off without rjieba or with
+same user words; the other blocks to jieba itself, and the text between blocks is cut by jieba's rule for it. The fast path is off without rjieba or with
 ``REPORTS_SEGMENTER=jieba``. ``search.analysis`` turns these words into positioned tokens.
 """
 
@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 _JIEBA_LOCK = threading.Lock()
@@ -55,6 +56,9 @@ load_words = jieba_tokenizer  # for a build worker to load the dictionaries befo
 
 # jieba's own blocks (``jieba.re_han_default``): it segments each of these on its own
 JIEBA_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
+# how it cuts the text between blocks (``jieba.re_skip_default``): each of these whole, every other character alone
+JIEBA_SKIP = re.compile("(\r\n|\\s)")
+BLOCKS_KEPT = 1 << 15  # jieba's cuts of the other blocks kept per process (``jieba_block``)
 _HAN_ONLY = re.compile("[\u4E00-\u9FD5]+")
 _FAST = None
 
@@ -80,25 +84,37 @@ def fast_segmenter():
     return _FAST or None
 
 
+def between_blocks(piece: str):
+    """jieba's tokens of text between its blocks (``jieba.Tokenizer.cut``, accurate mode): each whitespace
+    character (``\\r\\n`` as one) and every other character on its own."""
+    for x in JIEBA_SKIP.split(piece):
+        if JIEBA_SKIP.match(x):
+            yield x
+        else:
+            yield from x
+
+
 def cut_words(norm: str, fast=True):
-    """jieba's accurate-mode tokens of ``norm`` (HMM on): Han-only blocks through rjieba when ``fast`` and
-    available, everything else (and everything when not) through jieba."""
+    """jieba's accurate-mode tokens of ``norm`` (HMM on), block by block as jieba cuts it: with ``fast`` (and
+    rjieba available) Han-only blocks through rjieba, the other blocks (digits, Latin letters) through jieba,
+    the text between blocks by jieba's own rule (``between_blocks``); everything through jieba otherwise."""
     segmenter = fast_segmenter() if fast else None
     if segmenter is None:
         yield from jieba_tokenizer().cut(norm, HMM=True)
         return
-    pending = []  # consecutive other pieces, cut by jieba in one call (it splits them the same way)
-    for piece in JIEBA_BLOCK.split(norm):
+    for i, piece in enumerate(JIEBA_BLOCK.split(norm)):  # odd pieces are blocks
         if not piece:
             continue
-        if _HAN_ONLY.fullmatch(piece):
-            if pending:
-                yield from jieba_tokenizer().cut("".join(pending), HMM=True)
-                pending = []
+        if not i & 1:
+            yield from between_blocks(piece)
+        elif _HAN_ONLY.fullmatch(piece):
             yield from segmenter.cut(piece, True)
         else:
-            pending.append(piece)
-    if pending:
-        yield from jieba_tokenizer().cut("".join(pending), HMM=True)
+            yield from jieba_block(piece)
 
 
+@lru_cache(maxsize=BLOCKS_KEPT)
+def jieba_block(block: str) -> tuple[str, ...]:
+    """jieba's tokens of one of its blocks, kept for the next time: the blocks with digits or Latin letters repeat
+    (years, dates, percentages, numbers), and each cut of one is a Python DAG and HMM."""
+    return tuple(jieba_tokenizer().cut(block, HMM=True))

@@ -197,6 +197,9 @@ def test_the_fast_segmenter_cuts_jieba_blocks_as_jieba_does():
     import jieba
 
     assert jieba.re_han_default.pattern == segmenter.JIEBA_BLOCK.pattern
+    assert jieba.re_skip_default.pattern == segmenter.JIEBA_SKIP.pattern
+    for text in MIXED + ["\r\n\r\r\n \u3000，。\n\t  《》"]:  # unnormalized: \r\n, lone \r, wide spaces, runs
+        assert list(segmenter.jieba_tokenizer().cut(text, HMM=True)) == list(segmenter.cut_words(text)), text
     assert segmenter.fast_segmenter() is not None  # rjieba is installed: the tests below compare it
 
 
