@@ -3,8 +3,9 @@
 jieba is the reference: our own ``jieba.Tokenizer`` (not jieba's global one) with the genre's user dictionary
 (``USER_DICT``), loaded once per process. Blocks of Han characters only (as jieba cuts text into blocks) go to
 jieba-rs (``rjieba``: the same dictionary, DAG and HMM, ~10× faster, tested to give jieba's tokens) with the
-same user words; the other blocks to jieba itself, and the text between blocks is cut by jieba's rule for it. The fast path is off without rjieba or with
-``REPORTS_SEGMENTER=jieba``. ``search.analysis`` turns these words into positioned tokens.
+same user words; the other blocks to jieba itself (their cuts kept: they repeat), and the text between blocks
+is cut by jieba's rule for it. The fast path is off without rjieba or with ``REPORTS_SEGMENTER=jieba``.
+``search.analysis`` turns these words into positioned tokens.
 """
 
 from __future__ import annotations
