@@ -313,9 +313,8 @@ def words(norm: str, fast: bool = True) -> list[tuple[int, str, int, int]]:
 
 @lru_cache(maxsize=4096)
 def query_words(term: str) -> tuple[str, ...]:
-    """jieba words of a query term (accurate mode, as at index time). jieba's own cut, not the fast path: a
-    query is a few characters, and a server then holds one dictionary, not two (rjieba's is ~70 MB)."""
-    return tuple(w for _, w, _, _ in words(normalize_text(term), fast=False))
+    """jieba words of a query term (accurate mode, as at index time)."""
+    return tuple(w for _, w, _, _ in words(normalize_text(term)))
 
 
 class WordTokenizer(_UnitTokenizer):

@@ -224,18 +224,22 @@ def test_fast_words_equal_jiebas_over_the_seeds_and_a_bench_corpus(corpus_dir, t
         assert list(segmenter.cut_words(norm, fast=False)) == list(segmenter.cut_words(norm)), name
 
 
-def test_query_words_are_jiebas_own_cut_and_a_search_never_loads_rjieba(seed_index):
-    """Queries are cut by jieba alone (the same words as the fast path gives), so a server holds one
-    segmenter dictionary: a fresh process that searches the seed index (Han, digits and Latin letters)
-    never imports rjieba."""
+def test_a_jieba_only_process_cuts_the_same_words_and_never_loads_rjieba(seed_index):
+    """Text is cut by the fast path, or by jieba alone once a process asks for it (``jieba_only``: a server, one
+    segmenter dictionary), to the same words: a fresh process that asked and then searches the seed index (Han,
+    digits and Latin letters) never imports rjieba; one that did not uses it."""
     import subprocess
     import sys
 
     for text in ["全面配备执法记录仪", "2022年执法", "110接处警", "法治政府", *MIXED]:
-        fast = tuple(w for _, w, _, _ in analysis.words(analysis.normalize_text(text)))
-        assert fast == analysis.query_words(text), text
-    script = ("import sys; from search.engine import Engine, SearchRequest; e = Engine(sys.argv[1]); "
+        norm = analysis.normalize_text(text)
+        assert (tuple(w for _, w, _, _ in analysis.words(norm, fast=False)) == analysis.query_words(text)
+                == tuple(w for _, w, _, _ in analysis.words(norm))), text
+    script = ("import sys; from search import segmenter; from search.engine import Engine, SearchRequest; "
+              "sys.argv[2] == 'server' and segmenter.jieba_only(); e = Engine(sys.argv[1]); "
               "n = [e.search(SearchRequest(q=q, mode=m)).total for q in ('执法记录仪', '2022年', '法治 政府') "
               "for m in ('exact', 'words')]; print(min(n) > 0, 'rjieba' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", script, str(seed_index)], capture_output=True, text=True, check=True)
-    assert "True False" == out.stdout.strip()
+    for kind, loaded in (("server", "False"), ("one-off", "True")):
+        out = subprocess.run([sys.executable, "-c", script, str(seed_index), kind], capture_output=True, text=True,
+                             check=True)
+        assert f"True {loaded}" == out.stdout.strip(), kind

@@ -64,6 +64,11 @@ def test_console_script_serves_the_index(seed_index):
         assert 5 == json.loads(body)["total"]
         status, headers, body = get(f"http://127.0.0.1:{port}/", time.monotonic() + STARTUP)
         assert "共收录 5 份报告" in body.decode("utf-8")
+        url = f"http://127.0.0.1:{port}/search.json?" + urllib.parse.urlencode({"q": "2022年 执法记录仪"})
+        assert 200 == get(url, time.monotonic() + STARTUP)[0]
+        maps = Path(f"/proc/{server.pid}/maps")
+        if maps.exists():  # Linux: the server cut its queries with jieba alone (search.segmenter.jieba_only)
+            assert "rjieba" not in maps.read_text()
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -9,6 +9,8 @@ import sys
 
 import click
 
+from search.segmenter import jieba_only
+
 from . import create_app
 from .memory import tune_malloc
 
@@ -53,6 +55,7 @@ def main(index_dir: str, host: str, port: int, threads: int, workers: int) -> No
         reports-web --index-dir index --workers 4
     """
     tune_malloc()  # before any server thread allocates (webui.memory)
+    jieba_only()  # one segmenter dictionary in memory, not two (search.segmenter)
     app = create_app()
     app.config["INDEX_DIR"] = os.path.abspath(index_dir)  # the option (or its envvar) wins over instance config
     if workers > 1 and not sys.platform.startswith("linux"):

@@ -32,8 +32,8 @@ class Server(BaseApplication):
 def serve(app, host: str, port: int, workers: int, threads: int) -> None:
     from search.segmenter import jieba_tokenizer
 
-    # jieba's dictionary in the master, before the fork: queries are cut by jieba alone
-    # (``search.analysis.query_words``), so the workers share its pages and none loads rjieba's.
+    # jieba's dictionary in the master, before the fork: the server cuts with jieba alone
+    # (``search.segmenter.jieba_only``, set by ``cli``), so the workers share its pages and none loads rjieba's.
     jieba_tokenizer()
     Server(app, {
         "bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
