@@ -175,12 +175,14 @@ class GramWriter:
         gblob, group_at, gcodes = encode_groups(docs[gstart], np.diff(np.append(gstart, n)),
                                                 np.bitwise_or.reduceat(kmask, gstart), kstart)
         offsets = np.stack([np.append(kstart, len(gstart)), np.append(np.searchsorted(bgroups, kstart), len(bgroups)),
-                            group_at], axis=1).astype(U8)
+                            group_at], axis=1)
+        if len(offsets) and max(int(offsets.max()), int(block_at[-1])) >= 1 << 32:  # a chunk is ~3M entries
+            raise ValueError("gram chunk too large for its u4 offsets")
         arrays = {
             "keys": gkeys[kstart].astype(U8),
-            "offsets": offsets,  # per key (and one past the end): first group, first block, its groups' bytes
+            "offsets": offsets.astype(U4),  # per key (and one past the end): first group, first block, its groups' bytes
             "gcodes": gcodes,  # per key: the widths and compression of its groups
-            "blocks": block_at,  # per block (and one past the end): where its bytes start in "pos"
+            "blocks": block_at.astype(U4),  # per block (and one past the end): where its bytes start in "pos"
             "codes": codes,  # per block: its width and compression
         }
         chunk = {"keys": len(kstart), "groups": len(gstart), "positions": n, "blocks_n": len(bgroups)}
@@ -199,7 +201,7 @@ class GramWriter:
         if path is not None:
             self.path = Path(path)
         self._flush()
-        table = json.dumps({"version": 3, "chunks": self.chunks}).encode("utf-8")
+        table = json.dumps({"version": 4, "chunks": self.chunks}).encode("utf-8")
         at = self.file.tell()
         self.file.write(table)
         self.file.write(np.array([at], dtype=U8).tobytes() + MAGIC)
@@ -240,17 +242,17 @@ class GramFile:
             if not 0 <= at <= size - 16:
                 raise GramFileError(f"{self.path.name}: damaged (its table is out of the file)")
             table = json.loads(os.pread(self.fd, size - 16 - at, at))
-            if table.get("version") != 3:
+            if table.get("version") != 4:
                 raise GramFileError(f"{self.path.name}: written by another version (rebuild the index)")
             self.chunks = table["chunks"]
             keys = [self._array(c["keys_at"], U8, c["keys"]) for c in self.chunks]
             # per key of each chunk: its first group, first block, where its groups' record starts (u4: a
             # chunk's counts and sizes fit), its record's code
-            self.starts = [self._array(c["offsets_at"], U8, 3 * (c["keys"] + 1)).reshape(-1, 3).astype(U4)
+            self.starts = [self._array(c["offsets_at"], U4, 3 * (c["keys"] + 1)).reshape(-1, 3)
                            for c in self.chunks]
             self.gcodes = [self._array(c["gcodes_at"], U1, c["keys"]) for c in self.chunks]
             # per block of each chunk: where its bytes start (and end), its code
-            self.blocks = [self._array(c["blocks_at"], U8, c["blocks_n"] + 1).astype(I8) for c in self.chunks]
+            self.blocks = [self._array(c["blocks_at"], U4, c["blocks_n"] + 1).astype(I8) for c in self.chunks]
             self.codes = [self._array(c["codes_at"], U1, c["blocks_n"]).tolist() for c in self.chunks]
         except (ValueError, KeyError, TypeError) as e:
             os.close(self.fd)
