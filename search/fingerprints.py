@@ -11,9 +11,11 @@ text, one file per Whoosh segment, for finding verbatim copies (``search.overlap
   such copy is seen. About 2 / (W + 1) of the positions are kept. A hash match is only a candidate: the
   overlap analysis compares the two texts themselves.
 - ``MAIN_<segment id>.prints`` holds a segment's fingerprints sorted by hash as three arrays of equal
-  length: hash, head docnum in the segment, content position (each ``<u4``; 12 bytes a fingerprint), after a
-  16-byte header (magic, count). Whoosh deletes it with its segment; a merged segment gets it from
-  ``indexer.build.gramfiles`` like its gram file.
+  length: hash (``<u4``), the report (its ordinal in the file's table of head docnums) and content position,
+  each of these two in the narrower of ``<u2``/``<u4`` that holds all of the file's (8 bytes a fingerprint
+  for a segment of fewer than 65,536 reports of at most 65,536 characters; 12 before format 16), after a
+  32-byte header (magic, count, reports, the two widths) and the head docnums (``<u4`` each). Whoosh deletes
+  it with its segment; a merged segment gets it from ``indexer.build.gramfiles`` like its gram file.
 
 Reads use ``os.pread``; only the hash array is kept in memory (loaded on first use).
 """
@@ -32,9 +34,12 @@ from search.grams import _is_word
 K = 16  # characters hashed together
 W = 15  # hashes per winnowing window
 MIN_CHARS = K + W - 1  # the shortest copy guaranteed to be seen
-MAGIC = b"RPRINT01"
+MAGIC = b"RPRINT02"
+HEADER = 32  # bytes: magic, count (u8), reports (u8), the report and position widths (u1 each), padding
+U2 = np.dtype("<u2")
 SUFFIX = ".prints"
 U4, U8 = np.dtype("<u4"), np.dtype("<u8")
+WIDTHS = (None, None, U2, None, U4)  # by item size
 READ_GAP = 2048  # entries: ranges of a lookup closer than this are read with one pread
 _BASE = np.uint64(0x100000001B3)  # the FNV prime: odd, so the rolling sum mixes every character
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -175,16 +180,24 @@ class PrintWriter:
         empty = np.zeros(0, dtype=U4)
         hashes, docs, pos = (np.concatenate(x) for x in zip(*self.parts)) if self.parts else (empty,) * 3
         order = np.argsort(hashes, kind="stable")
+        heads, ords = np.unique(docs, return_inverse=True)
+        ord_w, pos_w = (_narrowest(a) for a in (ords, pos))
         tmp = self.path.with_name(self.path.name + ".tmp")
         with open(tmp, "wb") as f:
-            f.write(MAGIC + np.array([len(order)], dtype=U8).tobytes())
-            for arr in (hashes, docs, pos):
-                f.write(np.ascontiguousarray(arr.astype(U4)[order]).tobytes())
+            f.write(MAGIC + np.array([len(order), len(heads)], dtype=U8).tobytes()
+                    + bytes([ord_w.itemsize, pos_w.itemsize]) + bytes(HEADER - 26))
+            f.write(heads.astype(U4).tobytes())
+            for arr, width in ((hashes, U4), (ords, ord_w), (pos, pos_w)):
+                f.write(np.ascontiguousarray(arr.astype(width)[order]).tobytes())
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, self.path)
         self.parts = []
         return self.path
+
+
+def _narrowest(values: np.ndarray) -> np.dtype:
+    return U2 if not len(values) or int(values.max()) < 1 << 16 else U4
 
 
 # --------------------------------------------------------------------------------------------------
@@ -204,21 +217,31 @@ class PrintFile:
             self.fd = os.open(self.path, os.O_RDONLY)
         except OSError as e:
             raise PrintFileError(f"{self.path.name}: {e.strerror}") from None
-        head = os.pread(self.fd, 16, 0)
+        head = os.pread(self.fd, HEADER, 0)
         size = os.fstat(self.fd).st_size
-        self.count = int(np.frombuffer(head[8:16], dtype=U8)[0]) if len(head) == 16 else -1
-        if head[:8] != MAGIC or size != 16 + 12 * self.count:
+        ok = len(head) == HEADER and head[:8] == MAGIC and head[24] in (2, 4) and head[25] in (2, 4)
+        self.count, n = (int(x) for x in np.frombuffer(head[8:24], dtype=U8)) if ok else (0, 0)
+        self.widths = (U4, WIDTHS[head[24]], WIDTHS[head[25]]) if ok else ()
+        self.starts = [HEADER + 4 * n]  # where the hashes, the reports and the positions start
+        for width in self.widths:
+            self.starts.append(self.starts[-1] + width.itemsize * self.count)
+        if not ok or size != self.starts[-1]:
             os.close(self.fd)
             raise PrintFileError(f"{self.path.name}: not a fingerprint file (or cut short)")
+        self.heads = self._read(HEADER, U4, n).astype(np.int64)  # a report's ordinal → its head docnum
         self._hashes: np.ndarray | None = None
         self._lock = threading.Lock()
 
-    def _array(self, which: int, start: int, count: int) -> np.ndarray:
-        at = 16 + 4 * (which * self.count + start)
-        data = os.pread(self.fd, 4 * count, at) if count else b""
-        if len(data) != 4 * count:
+    def _read(self, at: int, width: np.dtype, count: int) -> np.ndarray:
+        data = os.pread(self.fd, width.itemsize * count, at) if count else b""
+        if len(data) != width.itemsize * count:
             raise PrintFileError(f"{self.path.name}: cut short")
-        return np.frombuffer(data, dtype=U4)
+        return np.frombuffer(data, dtype=width)
+
+    def _array(self, which: int, start: int, count: int) -> np.ndarray:
+        """Entries ``start`` … of array ``which`` (0 hashes, 1 reports' ordinals, 2 positions)."""
+        width = self.widths[which]
+        return self._read(self.starts[which] + width.itemsize * start, width, count)
 
     @property
     def hashes(self) -> np.ndarray:
@@ -246,13 +269,13 @@ class PrintFile:
         for first, last in zip(np.append(0, breaks).tolist(), np.append(breaks, len(lo)).tolist()):
             a, b = int(lo[first]), int(hi[last - 1])
             inside = entries[int(ends[first] - n[first]):int(ends[last - 1])] - a
-            docs.append(self._array(1, a, b - a)[inside])
-            pos.append(self._array(2, a, b - a)[inside])
+            docs.append(self.heads[self._array(1, a, b - a)[inside]].astype(U4))
+            pos.append(self._array(2, a, b - a)[inside].astype(U4))
         return which, np.concatenate(docs), np.concatenate(pos)
 
     def everything(self) -> tuple[np.ndarray, np.ndarray]:
         """Every entry's (hash, head docnum), sorted by hash (the collection's self-join)."""
-        return self.hashes, self._array(1, 0, self.count)
+        return self.hashes, self.heads[self._array(1, 0, self.count)].astype(U4)
 
     def close(self) -> None:
         if self.fd is not None:

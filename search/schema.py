@@ -54,8 +54,10 @@ from search.weakspans import spans as weak_spans
 # 12: all of these together (the branches that added them were merged);
 # 13: each section's paragraph base (offsets ``para``: its snippets' paragraph numbers without the whole report);
 # 14: a gram's groups as one compressed record per key and chunk (search.grams, RGRAMS05);
-# 15: a report's stored fields as one value on its head document (``docs``, ``stored_report``)
-FORMAT_VERSION = 15
+# 15: a report's stored fields as one value on its head document (``docs``, ``stored_report``);
+# 16: a gram file's per-key offsets and per-block starts as u4 (search.grams, table version 4), and fingerprint
+#     files with reports' ordinals and positions in u2 where they fit (search.fingerprints, RPRINT02)
+FORMAT_VERSION = 16
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
 

@@ -103,3 +103,22 @@ def test_content_folds_exactly_as_normalize(seed, corpus_dir):
     for t in (text, seed_text):
         codes, where = content(t)
         assert _reference_content(t) == (codes.tolist(), where.tolist())
+
+
+def test_reports_and_positions_take_the_narrowest_width_that_holds_them(tmp_path):
+    from search.fingerprints import U2, U4
+
+    rng = np.random.default_rng(7)
+    long_text = "".join(chr(c) for c in rng.integers(0x4E00, 0x9FA5, 70_000))  # content positions past 65,535
+    for texts, widths in (({70_000: "一段关于执法规范化建设的文字，说明执法记录仪全面配备并且使用。" * 3}, (U4, U2, U2)),
+                          ({5: long_text, 123_456: long_text[:500]}, (U4, U2, U4))):
+        writer = PrintWriter(tmp_path / "x.prints")
+        for doc, text in texts.items():
+            writer.add(doc, text)
+        pf = PrintFile(writer.close())
+        expected = sorted((int(h), doc, int(p)) for doc, text in texts.items() for h, p in zip(*fingerprints(text)))
+        hashes, docs = pf.everything()
+        which, found_docs, pos = pf.lookup(np.unique(hashes))
+        assert (widths, [(h, d) for h, d, _ in expected]) == (pf.widths, list(zip(hashes.tolist(), docs.tolist())))
+        assert sorted(expected) == sorted(zip(np.unique(hashes)[which].tolist(), found_docs.tolist(), pos.tolist()))
+        pf.close()
