@@ -55,6 +55,7 @@ class IndexState:
         self.located_bytes = 0  # what they hold
         self.term_stats: OrderedDict = OrderedDict()  # terms' matches by section (search.ranking)
         self.term_stats_bytes = 0  # what they hold
+        self.word_lengths: np.ndarray | None = None  # per docnum, its words field's length (search.related)
         self.results = ResultCache(MAX_ENTRIES, MAX_BYTES, result_bytes)  # result pages (search.engine)
         self.pages = ResultCache(MAX_PAGES, MAX_PAGE_BYTES, len)  # what callers made of it (Engine.memo: web pages)
         self.gram_files: list[tuple[GramFile, int]] = []

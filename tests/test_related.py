@@ -58,3 +58,50 @@ def test_a_copied_paragraph_is_found_first(tmp_path):
         assert {"a.txt"}.isdisjoint(r["file"] for r in data["related"])
     finally:
         engine.close()
+
+
+@pytest.fixture(scope="module")
+def bench_engine(tmp_path_factory, corpus_dir):
+    """A real index of 60 bench reports (recombined seed paragraphs: many reports alike, many near-ties)."""
+    import subprocess
+    import sys
+
+    from indexer.build import build
+
+    out = tmp_path_factory.mktemp("related-bench")
+    subprocess.run([sys.executable, "-m", "bench.corpus", "--reports", "60", "--out", str(out)],
+                   cwd=corpus_dir.parent, check=True, capture_output=True)
+    build(out / "corpus-60", out / "index", workers=1)
+    return Engine(out / "index")
+
+
+def _whoosh_similar(engine, report_id, terms, limit):
+    """The reference: Whoosh's own search of the boosted OR over the words field, the source report masked."""
+    from whoosh import query as wq
+
+    from search.related import FIELD
+
+    with engine.reading() as st:
+        q = wq.Or([wq.Term(FIELD, t, boost=w) for t, w in terms])
+        hits = st.searcher.search(q, limit=limit, mask=wq.Term("report_id", report_id))
+        return [st.columns.reports[st.columns.doc_report[h.docnum]]["file"] for h in hits]
+
+
+@pytest.mark.parametrize("which", ["seeds", "bench"])
+def test_similar_reports_are_whooshs_bm25f_search(engine, bench_engine, which):
+    from search.related import CANDIDATES, key_terms, similar_reports
+
+    e = engine if which == "seeds" else bench_engine
+    with e.reading() as st:
+        files = [m["file"] for m in st.columns.reports][:12]
+    checked = 0
+    for rid in files:
+        for section in e.report(rid)["sections"][:4]:
+            with e.reading() as st:
+                terms = key_terms(st.searcher, section["text"])
+            if not terms:
+                continue
+            for limit in (3, CANDIDATES):
+                assert _whoosh_similar(e, rid, terms, limit) == similar_reports(e, rid, terms, limit), (rid, limit)
+            checked += 1
+    assert checked >= 10
