@@ -1,11 +1,11 @@
 """Postings, block by block (read side, under ``search.engine``): word lookups without per-posting calls.
 
-Whoosh's matchers cost a few Python calls per posting (id(), next(), weight()); ranking touches whole
-posting lists of the words fields, so it reads Whoosh's own posting blocks directly: tuples of ids,
-arrays of weights. This uses the block attributes of whoosh.codec.whoosh3
+Whoosh's matchers cost a few Python calls per posting (id(), next(), weight()); the related-sections search
+(``search.related.word_scores``) touches whole posting lists of the words field, so it reads Whoosh's own
+posting blocks directly: tuples of ids, arrays of weights. This uses the block attributes of whoosh.codec.whoosh3
 (``_read_ids``/``_read_weights``/``_read_values``/``_next_block``), stable in the pinned
 whoosh-reloaded==2.7.5, where every posting list is blocks (its inlining path is broken: W3TermInfo
-has no set_inline, so no index can hold inlined postings). Tests compare the results with a grep.
+has no set_inline, so no index can hold inlined postings). Tests compare the results with Whoosh's matchers.
 Deleted documents are skipped by the callers (their report ordinal is -1).
 """
 
