@@ -84,18 +84,19 @@ def located(st, text: str) -> tuple[np.ndarray, np.ndarray, int]:
     them."""
     hit = st.located.get(text)
     if hit is not None:
-        st.located.move_to_end(text)
         return hit
     starts, width = term_starts(st, text)
     entry = (np.searchsorted(st.columns.sections.addr, starts, side="right") - 1).astype(np.int32)
     for a in (starts, entry):
         a.flags.writeable = False
-    out = st.located[text] = (starts, entry, width)
-    st.located_bytes += starts.nbytes + entry.nbytes
-    while len(st.located) > 1 and st.located_bytes > LOCATED_CACHE:
-        old = st.located.popitem(last=False)[1]
-        st.located_bytes -= old[0].nbytes + old[1].nbytes
+    out = (starts, entry, width)
+    st.located.put(text, out)
     return out
+
+
+def located_bytes(item: tuple) -> int:
+    """What one kept ``located`` answer holds (``st.located``: a ``search.resultcache.ResultCache``)."""
+    return item[0].nbytes + item[1].nbytes
 
 
 def exact(st, text: str, title: bool = False, heading: bool = False) -> np.ndarray:

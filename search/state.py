@@ -23,6 +23,7 @@ from search.fingerprints import PrintFile, PrintFileError
 from search.fingerprints import path_for as print_path
 from search.grams import GramFile, GramFileError, GramPostings
 from search.grams import path_for as gram_path
+from search.matching import LOCATED_CACHE, located_bytes
 from search.query import QueryError
 from search.resultcache import MAX_BYTES, MAX_ENTRIES, MAX_PAGE_BYTES, MAX_PAGES, ResultCache, result_bytes
 from search.schema import IndexFormatError, current_generation, open_index_path, segment_readers
@@ -51,8 +52,8 @@ class IndexState:
         self.closed = False
         self.leaves: OrderedDict = OrderedDict()  # term answers (search.matching)
         self.universes: dict[int, np.ndarray] = {}  # reports holding each kind mask (search.matching)
-        self.located: OrderedDict = OrderedDict()  # terms' match addresses and sections (search.matching)
-        self.located_bytes = 0  # what they hold
+        # terms' match addresses and sections (search.matching.located)
+        self.located = ResultCache(math.inf, LOCATED_CACHE, located_bytes)
         self.term_stats: OrderedDict = OrderedDict()  # terms' matches by section (search.ranking)
         self.term_stats_bytes = 0  # what they hold
         self.word_lengths: np.ndarray | None = None  # per docnum, its words field's length (search.related)

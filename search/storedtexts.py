@@ -20,6 +20,7 @@ from array import array
 from collections import OrderedDict
 
 from search.analysis import normalize, paragraph_starts, sentence_spans
+from search.resultcache import ResultCache
 from search.schema import stored_report
 
 REPORTS_KEPT = 16  # reports kept decoded (a hit reads its head and sections one after the other)
@@ -73,22 +74,16 @@ class StoredTexts:
         self.max_bytes = max_bytes
         self.nbytes = 0
         self._items: OrderedDict[int, StoredText] = OrderedDict()
-        self._reports: OrderedDict[int, list[dict]] = OrderedDict()
+        self._reports = ResultCache(REPORTS_KEPT)  # head docnum → its report's documents' stored fields
         self._lock = threading.Lock()
 
     def report(self, r: int) -> list[dict]:
         """Report ``r``'s documents' stored fields, head first, then its sections in order (shared: read only)."""
         head = self.columns.report_docs[r][0]
-        with self._lock:
-            docs = self._reports.get(head)
-            if docs is not None:
-                self._reports.move_to_end(head)
-                return docs
-        docs = stored_report(self.searcher, head)
-        with self._lock:
-            self._reports[head] = docs
-            while len(self._reports) > REPORTS_KEPT:
-                self._reports.popitem(last=False)
+        docs = self._reports.get(head)
+        if docs is None:
+            docs = stored_report(self.searcher, head)
+            self._reports.put(head, docs)
         return docs
 
     def get(self, docnum: int) -> StoredText:

@@ -217,27 +217,31 @@ def test_evaluate_combines_leaves_per_report_for_the_selected_kinds(tmp_path):
             "同句(执法 信访)": [False, True, False]} == measures
 
 
-def test_located_matches_are_made_once_for_matching_and_ranking(engine, monkeypatch):
+def test_located_matches_are_made_once_for_matching_and_ranking(engine):
     """A term's addresses and section rows: the reference computation (term_starts, then one searchsorted into
     the section table), kept so that ranking reuses matching's arrays; the latest kept within LOCATED_CACHE."""
+    import math
+
     import numpy as np
 
     from search import matching, ranking
+    from search.resultcache import ResultCache
 
     with engine.reading() as st:
-        st.located.clear()
-        st.located_bytes = 0
+        kept = st.located
+        st.located = ResultCache(math.inf, matching.LOCATED_CACHE, matching.located_bytes)
         st.term_stats.clear()
         st.term_stats_bytes = 0
         matching.exact(st, "执法记录仪")
-        starts, entry, width = st.located["执法记录仪"]
+        starts, entry, width = st.located.get("执法记录仪")
         ref_starts, ref_width = matching.term_starts(st, "执法记录仪")
         ref_entry = np.searchsorted(st.columns.sections.addr, ref_starts, side="right") - 1
         assert (ref_starts.tolist(), ref_entry.tolist(), ref_width) == (starts.tolist(), entry.tolist(), width)
         assert len(starts) > 0 and entry.dtype == np.int32
         m = ranking.term_matches(st, "执法记录仪")
         assert m.starts is starts and m.entry is entry  # not aligned and placed again
-        monkeypatch.setattr(matching, "LOCATED_CACHE", starts.nbytes + entry.nbytes)
+        st.located.max_bytes = starts.nbytes + entry.nbytes
         matching.located(st, "法治")
-        assert ["法治"] == list(st.located)  # the older one out; the newest always stays
-        assert st.located_bytes == sum(a.nbytes + e.nbytes for a, e, _ in st.located.values())
+        assert ["法治"] == list(st.located._items)  # the older one out; the newest always stays
+        assert st.located.nbytes == sum(a.nbytes + e.nbytes for (a, e, _), _ in st.located._items.values())
+        st.located = kept
