@@ -42,8 +42,8 @@ class Documents:
     doc_report: np.ndarray  # per docnum: report ordinal (-1: deleted)
     doc_mask: np.ndarray  # per docnum: kind bits of its section (NO_KIND: none)
     doc_sec: np.ndarray  # per docnum: section index (-1: the head)
-    slots: dict[int, array]  # report → section start/body-start positions, pairs
-    weak: dict[int, bytes]  # report → its exact text's length and weak spans (search.weakspans.pack)
+    slots: dict[int, array]  # report → section start/body-start positions, pairs (emptied in ``Columns``)
+    weak: dict[int, bytes]  # report → its exact text's length and weak spans (search.weakspans.pack; the same)
 
 
 @dataclass
@@ -122,9 +122,11 @@ def load(reader) -> Columns:
     live = docs.doc_report >= 0
     np.bitwise_or.at(report_mask, docs.doc_report[live], docs.doc_mask[live].astype(np.uint8))
     codes, labels = facet_codes(docs.reports)
-    return Columns(**vars(docs), heads=heads, report_mask=report_mask, sections=section_table(docs),
-                   weak_spans=weak_table(docs), codes=codes,
-                   labels=labels, year_rank=year_rank(docs.reports))
+    sections, weak = section_table(docs), weak_table(docs)
+    # The slots and weak spans live on as these two tables: not kept twice (a fifth of the column file, whose
+    # dicts were most of what opening it unpickles).
+    return Columns(**{**vars(docs), "slots": {}, "weak": {}}, heads=heads, report_mask=report_mask,
+                   sections=sections, weak_spans=weak, codes=codes, labels=labels, year_rank=year_rank(docs.reports))
 
 
 def read_documents(reader) -> Documents:

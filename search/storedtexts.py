@@ -1,6 +1,6 @@
 """Stored texts (read side, making hits): documents' stored fields, folded text and sentences, per generation.
 
-A report's documents' fields are one stored value on its head document (``search.schema.stored_report``): the
+A report's documents' fields are one stored value on its head document (``search.schema.StoredReports``): the
 last ``REPORTS_KEPT`` reports read are kept decoded, so the sections of one hit cost one read.
 
 A result page reads the stored fields of the sections it lists (``search.hits``), folds their text for
@@ -21,7 +21,7 @@ from collections import OrderedDict
 
 from search.analysis import normalize, paragraph_starts, sentence_spans
 from search.resultcache import ResultCache
-from search.schema import stored_report
+from search.schema import StoredReports
 
 REPORTS_KEPT = 16  # reports kept decoded (a hit reads its head and sections one after the other)
 MAX_BYTES = 12_000_000  # of the entries' texts and arrays (the server's memory budget is 300 MB a process)
@@ -75,6 +75,7 @@ class StoredTexts:
         self.nbytes = 0
         self._items: OrderedDict[int, StoredText] = OrderedDict()
         self._reports = ResultCache(REPORTS_KEPT)  # head docnum → its report's documents' stored fields
+        self._stored = StoredReports(searcher)
         self._lock = threading.Lock()
 
     def report(self, r: int) -> list[dict]:
@@ -82,7 +83,7 @@ class StoredTexts:
         head = self.columns.report_docs[r][0]
         docs = self._reports.get(head)
         if docs is None:
-            docs = stored_report(self.searcher, head)
+            docs = self._stored(head)
             self._reports.put(head, docs)
         return docs
 

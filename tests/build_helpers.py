@@ -19,7 +19,7 @@ import pytest
 
 from conftest import CORPUS
 from indexer.build import PAUSE_ENV, build
-from search.schema import open_index
+from search.schema import StoredReports, open_index
 
 
 SEEDS = sorted(CORPUS.glob("*.txt"))
@@ -35,13 +35,19 @@ def make_corpus(path: Path, copies: int = 1) -> Path:
     return path
 
 
+def stored_reports(searcher) -> list[list[dict]]:
+    """Every live report's documents' stored fields, in docnum order of their heads."""
+    read = StoredReports(searcher)
+    return [docs for docs in map(read, searcher.reader().all_doc_ids()) if docs]
+
+
 def stored_docs(index_dir: Path) -> list[str]:
-    """The index's documents' stored fields (``search.schema.stored_report``: each report's on its head) as a
+    """The index's documents' stored fields (``search.schema.StoredReports``: each report's on its head) as a
     sorted list of JSON strings: order-free, duplicates kept."""
     ix = open_index(index_dir)
     try:
         with ix.searcher() as s:
-            docs = [d for f in s.all_stored_fields() for d in f.get("docs", [])]
+            docs = [d for f in stored_reports(s) for d in f]
             return sorted(json.dumps(d, sort_keys=True, ensure_ascii=False, default=str) for d in docs)
     finally:
         ix.close()

@@ -156,7 +156,6 @@ def test_paragraphs_are_the_non_empty_lines_and_a_section_numbers_its_own(corpus
 
 def test_schema_fields_use_our_analysis():
     assert isinstance(SCHEMA["rwords"], analysis.WordsField)
-    assert isinstance(SCHEMA["title"].analyzer, analysis.WordTokenizer)
     assert not {"exact", "title_exact"} & set(SCHEMA.names())  # exact grams: gram files (search.grams)
 
 

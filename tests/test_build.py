@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from build_helpers import SEEDS, add, delete, fresh_docs, make_corpus, modify, rename, stored_docs
+from build_helpers import SEEDS, add, delete, fresh_docs, make_corpus, modify, rename, stored_docs, stored_reports
 from indexer.build import BuildError, build
 from indexer.cli import main
 from indexer.readers import ReadError, read_file
@@ -117,7 +117,7 @@ def test_bad_files_are_listed_and_the_rest_indexed(tmp_path):
     assert 5 == summary.unchanged
     ix = open_index(index_dir)
     with ix.searcher() as s:
-        assert sorted(p.name for p in SEEDS) == sorted({d["report_id"] for f in s.all_stored_fields() for d in f.get("docs", [])})
+        assert sorted(p.name for p in SEEDS) == sorted({d["report_id"] for f in stored_reports(s) for d in f})
     ix.close()
 
 

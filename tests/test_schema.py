@@ -101,6 +101,6 @@ def test_format_version_is_checked(tmp_path, content):
 def test_reopened_index_keeps_documents(tmp_path):
     build_index(tmp_path, [REPORT])
     with open_index(tmp_path).searcher() as s:
-        stored = schema.stored_report(s, 0)
+        stored = schema.StoredReports(s)(0)
     assert [{k: d[k] for k in schema.STORED_FIELDS if k in d} for d in schema.section_documents(REPORT)] == stored
     assert ("（一）执法规范", ["一、主要举措", "（一）执法规范"]) == (stored[2]["heading"], stored[2]["path"])

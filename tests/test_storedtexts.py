@@ -7,7 +7,7 @@ from indexer.build import build
 from search.analysis import normalize, sentence_spans
 from search.engine import Engine, SearchRequest
 from search import storedtexts
-from search.schema import stored_report
+from search.schema import StoredReports
 from search.storedtexts import StoredText, StoredTexts
 
 
@@ -15,7 +15,7 @@ def _stored(st, d):
     """Document d's stored fields, from its report's list on the head document, found by its doc id."""
     rid = st.columns.reports[st.columns.doc_report[d]]["file"]
     head = st.columns.report_docs[st.columns.doc_report[d]][0]
-    found = [x for x in stored_report(st.searcher, head) if x["doc_id"] == f"{rid}#{int(st.columns.doc_sec[d]) + 1}"]
+    found = [x for x in StoredReports(st.searcher)(head) if x["doc_id"] == f"{rid}#{int(st.columns.doc_sec[d]) + 1}"]
     assert 1 == len(found)
     return found[0]
 

@@ -3,7 +3,7 @@ its ``search.fingerprints`` file, and the generation its column file (``search.c
 
 Workers write a segment's files as they add its reports (``worker.Part``). A segment that Whoosh makes by
 merging others at commit has none: ``backfill`` writes them from the segment's stored text and columns (the
-same ``search.schema.gram_source`` and stored text as the workers use: ``search.schema.stored_report``), before the generation is swapped in.
+same ``search.schema.gram_source`` and stored text as the workers use: ``search.schema.StoredReports``), before the generation is swapped in.
 The column file is written once the segments are final (``write_columns``).
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from search import columnfile, columns, fingerprints
 from search.grams import GramWriter, path_for
-from search.schema import gram_source, open_index, segment_readers, stored_report
+from search.schema import StoredReports, gram_source, open_index, segment_readers
 
 
 def backfill(gen_dir: Path) -> int:
@@ -63,6 +63,7 @@ def write_segment(sub, path: Path, prints: Path | None = None) -> None:
     sec_col = list(sub.column_reader("sec_index"))
     kmask_col = list(sub.column_reader("kmask"))
     slots_col = list(sub.column_reader("slots"))
+    stored_report = StoredReports(sub)
     groups: dict[str, list[int]] = {}
     for d in sub.all_doc_ids():
         groups.setdefault(rid_col[d], []).append(d)
@@ -75,7 +76,7 @@ def write_segment(sub, path: Path, prints: Path | None = None) -> None:
             if sec_col[docs[0]] < 0:
                 heads.append((docs[0], docs))
         for head, docs in sorted(heads):
-            stored = stored_report(sub, head)
+            stored = stored_report(head)
             kmasks = [kmask_col[d] for d in docs[1:]]
             writer.add(head, **gram_source(stored, slots_col[head], kmasks))
             if printer is not None:
