@@ -1,18 +1,37 @@
 """Exact-gram store, its codec (shared by the write and read sides of ``search.grams``): a chunk's positions
 in blocks and its groups in one record per key, each number in the narrowest of u1/u2/u4 and the bytes
-LZ4-compressed (high compression: decoding is several times faster than zlib's, for ~10% more bytes) where
-that is smaller.
+zstd-compressed where that is smaller: at 10k reports, against LZ4's high compression (format 16), the groups
+19% and the positions 7% smaller, written faster, read at ~0.4 µs more a block and ~1.3 µs more a record (a
+page reads a few hundred).
 """
 
 from __future__ import annotations
 
-import lz4.block
+import threading
+
 import numpy as np
+import zstandard
 
 U1, U4, U8, I8 = np.dtype("u1"), np.dtype("<u4"), np.dtype("<u8"), np.dtype("<i8")
 COMPRESS_FROM = 128  # bytes: smaller blocks are stored as they are (compression would gain little)
 WIDTHS = (U1, np.dtype("<u2"), U4)
-COMPRESSED = 0x80  # a block's code: its width's index in WIDTHS, with this bit when it is LZ4-compressed
+COMPRESSED = 0x80  # a block's code: its width's index in WIDTHS, with this bit when it is zstd-compressed
+LEVEL = 3  # zstd's level: higher ones gain ~1% for several times the time to write
+_LOCAL = threading.local()  # a zstd context per thread (one is not safe to share)
+
+
+def _compress(raw: bytes) -> bytes:
+    compressor = getattr(_LOCAL, "compressor", None)
+    if compressor is None:
+        compressor = _LOCAL.compressor = zstandard.ZstdCompressor(level=LEVEL)
+    return compressor.compress(raw)
+
+
+def _decompress(data) -> bytes:
+    decompressor = getattr(_LOCAL, "decompressor", None)
+    if decompressor is None:
+        decompressor = _LOCAL.decompressor = zstandard.ZstdDecompressor()
+    return decompressor.decompress(data)
 
 
 def encode_blocks(delta: np.ndarray, starts: np.ndarray) -> tuple[bytes, np.ndarray, np.ndarray]:
@@ -28,7 +47,7 @@ def encode_blocks(delta: np.ndarray, starts: np.ndarray) -> tuple[bytes, np.ndar
         raw = delta[a:z].astype(WIDTHS[w]).tobytes()
         code = w
         if len(raw) >= COMPRESS_FROM:
-            packed = lz4.block.compress(raw, mode="high_compression")
+            packed = _compress(raw)
             if len(packed) < len(raw):
                 raw, code = packed, w | COMPRESSED
         parts.append(raw)
@@ -48,7 +67,7 @@ def encode_groups(docs: np.ndarray, counts: np.ndarray, masks: np.ndarray,
     """(the bytes, where each key's record starts in them (and the end), each record's code) of the groups
     of consecutive keys (key i's groups from ``kstart[i]``): per key its first docnum (u4), the gaps to the next
     docnums, the counts, the masks (u1); gaps and counts each in their narrowest width (the code: the gaps'
-    width index, the counts' shifted by 2), the record LZ4-compressed where that is smaller."""
+    width index, the counts' shifted by 2), the record zstd-compressed where that is smaller."""
     bounds = np.append(kstart, len(docs)).astype(np.int64)
     if not len(kstart):
         return b"", np.zeros(1, dtype=U8), np.zeros(0, dtype=U1)
@@ -63,7 +82,7 @@ def encode_groups(docs: np.ndarray, counts: np.ndarray, masks: np.ndarray,
         raw = b"".join((first[i:i + 1].tobytes(), gaps[a + 1:z].astype(WIDTHS[gw]).tobytes(),
                         counts[a:z].astype(WIDTHS[cw]).tobytes(), masks[a:z].astype(U1).tobytes()))
         if len(raw) >= COMPRESS_FROM:
-            packed = lz4.block.compress(raw, mode="high_compression")
+            packed = _compress(raw)
             if len(packed) < len(raw):
                 raw = packed
                 codes[i] |= COMPRESSED
@@ -76,7 +95,7 @@ def encode_groups(docs: np.ndarray, counts: np.ndarray, masks: np.ndarray,
 def decode_groups(data, code: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One key's ``n`` groups from its record's bytes and code: docnums and counts (int64), masks (u1)."""
     if code & COMPRESSED:
-        data = lz4.block.decompress(data)
+        data = _decompress(data)
     gap_w, count_w = WIDTHS[code & 3], WIDTHS[code >> 2 & 3]
     docs = np.empty(n, dtype=I8)
     docs[0] = np.frombuffer(data, dtype=U4, count=1)[0]
@@ -91,7 +110,7 @@ def decode_groups(data, code: int, n: int) -> tuple[np.ndarray, np.ndarray, np.n
 def decode_block(data, code: int) -> np.ndarray:
     """The deltas of one block (int64) from its bytes and code."""
     if code & COMPRESSED:
-        data = lz4.block.decompress(data)
+        data = _decompress(data)
     return np.frombuffer(data, dtype=WIDTHS[code & ~COMPRESSED & 0x7F]).astype(I8)
 
 

@@ -12,10 +12,10 @@ exact field most of a build and most of a result page. Here they are written and
   holding it (*groups*: the head document's docnum in the segment, the count of positions, the OR of the
   kind masks of the sections those positions fall in; a key's groups are one record, read whole: the first
   docnum, the gaps to the next ones, the counts and the masks, each in the narrowest of u1/u2/u4, compressed
-  with LZ4 where that is smaller, ``search.gramcodec.encode_groups``: ~8× smaller than fixed 9-byte records)
+  with zstd where that is smaller, ``search.gramcodec.encode_groups``: ~8× smaller than fixed 9-byte records)
   and the positions themselves, report by report, in *blocks*: a key's groups are cut in runs of
   ``BLOCK_GROUPS``, and each run's positions are delta-encoded (the first of each report as is), stored in
-  the narrowest of u1/u2/u4 and LZ4-compressed where that is smaller (``search.gramcodec.encode_blocks``); a
+  the narrowest of u1/u2/u4 and zstd-compressed where that is smaller (``search.gramcodec.encode_blocks``); a
   block is read and decoded on its own, so a page's few reports decode a few blocks;
 - ``MAIN_<segment id>.grams`` holds a segment's chunks (arrays back to back, a JSON table of them at the
   end, then its offset and the magic). Whoosh deletes it with its segment (its name matches a segment
@@ -201,7 +201,7 @@ class GramWriter:
         if path is not None:
             self.path = Path(path)
         self._flush()
-        table = json.dumps({"version": 4, "chunks": self.chunks}).encode("utf-8")
+        table = json.dumps({"version": 5, "chunks": self.chunks}).encode("utf-8")
         at = self.file.tell()
         self.file.write(table)
         self.file.write(np.array([at], dtype=U8).tobytes() + MAGIC)
@@ -242,7 +242,7 @@ class GramFile:
             if not 0 <= at <= size - 16:
                 raise GramFileError(f"{self.path.name}: damaged (its table is out of the file)")
             table = json.loads(os.pread(self.fd, size - 16 - at, at))
-            if table.get("version") != 4:
+            if table.get("version") != 5:
                 raise GramFileError(f"{self.path.name}: written by another version (rebuild the index)")
             self.chunks = table["chunks"]
             keys = [self._array(c["keys_at"], U8, c["keys"]) for c in self.chunks]

@@ -63,7 +63,8 @@ from search.weakspans import spans as weak_spans
 # 16: a gram file's per-key offsets and per-block starts as u4 (search.grams, table version 4), and fingerprint
 #     files with reports' ordinals and positions in u2 where they fit (search.fingerprints, RPRINT02);
 # 17: a report's stored fields zstd-compressed in a bytes column (``docs``, ``StoredReports``); ``doc_id`` stored
-#     only, and no ``title``/``rheadings`` words (nothing searched them)
+#     only, and no ``title``/``rheadings`` words (nothing searched them); gram files' records and blocks zstd- instead
+#     of LZ4-compressed (search.gramcodec, table version 5)
 FORMAT_VERSION = 17
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
