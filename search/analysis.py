@@ -36,8 +36,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import TEXT
-from whoosh.system import pack_uint
 
 from search.segmenter import cut_words
 
@@ -324,45 +322,9 @@ class WordTokenizer(_UnitTokenizer):
     units = staticmethod(words)
 
 
-class WordTokens(tuple):
-    """Words already segmented: ((position, word), …). ``WordsField`` indexes them without jieba, so a
-    text segmented once can feed several fields (a section's words and its report's words)."""
-
-
-def word_tokens(text: str) -> WordTokens:
-    return WordTokens((pos, w) for pos, w, _, _ in words(normalize_text(text)))
-
-
-def join_word_tokens(parts) -> WordTokens:
-    """Concatenate token runs; a gap of one position between parts keeps them from being adjacent."""
-    out = []
-    base = 0
-    for part in parts:
-        for pos, w in part:
-            out.append((base + pos, w))
-        if part:
-            base += part[-1][0] + 2
-    return WordTokens(out)
-
-
-class WordsField(TEXT):
-    """A jieba-words field for BM25F ranking (term frequencies, no positions: nothing reads word phrases,
-    and ranking reads whole posting blocks, which stay small) that also accepts ``WordTokens`` (no second
-    jieba run)."""
-
-    def __init__(self, stored=False):
-        super().__init__(analyzer=WordTokenizer(), phrase=False, stored=stored)
-
-    def index(self, value, **kwargs):
-        if not isinstance(value, WordTokens):
-            yield from super().index(value, **kwargs)
-            return
-        counts: dict[str, int] = {}
-        for _, w in value:
-            counts[w] = counts.get(w, 0) + 1
-        boost = self.format.field_boost
-        for w, freq in counts.items():
-            yield w.encode("utf-8"), freq, freq * boost, pack_uint(freq)
+def word_tokens(text: str) -> tuple[tuple[int, str], ...]:
+    """jieba words of ``text`` (normalized first): ((position, word), …), as ``words`` numbers them."""
+    return tuple((pos, w) for pos, w, _, _ in words(normalize_text(text)))
 
 
 # --------------------------------------------------------------------------------------------------

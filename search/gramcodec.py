@@ -62,12 +62,13 @@ def _width(top: np.ndarray) -> np.ndarray:
     return (top >= 1 << 8).astype(np.uint8) + (top >= 1 << 16)
 
 
-def encode_groups(docs: np.ndarray, counts: np.ndarray, masks: np.ndarray,
+def encode_groups(docs: np.ndarray, counts: np.ndarray, masks: np.ndarray | None,
                   kstart: np.ndarray) -> tuple[bytes, np.ndarray, np.ndarray]:
     """(the bytes, where each key's record starts in them (and the end), each record's code) of the groups
     of consecutive keys (key i's groups from ``kstart[i]``): per key its first docnum (u4), the gaps to the next
-    docnums, the counts, the masks (u1); gaps and counts each in their narrowest width (the code: the gaps'
-    width index, the counts' shifted by 2), the record zstd-compressed where that is smaller."""
+    docnums, the counts, the masks (u1; none when ``masks`` is None: ``search.words``' postings); gaps and
+    counts each in their narrowest width (the code: the gaps' width index, the counts' shifted by 2), the
+    record zstd-compressed where that is smaller."""
     bounds = np.append(kstart, len(docs)).astype(np.int64)
     if not len(kstart):
         return b"", np.zeros(1, dtype=U8), np.zeros(0, dtype=U1)
@@ -80,7 +81,8 @@ def encode_groups(docs: np.ndarray, counts: np.ndarray, masks: np.ndarray,
     first = docs[bounds[:-1]].astype(U4)
     for i, (gw, cw, a, z) in enumerate(zip(gap_w.tolist(), count_w.tolist(), bounds[:-1].tolist(), bounds[1:].tolist())):
         raw = b"".join((first[i:i + 1].tobytes(), gaps[a + 1:z].astype(WIDTHS[gw]).tobytes(),
-                        counts[a:z].astype(WIDTHS[cw]).tobytes(), masks[a:z].astype(U1).tobytes()))
+                        counts[a:z].astype(WIDTHS[cw]).tobytes(),
+                        b"" if masks is None else masks[a:z].astype(U1).tobytes()))
         if len(raw) >= COMPRESS_FROM:
             packed = _compress(raw)
             if len(packed) < len(raw):
@@ -93,7 +95,8 @@ def encode_groups(docs: np.ndarray, counts: np.ndarray, masks: np.ndarray,
 
 
 def decode_groups(data, code: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One key's ``n`` groups from its record's bytes and code: docnums and counts (int64), masks (u1)."""
+    """One key's ``n`` groups from its record's bytes and code: docnums and counts (int64), masks (u1; empty
+    for a record written without them)."""
     if code & COMPRESSED:
         data = _decompress(data)
     gap_w, count_w = WIDTHS[code & 3], WIDTHS[code >> 2 & 3]
@@ -103,7 +106,8 @@ def decode_groups(data, code: int, n: int) -> tuple[np.ndarray, np.ndarray, np.n
     docs[1:] = np.frombuffer(data, dtype=gap_w, count=n - 1, offset=at)
     at += (n - 1) * gap_w.itemsize
     counts = np.frombuffer(data, dtype=count_w, count=n, offset=at).astype(I8)
-    masks = np.frombuffer(data, dtype=U1, count=n, offset=at + n * count_w.itemsize)
+    at += n * count_w.itemsize
+    masks = np.frombuffer(data, dtype=U1, count=min(n, len(data) - at), offset=at)
     return np.cumsum(docs, out=docs), counts, masks
 
 

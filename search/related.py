@@ -1,14 +1,14 @@
 """Related sections (read side, over ``search.engine``): how other bureaus wrote the same thing.
 
-More-like-this in two steps, because the index has jieba words per report (``rwords``) but no searchable
-field per section and no term vectors:
+More-like-this in two steps, because the index has jieba words per report (``search.words``) but none per
+section:
 
 1. Key terms: the one source section's stored text is re-analysed into jieba words (the only jieba run
-   here), and Whoosh's expansion model (``Searcher.key_terms_from_text``, Bo1: words frequent in the
-   section and rare in the collection) picks the telling ones; an OR of them over ``rwords`` (BM25F)
-   gives the other reports most like the section (Whoosh's more-like-this, the source report masked),
-   scored as Whoosh scores it but as arrays over its posting blocks (``search.postings``: Whoosh's own search
-   made a Python call per posting, ~0.4 s a page at 10k reports).
+   here), and Whoosh's expansion model (what ``Searcher.key_terms_from_text`` does with Bo1: words frequent
+   in the section and rare in the collection) picks the telling ones; an OR of them over the reports' words
+   (BM25F) gives the other reports most like the section (Whoosh's more-like-this, the source report
+   masked). Both are computed as Whoosh computes them over a words field (its statistics, its one-byte
+   field lengths), as arrays over the word files; tests hold them equal to Whoosh's own over such a field.
 2. Sections: in those reports, each section's own stored text (heading to first sub-section) is scored by
    BM25 over the literal occurrences of the key terms (one regex over normalized text, as snippets are
    found: no jieba on stored text), so the best sections of other reports come first; a section of the
@@ -24,17 +24,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from search.analysis import normalize_text
+from whoosh.util.numeric import byte_to_length
+
+from search.analysis import normalize_text, word_tokens
 from search.engine import Engine
-from search.postings import blocks
 
 TOP = 10
 PER_REPORT = 2  # a drafter wants several bureaus, not one report's every paragraph
 CANDIDATES = 20  # reports whose sections are scored
 KEY_TERMS = 25
 EXCERPT_CHARS = 120
-FIELD = "rwords"
 K1, B = 1.2, 0.75  # BM25: Whoosh's BM25F defaults (its search of the words, ``word_scores``) and the sections'
+# Whoosh keeps a field's length per document as one byte: this length stands for each byte (whoosh.util.numeric)
+BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
 SAME_KIND = 1.25  # a problems section is most like another bureau's problems section: the genre's habit
 
 
@@ -48,10 +50,31 @@ class Related:
         return {"source": self.source, "terms": self.terms, "related": self.related}
 
 
-def key_terms(searcher, text: str, n: int = KEY_TERMS) -> list[tuple[str, float]]:
+def key_terms(st, text: str, n: int = KEY_TERMS) -> list[tuple[str, float]]:
     """The ``n`` most telling words of ``text`` (two characters or more, not bare numbers), with weights."""
-    picked = searcher.key_terms_from_text(FIELD, text, numterms=n * 3, normalize=True)
+    picked = expanded_terms(st, text, n * 3)
     return [(t, w) for t, w in picked if len(t) > 1 and not t.isdigit()][:n]
+
+
+def expanded_terms(st, text: str, number: int) -> list[tuple[str, float]]:
+    """The ``number`` words of ``text`` best by Bo1 (normalized), best first (ties: in code-point order), as
+    Whoosh's ``Expander`` gives them: each word's count in the text against its count in every report, over
+    the index's documents."""
+    words = st.words()
+    big_n = words.doc_count
+    scored = []
+    for word, weight in Counter(w for _, w in word_tokens(text)).items():
+        cf = words.frequency(word)
+        if cf:
+            f = cf / big_n
+            scored.append((weight * math.log((1.0 + f) / f, 2) + math.log(1.0 + f, 2), word))
+    if not scored:
+        return []
+    maxweight = max(score for score, _ in scored)
+    f = maxweight / big_n
+    norm = (maxweight * math.log((1.0 + f) / f) + math.log(1.0 + f)) / math.log(2.0)
+    ranked = sorted(((score / norm, word) for score, word in scored), key=lambda x: (0 - x[0], x[1]))
+    return [(word, score) for score, word in ranked[:number]]
 
 
 def excerpt(text: str, heading: str, limit: int = EXCERPT_CHARS) -> str:
@@ -77,35 +100,27 @@ def similar_reports(engine: Engine, report_id: str, terms: list[tuple[str, float
 
 
 def word_scores(st, terms: list[tuple[str, float]]) -> np.ndarray:
-    """Per docnum, the sum over ``terms`` ((word, weight)) of weight × BM25F of the word in ``FIELD``, with
-    Whoosh's statistics: idf log(N / (df + 1)) + 1 over every document, the field's lengths as Whoosh keeps
-    them (one byte each) against their mean over every document."""
-    reader = st.reader
-    total = np.zeros(reader.doc_count_all())
-    avg = reader.field_length(FIELD) / (len(total) or 1) or 1
-    lengths = field_lengths(st)
+    """Per docnum, the sum over ``terms`` ((word, weight)) of weight × BM25F of the word in the reports' words,
+    with Whoosh's statistics: idf log(N / (df + 1)) + 1 over every document, the lengths as Whoosh keeps them
+    (``field_lengths``) against their mean over every document."""
+    words = st.words()
+    total = np.zeros(words.doc_count)
+    avg = words.field_length() / (len(total) or 1) or 1
+    lengths = field_lengths(words.lengths())
     for text, weight in terms:
-        df = reader.doc_frequency(FIELD, text)
-        if not df:
+        ids, counts = words.postings(text)
+        if not len(ids):
             continue
-        idf = math.log(len(total) / (df + 1)) + 1
-        for offset, leaf in blocks(reader, FIELD, text):
-            leaf._read_weights()
-            ids = np.asarray(leaf._ids, dtype=np.int64) + offset
-            tf = np.asarray(leaf._weights, dtype=np.float64)
-            total[ids] += idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths[ids] / avg))) * weight
+        idf = math.log(len(total) / (len(ids) + 1)) + 1
+        tf = counts.astype(np.float64)
+        total[ids] += idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths[ids] / avg))) * weight
     return total
 
 
-def field_lengths(st) -> np.ndarray:
-    """Per docnum, its ``FIELD`` length as Whoosh's scorer reads it (the head documents'; 1 elsewhere), made
-    once per generation."""
-    if st.word_lengths is None:
-        lengths = np.ones(st.reader.doc_count_all())
-        heads = st.columns.heads.tolist()
-        lengths[heads] = [st.reader.doc_field_length(h, FIELD, 1) or 1 for h in heads]
-        st.word_lengths = lengths
-    return st.word_lengths
+def field_lengths(lengths: np.ndarray) -> np.ndarray:
+    """Each of ``lengths`` as Whoosh's scorer reads a field's length back: its one byte's length (1 for none)."""
+    byte = np.where(lengths >= BYTE_LENGTHS[-1], 255, np.searchsorted(BYTE_LENGTHS, lengths, side="left"))
+    return np.where(byte == 0, 1, BYTE_LENGTHS[byte]).astype(np.float64)
 
 
 def own_sections(report: dict) -> list[dict]:
@@ -133,7 +148,7 @@ def related(engine: Engine, report_id: str, index: int, top: int = TOP, per_repo
               "year": report.get("year"), "index": index, "heading": section["heading"],
               "path": section["path"], "kinds": section["kinds"]}
     with engine.reading() as st:
-        terms = key_terms(st.searcher, section["text"])
+        terms = key_terms(st, section["text"])
     out = Related(source, [t for t, _ in terms])
     if not terms:
         return out

@@ -15,9 +15,9 @@ Fields:
   its section (kinds, heading scope); sentence/paragraph breaks are grams of their own (同句/同段).
   ``weak`` (a column on the head): the exact text's length and its weak spans (``search.weakspans``), in
   the same positions, for ranking sections.
-- ``rwords`` (head document only): jieba words of the whole report (one posting per report and word): related
-  sections (``search.related``) and the did-you-mean vocabulary (``search.suggest``). Each text is segmented
-  once (``WordTokens``). Ranking needs no words field: sections are scored from the gram positions
+- the jieba words of each report (``word_source``) are not a Whoosh field either: they sit beside each segment
+  in a word file (``search.words``), for related sections (``search.related``) and the did-you-mean vocabulary
+  (``search.suggest``). Ranking needs no words: sections are scored from the gram positions
   (``search.ranking``); titles and headings are searched as exact grams.
 - facet fields as columns (``sortable``) so the read side loads them per document quickly;
   ``kmask`` = bit set of the section's kinds (of its level-1 ancestor), ``NO_KIND`` when none.
@@ -46,8 +46,7 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, NUMERIC, Schema
 from whoosh.filedb.filestore import FileStorage
 
-from search.analysis import (WordsField, join_word_tokens, normalize, paragraph_base, paragraph_starts, slots_at,
-                             word_tokens)
+from search.analysis import normalize, paragraph_base, paragraph_starts, slots_at, word_tokens
 from search.weakspans import INTRO
 from search.weakspans import pack as pack_weak
 from search.weakspans import spans as weak_spans
@@ -64,7 +63,8 @@ from search.weakspans import spans as weak_spans
 #     files with reports' ordinals and positions in u2 where they fit (search.fingerprints, RPRINT02);
 # 17: a report's stored fields zstd-compressed in a bytes column (``docs``, ``StoredReports``); ``doc_id`` stored
 #     only, and no ``title``/``rheadings`` words (nothing searched them); gram files' records and blocks zstd- instead
-#     of LZ4-compressed (search.gramcodec, table version 5)
+#     of LZ4-compressed (search.gramcodec, table version 5); a report's words in word files (search.words), not
+#     the ``rwords`` field
 FORMAT_VERSION = 17
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
@@ -115,7 +115,6 @@ def make_schema() -> Schema:
         sector=ID(sortable=True),
         year=NUMERIC(int, sortable=True),
         docs=COLUMN(),
-        rwords=WordsField(),
         slots=COLUMN(),
         weak=COLUMN(),
     )
@@ -230,13 +229,11 @@ def section_documents(report: dict) -> list[dict]:
         if report.get(name):
             head[name] = report[name]
     docs = [head]
-    text_tokens = [word_tokens("\n".join(x for x in (agency, preamble) if x))]
     for i, sec in enumerate(sections):
         own_end = starts[i + 1] if i + 1 < len(sections) else len(text)
         own_end = max(own_end, sec["start"])
         own = text[sec["start"] : own_end]
         kinds = sections[_top_ancestor(sections, i)].get("kinds") or []
-        text_tokens.append(word_tokens(own))
         docs.append({
             **common,
             "doc_id": f"{rid}#{i + 1}",
@@ -251,8 +248,18 @@ def section_documents(report: dict) -> list[dict]:
                         "para": paragraph_base(paras, sec["start"])},
             "text": own,
         })
-    head["rwords"] = join_word_tokens(text_tokens)
+    head["words"] = word_source(docs)
     return docs
+
+
+def word_source(docs: list[dict]) -> list[str]:
+    """A report's jieba words (``search.words``) from its documents (as made by ``section_documents`` or as
+    stored: head first, then sections in order): its agency and preamble, then each section's own text, each
+    segmented apart."""
+    head = docs[0]
+    texts = ["\n".join(x for x in (head.get("agency") or "", head.get("text") or "") if x)]
+    texts += [d.get("text") or "" for d in docs[1:]]
+    return [w for text in texts for _, w in word_tokens(text)]
 
 
 def whoosh_documents(docs: list[dict]) -> list[dict]:

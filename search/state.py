@@ -1,8 +1,9 @@
 """Index state (read side, opening a generation): one open generation and everything cached about it.
 
 The searcher and its reader, the columns (``search.columns``, mapped from the generation's column file
-``search.columnfile`` when it has one), the gram files (``search.grams``), the
-fingerprint files (``search.fingerprints``, opened on first use by ``print_files``) and four caches that live as
+``search.columnfile`` when it has one), the gram files (``search.grams``), the word files (``search.words``,
+opened on first use by ``words``), the fingerprint files (``search.fingerprints``, opened on first use by
+``print_files``) and four caches that live as
 long as the generation: term answers (``search.matching``), term statistics (``search.ranking``), stored texts
 (``search.storedtexts``) and result pages (``search.resultcache``). ``search.engine`` swaps states when the index changes; a state is locked by its one
 reader for the duration of a search, which also sets its deadline.
@@ -28,6 +29,8 @@ from search.query import QueryError
 from search.resultcache import MAX_BYTES, MAX_ENTRIES, MAX_PAGE_BYTES, MAX_PAGES, ResultCache, result_bytes
 from search.schema import IndexFormatError, current_generation, open_index_path, segment_readers
 from search.storedtexts import StoredTexts
+from search.words import WordFile, WordFileError, WordStore
+from search.words import path_for as word_path
 
 TIMEOUT_MESSAGE = "查询过于复杂，未能在时限内完成，已停止：请缩短检索词或减少检索词的数量"
 
@@ -56,11 +59,11 @@ class IndexState:
         self.located = ResultCache(math.inf, LOCATED_CACHE, located_bytes)
         self.term_stats: OrderedDict = OrderedDict()  # terms' matches by section (search.ranking)
         self.term_stats_bytes = 0  # what they hold
-        self.word_lengths: np.ndarray | None = None  # per docnum, its words field's length (search.related)
         self.results = ResultCache(MAX_ENTRIES, MAX_BYTES, result_bytes)  # result pages (search.engine)
         self.pages = ResultCache(MAX_PAGES, MAX_PAGE_BYTES, len)  # what callers made of it (Engine.memo: web pages)
         self.gram_files: list[tuple[GramFile, int]] = []
         self._print_files: list[tuple[PrintFile, int]] | None = None
+        self._words: WordStore | None = None
         try:
             self._open_columns()
             self._open_grams()
@@ -101,6 +104,23 @@ class IndexState:
                 self._print_files = files
             return self._print_files
 
+    def words(self) -> WordStore:
+        """The segments' word files as one words field (opened on first use: only related sections and
+        did-you-mean read them)."""
+        with self.lock:
+            if self._words is None:
+                files = []
+                try:
+                    for sub, base in segment_readers(self.reader):
+                        files.append((WordFile(word_path(self.path, sub.segment().segment_id())), base))
+                except WordFileError as e:
+                    for wf, _ in files:
+                        wf.close()
+                    raise IndexFormatError(f"index {self.path}: {e}; rebuild it with: reports-index build "
+                                           "CORPUS --index-dir DIR --rebuild") from None
+                self._words = WordStore(files, self.reader.doc_count_all())
+            return self._words
+
     @property
     def size(self) -> int:
         """The number of reports."""
@@ -126,3 +146,5 @@ class IndexState:
                 gf.close()
             for pf, _ in self._print_files or ():
                 pf.close()
+            if self._words is not None:
+                self._words.close()

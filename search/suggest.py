@@ -1,8 +1,8 @@
 """Did you mean (read side, after matching): a term that finds nothing because of a slip, one character
 off a word of the index (执发 for 执法), gets that word from the index's own vocabulary, with its count.
 
-The vocabulary is the jieba words of every report (the ``rwords`` field); a candidate starts with the
-term's first or second character (Whoosh reads those words by prefix, never the whole vocabulary: a slip in
+The vocabulary is the jieba words of every report (``search.words``); a candidate starts with the
+term's first or second character (the words are read by prefix, never the whole vocabulary: a slip in
 the first character is found only where the term's rest is a word) and differs from it by one substitution,
 insertion or deletion; the one an exact search finds in the most reports wins (ties: the first in
 code-point order), with that count.
@@ -16,19 +16,13 @@ from search import query as ql
 from search.analysis import normalize_text
 from search.matching import leaf
 
-FIELD = "rwords"
 MIN_REPORTS = 2  # a word of fewer reports is no better a guess than the slip
 MAX_CANDIDATES = 8  # the most widely held (as a jieba word) are counted exactly
 
 
 def words_from(st, prefix: str) -> list[str]:
-    """The index's words (two characters or more) starting with ``prefix`` (Whoosh's sorted term list)."""
-    out = []
-    for word in st.reader.expand_prefix(FIELD, prefix):
-        word = word.decode("utf-8") if isinstance(word, bytes) else word
-        if len(word) >= 2:
-            out.append(word)
-    return out
+    """The index's words (two characters or more) starting with ``prefix``, sorted."""
+    return [word for word in st.words().expand_prefix(prefix) if len(word) >= 2]
 
 
 def one_off(a: str, b: str) -> bool:
@@ -48,7 +42,7 @@ def closest(st, term: str, scope: str = "all") -> tuple[str, int] | None:
     if len(t) < 2:
         return None
     near = {w for prefix in dict.fromkeys(t[:2]) for w in words_from(st, prefix) if w != t and one_off(t, w)}
-    found = sorted((-st.reader.doc_frequency(FIELD, w), w) for w in near)[:MAX_CANDIDATES]
+    found = sorted((-st.words().doc_frequency(w), w) for w in near)[:MAX_CANDIDATES]
     counted = [(int(np.count_nonzero(leaf(st, ql.Term(w, scope)))), w) for _, w in found]
     counted = [(n, w) for n, w in counted if n >= MIN_REPORTS]
     if not counted:

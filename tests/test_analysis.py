@@ -114,16 +114,6 @@ def test_exact_grams_never_span_separators():
     assert {"执", "法", "执法", ",", "记", "录", "记录", " ", "仪"} == grams
 
 
-def test_words_fields_hold_each_words_frequency(tmp_path):
-    ix = build_index(tmp_path, [make_report("a.txt", "一、总体情况\n执法记录仪使用率高，执法记录仪回复及时。\n")])
-    with ix.reader() as reader:
-        found = {}
-        for w in ("执法记录仪", "总体", "及时"):
-            m = reader.postings("rwords", w)
-            found[w] = [(m.id(), m.weight())]
-        assert {"执法记录仪": [(0, 2.0)], "总体": [(0, 1.0)], "及时": [(0, 1.0)]} == found
-        assert not reader.schema["rwords"].format.supports("positions")
-
 
 def test_jieba_query_words_accurate_mode():
     # search mode would add 中华/华人/人民/共和/共和国 sub-words
@@ -154,21 +144,8 @@ def test_paragraphs_are_the_non_empty_lines_and_a_section_numbers_its_own(corpus
                 assert bisect_right(starts, pos) == analysis.paragraph_at(own, base, pos - cut), (text, cut, pos)
 
 
-def test_schema_fields_use_our_analysis():
-    assert isinstance(SCHEMA["rwords"], analysis.WordsField)
-    assert not {"exact", "title_exact"} & set(SCHEMA.names())  # exact grams: gram files (search.grams)
-
-
-def test_words_field_indexes_pre_segmented_tokens_like_text():
-    field = SCHEMA["rwords"]
-    text = "执法记录仪，局长信箱２０２１年。執法"
-    assert sorted(field.index(text)) == sorted(field.index(analysis.word_tokens(text)))
-
-
-def test_join_word_tokens_keeps_parts_apart():
-    joined = analysis.join_word_tokens([analysis.word_tokens("执法"), analysis.WordTokens(),
-                                        analysis.word_tokens("记录仪")])
-    assert [(0, "执法"), (2, "记录仪")] == list(joined)
+def test_schema_has_no_text_fields():  # exact grams: gram files (search.grams); words: word files (search.words)
+    assert not {"exact", "title_exact", "rwords", "title"} & set(SCHEMA.names())
 
 
 def test_the_user_dictionary_keeps_the_genres_terms_whole_at_index_and_query_time():

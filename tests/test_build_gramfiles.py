@@ -1,4 +1,4 @@
-"""Gram and fingerprint files (indexer.build.gramfiles): every segment of a generation has them, merged
+"""Gram, word and fingerprint files (indexer.build.gramfiles): every segment of a generation has them, merged
 segments too."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ def test_every_segment_has_its_gram_file_after_incremental_builds(built):
     from search.engine import Engine, SearchRequest
     from search.fingerprints import SUFFIX as PRINTS
     from search.grams import SUFFIX
+    from search.words import SUFFIX as WORDS
 
     corpus, index_dir = built
     for i in range(6):  # one small segment per build: MERGE_SMALL merges some of them
@@ -26,6 +27,7 @@ def test_every_segment_has_its_gram_file_after_incremental_builds(built):
     ix.close()
     assert segments == {p.name[: -len(SUFFIX)] for p in gen.iterdir() if p.name.endswith(SUFFIX)}
     assert segments == {p.name[: -len(PRINTS)] for p in gen.iterdir() if p.name.endswith(PRINTS)}
+    assert segments == {p.name[: -len(WORDS)] for p in gen.iterdir() if p.name.endswith(WORDS)}
     fresh = index_dir.parent / "fresh"
     build(corpus, fresh, workers=1)
     for q in ("执法记录仪", "法", "同句(执法 记录)", "标题:报告", "章节:法治"):
@@ -37,6 +39,18 @@ def test_every_segment_has_its_gram_file_after_incremental_builds(built):
             pages.append(sorted((h["file"], [s["index"] for s in h["sections"]]) for h in result["hits"]))
         assert pages[0] == pages[1], q
         assert pages[0], q
+    words = []
+    for where in (index_dir, fresh):
+        engine = Engine(where)
+        with engine.reading() as st:
+            store, cols = st.words(), st.columns
+            report_of = {int(h): cols.reports[r]["file"] for r, h in enumerate(cols.heads.tolist())}
+            words.append({w: (store.doc_frequency(w), store.frequency(w),
+                              sorted((report_of[d], n) for d, n in zip(*(a.tolist() for a in store.postings(w)))))
+                          for w in ("执法", "公安", "法治政府", "执法记录仪", "问题")})
+        engine.close()
+    assert words[0] == words[1]
+    assert all(df >= 2 for df, _, _ in words[0].values()), words[0]
     from search.overlap import overlap
 
     copies = []

@@ -1,5 +1,7 @@
 """search.related on the seed index and on a tiny hand-made one: other reports' sections only, best first."""
 
+from collections import Counter
+
 import pytest
 
 from search.engine import Engine
@@ -75,33 +77,63 @@ def bench_engine(tmp_path_factory, corpus_dir):
     return Engine(out / "index")
 
 
-def _whoosh_similar(engine, report_id, terms, limit):
-    """The reference: Whoosh's own search of the boosted OR over the words field, the source report masked."""
+def _reference(engine):
+    """The reference: a Whoosh index with each report's words (``search.schema.word_source``) as a words field,
+    document for document like the engine's index (the same docnums, counts and lengths)."""
+    from whoosh.analysis import RegexTokenizer
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.filedb.filestore import RamStorage
+
+    from search.schema import StoredReports, word_source
+
+    ix = RamStorage().create_index(Schema(report_id=ID(stored=True), rwords=TEXT(analyzer=RegexTokenizer(r"[^\n]+"))))
+    with engine.reading() as st, ix.writer() as w:
+        stored, cols = StoredReports(st.searcher), st.columns
+        heads = set(cols.heads.tolist())
+        for d in range(st.reader.doc_count_all()):
+            r = int(cols.doc_report[d])
+            w.add_document(report_id=cols.reports[r]["file"] if r >= 0 else "",
+                           rwords="\n".join(word_source(stored(d))) if d in heads else "")
+    return ix
+
+
+def _whoosh_terms(searcher, text, n):
+    """Whoosh's key terms of ``text`` (what ``Searcher.key_terms_from_text`` does over a jieba words field)."""
+    from whoosh.classify import Bo1Model, Expander
+
+    from search.analysis import word_tokens
+
+    expander = Expander(searcher.reader(), "rwords", model=Bo1Model)
+    expander.add(Counter(w for _, w in word_tokens(text)).items())
+    return expander.expanded_terms(n, normalize=True)
+
+
+def _whoosh_similar(searcher, report_id, terms, limit):
+    """Whoosh's own search of the boosted OR over the words field, the source report masked."""
     from whoosh import query as wq
 
-    from search.related import FIELD
-
-    with engine.reading() as st:
-        q = wq.Or([wq.Term(FIELD, t, boost=w) for t, w in terms])
-        hits = st.searcher.search(q, limit=limit, mask=wq.Term("report_id", report_id))
-        return [st.columns.reports[st.columns.doc_report[h.docnum]]["file"] for h in hits]
+    q = wq.Or([wq.Term("rwords", t, boost=w) for t, w in terms])
+    return [h["report_id"] for h in searcher.search(q, limit=limit, mask=wq.Term("report_id", report_id))]
 
 
 @pytest.mark.parametrize("which", ["seeds", "bench"])
-def test_similar_reports_are_whooshs_bm25f_search(engine, bench_engine, which):
-    from search.related import CANDIDATES, key_terms, similar_reports
+def test_key_terms_and_similar_reports_are_whooshs_over_a_words_field(engine, bench_engine, which):
+    from search.related import CANDIDATES, KEY_TERMS, expanded_terms, key_terms, similar_reports
 
     e = engine if which == "seeds" else bench_engine
     with e.reading() as st:
         files = [m["file"] for m in st.columns.reports][:12]
     checked = 0
-    for rid in files:
-        for section in e.report(rid)["sections"][:4]:
-            with e.reading() as st:
-                terms = key_terms(st.searcher, section["text"])
-            if not terms:
-                continue
-            for limit in (3, CANDIDATES):
-                assert _whoosh_similar(e, rid, terms, limit) == similar_reports(e, rid, terms, limit), (rid, limit)
-            checked += 1
+    with _reference(e).searcher() as ref:
+        for rid in files:
+            for section in e.report(rid)["sections"][:4]:
+                with e.reading() as st:
+                    assert _whoosh_terms(ref, section["text"], KEY_TERMS * 3) == expanded_terms(
+                        st, section["text"], KEY_TERMS * 3)
+                    terms = key_terms(st, section["text"])
+                if not terms:
+                    continue
+                for limit in (3, CANDIDATES):
+                    assert _whoosh_similar(ref, rid, terms, limit) == similar_reports(e, rid, terms, limit), (rid, limit)
+                checked += 1
     assert checked >= 10

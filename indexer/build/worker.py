@@ -143,18 +143,20 @@ def parse_one(corpus: str, rid: str) -> tuple[FileResult, list[dict]]:
 
 
 class Part:
-    """A private index (one Whoosh writer, one segment), its gram file (``search.grams``) and its fingerprint
-    file (``search.fingerprints``), written as reports are added; ``commit`` names both after the segment, so
-    they travel together."""
+    """A private index (one Whoosh writer, one segment), its gram file (``search.grams``), its word file
+    (``search.words``) and its fingerprint file (``search.fingerprints``), written as reports are added;
+    ``commit`` names them after the segment, so they travel together."""
 
     def __init__(self, part_dir):
         from search.fingerprints import PrintWriter
         from search.grams import GramWriter
         from search.schema import create_index, writer
+        from search.words import WordWriter
 
         self.dir = Path(part_dir)
         self.writer = writer(create_index(self.dir), limitmb=LIMIT_MB)
         self.grams = GramWriter(self.dir / "part.grams")
+        self.words = WordWriter(self.dir / "part.words")
         self.prints = PrintWriter(self.dir / "part.prints")
 
     def add(self, rid: str, docs: list[dict]) -> None:
@@ -167,25 +169,29 @@ class Part:
             for doc in whoosh_documents(docs):
                 self.writer.add_document(**doc)
             self.grams.add(head, **gram_source(docs, docs[0].get("slots"), [d["kmask"] for d in docs[1:]]))
+            self.words.add(head, docs[0]["words"])
             self.prints.add(head, "".join(d.get("text") or "" for d in docs))
         except Exception as e:
             raise IndexingFailed(f"cannot index {rid}: {type(e).__name__}: {e}") from e
 
     def commit(self) -> None:
-        from search import fingerprints, grams
+        from search import fingerprints, grams, words
 
         self.writer.commit(merge=False)  # one segment (none if nothing was added)
         segments = part_segments(self.dir)
         if not segments:
             self.grams.abort()
+            self.words.abort()
             return
         (segment,) = segments
         self.grams.close(grams.path_for(self.dir, segment.segment_id()))
+        self.words.close(words.path_for(self.dir, segment.segment_id()))
         self.prints.close(fingerprints.path_for(self.dir, segment.segment_id()))
 
     def cancel(self) -> None:
         self.writer.cancel()
         self.grams.abort()
+        self.words.abort()
 
 
 def worker_main(corpus: str, part_dir: str, jobs, results, parent_pid: int) -> None:
