@@ -42,7 +42,7 @@ from pathlib import Path
 
 import whoosh.index
 import zstandard
-from whoosh.columns import NumericColumn
+from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, NUMERIC, Schema
 from whoosh.filedb.filestore import FileStorage
 
@@ -64,7 +64,7 @@ from search.weakspans import spans as weak_spans
 # 17: a report's stored fields zstd-compressed in a bytes column (``docs``, ``StoredReports``); ``doc_id`` stored
 #     only, and no ``title``/``rheadings`` words (nothing searched them); gram files' records and blocks zstd- instead
 #     of LZ4-compressed (search.gramcodec, table version 5); a report's words in word files (search.words), not
-#     the ``rwords`` field
+#     the ``rwords`` field; the columns read whole without per-document offsets, ``kmask`` one byte
 FORMAT_VERSION = 17
 FORMAT_FILE = "reports_format.json"
 CURRENT_FILE = "CURRENT"
@@ -102,21 +102,27 @@ class IndexFormatError(Exception):
     """The index on disk was written by an incompatible version of this program."""
 
 
+def _scanned() -> VarBytesColumn:
+    """A bytes column read whole, in order (``search.columns``, ``indexer.build.gramfiles``), never by docnum:
+    without Whoosh's per-document offsets (4 bytes a document, most of a column of the head documents' values)."""
+    return VarBytesColumn(allow_offsets=False)
+
+
 def make_schema() -> Schema:
     return Schema(
-        report_id=ID(sortable=True),
+        report_id=ID(sortable=_scanned()),
         sec_index=COLUMN(NumericColumn("i")),
-        kmask=COLUMN(NumericColumn("i")),
-        agency=ID(sortable=True),
-        province=ID(sortable=True),
-        city=ID(sortable=True),
-        county=ID(sortable=True),
-        level=ID(sortable=True),
-        sector=ID(sortable=True),
+        kmask=COLUMN(NumericColumn("B")),
+        agency=ID(sortable=_scanned()),
+        province=ID(sortable=_scanned()),
+        city=ID(sortable=_scanned()),
+        county=ID(sortable=_scanned()),
+        level=ID(sortable=_scanned()),
+        sector=ID(sortable=_scanned()),
         year=NUMERIC(int, sortable=True),
-        docs=COLUMN(),
-        slots=COLUMN(),
-        weak=COLUMN(),
+        docs=COLUMN(),  # read by docnum (``StoredReports``)
+        slots=COLUMN(_scanned()),
+        weak=COLUMN(_scanned()),
     )
 
 
