@@ -57,6 +57,22 @@ def encode_blocks(delta: np.ndarray, starts: np.ndarray) -> tuple[bytes, np.ndar
     return b"".join(parts), at, codes
 
 
+def encode_table(arr: np.ndarray, delta: bool) -> bytes:
+    """A chunk's table (keys, per-key offsets, per-block starts: ascending down its rows when ``delta``, then
+    stored as the differences of consecutive rows), zstd-compressed: the tables a reader keeps in memory were a
+    tenth of a gram file, stored as they were."""
+    arr = np.ascontiguousarray(arr)
+    if delta and len(arr):
+        arr = np.diff(arr, axis=0, prepend=np.zeros((1, *arr.shape[1:]), dtype=arr.dtype))
+    return _compress(arr.tobytes())
+
+
+def decode_table(data, dtype, shape: tuple, delta: bool) -> np.ndarray:
+    """The table ``encode_table`` wrote, as an array of ``dtype`` and ``shape``."""
+    arr = np.frombuffer(_decompress(data), dtype=dtype).reshape(shape) if data else np.zeros(shape, dtype=dtype)
+    return np.cumsum(arr, axis=0, dtype=dtype) if delta and len(arr) else arr
+
+
 def _width(top: np.ndarray) -> np.ndarray:
     """The index in WIDTHS of the narrowest width holding each of ``top`` (non-negative)."""
     return (top >= 1 << 8).astype(np.uint8) + (top >= 1 << 16)

@@ -17,8 +17,9 @@ exact field most of a build and most of a result page. Here they are written and
   ``BLOCK_GROUPS``, and each run's positions are delta-encoded (the first of each report as is), stored in
   the narrowest of u1/u2/u4 and zstd-compressed where that is smaller (``search.gramcodec.encode_blocks``); a
   block is read and decoded on its own, so a page's few reports decode a few blocks;
-- ``MAIN_<segment id>.grams`` holds a segment's chunks (arrays back to back, a JSON table of them at the
-  end, then its offset and the magic). Whoosh deletes it with its segment (its name matches a segment
+- ``MAIN_<segment id>.grams`` holds a segment's chunks (their tables of keys, offsets and block starts
+  delta-encoded and zstd-compressed, ``search.gramcodec.encode_table``, then the groups' records and the
+  blocks; a JSON table of the chunks at the end, then its offset and the magic). Whoosh deletes it with its segment (its name matches a segment
   file); a segment made by merging has none until ``indexer`` writes it (from the stored text).
 
 Reads use ``os.pread`` of the slices a key needs (no mmap, no file-wide copies): a server's memory holds
@@ -35,15 +36,18 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import zstandard
 
 from search.analysis import BREAK, SPACE, _LINE_BREAK, normalize_text
-from search.gramcodec import I8, U1, U4, U8, decode_block, decode_groups, encode_blocks, encode_groups, undelta
+from search.gramcodec import (I8, U1, U4, U8, decode_block, decode_groups, decode_table, encode_blocks, encode_groups,
+                              encode_table, undelta)
 
 TITLE = 1 << 42
 MAGIC = b"RGRAMS05"
 SUFFIX = ".grams"
 CHUNK_ENTRIES = 3_000_000  # (key, report, position) entries per chunk: bounds a writer's memory (~150 MB)
 BLOCK_GROUPS = 32  # groups (reports) per block of positions: the unit decoded
+DELTA_TABLES = frozenset({"keys", "offsets", "blocks"})  # a chunk's tables ascending down their rows
 SHIFT = 32  # an address = docnum << SHIFT | position: one sortable integer per match in the whole index
 
 _WS = re.compile(r"\s+")
@@ -187,8 +191,9 @@ class GramWriter:
         }
         chunk = {"keys": len(kstart), "groups": len(gstart), "positions": n, "blocks_n": len(bgroups)}
         for name, arr in arrays.items():
-            chunk[name + "_at"] = self.file.tell()
-            self.file.write(np.ascontiguousarray(arr).tobytes())
+            data = encode_table(arr, delta=name in DELTA_TABLES)
+            chunk[name + "_at"], chunk[name + "_bytes"] = self.file.tell(), len(data)
+            self.file.write(data)
         chunk["groups_at"] = self.file.tell()
         self.file.write(gblob)
         chunk["pos_at"] = self.file.tell()
@@ -245,16 +250,15 @@ class GramFile:
             if table.get("version") != 5:
                 raise GramFileError(f"{self.path.name}: written by another version (rebuild the index)")
             self.chunks = table["chunks"]
-            keys = [self._array(c["keys_at"], U8, c["keys"]) for c in self.chunks]
+            keys = [self._table(c, "keys", U8, (c["keys"],)) for c in self.chunks]
             # per key of each chunk: its first group, first block, where its groups' record starts (u4: a
             # chunk's counts and sizes fit), its record's code
-            self.starts = [self._array(c["offsets_at"], U4, 3 * (c["keys"] + 1)).reshape(-1, 3)
-                           for c in self.chunks]
-            self.gcodes = [self._array(c["gcodes_at"], U1, c["keys"]) for c in self.chunks]
+            self.starts = [self._table(c, "offsets", U4, (c["keys"] + 1, 3)) for c in self.chunks]
+            self.gcodes = [self._table(c, "gcodes", U1, (c["keys"],)) for c in self.chunks]
             # per block of each chunk: where its bytes start (and end), its code
-            self.blocks = [self._array(c["blocks_at"], U4, c["blocks_n"] + 1).astype(I8) for c in self.chunks]
-            self.codes = [self._array(c["codes_at"], U1, c["blocks_n"]).tolist() for c in self.chunks]
-        except (ValueError, KeyError, TypeError) as e:
+            self.blocks = [self._table(c, "blocks", U4, (c["blocks_n"] + 1,)).astype(I8) for c in self.chunks]
+            self.codes = [self._table(c, "codes", U1, (c["blocks_n"],)).tolist() for c in self.chunks]
+        except (ValueError, KeyError, TypeError, zstandard.ZstdError) as e:
             os.close(self.fd)
             raise GramFileError(f"{self.path.name}: unreadable ({e})") from None
         except GramFileError:
@@ -268,12 +272,12 @@ class GramFile:
         self.index_in = np.concatenate([np.arange(len(k), dtype=np.int32) for k in keys] or
                                        [np.zeros(0, dtype=np.int32)])[order]
 
-    def _array(self, at: int, dtype, count: int) -> np.ndarray:
-        nbytes = count * dtype.itemsize
-        data = os.pread(self.fd, nbytes, at) if nbytes else b""
+    def _table(self, chunk: dict, name: str, dtype, shape: tuple) -> np.ndarray:
+        nbytes = chunk[name + "_bytes"]
+        data = os.pread(self.fd, nbytes, chunk[name + "_at"]) if nbytes else b""
         if len(data) != nbytes:
             raise GramFileError(f"{self.path.name}: cut short")
-        return np.frombuffer(data, dtype=dtype)
+        return decode_table(data, dtype, shape, delta=name in DELTA_TABLES)
 
     def slices(self, key: int):
         """For each chunk holding ``key``: (chunk number, key's index in it, first group, end group, first block,

@@ -33,9 +33,11 @@ def test_incremental_generation_links_and_never_modifies_the_live_one(built):
     segments = {n for n in before if n.startswith("MAIN_") and n.endswith(".seg")}
     grams = {n for n in before if n.startswith("MAIN_") and n.endswith(".grams")}
     prints = {n for n in before if n.startswith("MAIN_") and n.endswith(".prints")}
+    words = {n for n in before if n.startswith("MAIN_") and n.endswith(".words")}
     assert before == after
-    # only the write-once segment files are shared: Whoosh's, their gram and their fingerprint files
-    assert (1, 1, 1, segments | grams | prints) == (len(segments), len(grams), len(prints), linked)
+    # only the write-once segment files are shared: Whoosh's, their gram, word and fingerprint files
+    assert (1, 1, 1, 1, segments | grams | prints | words) == (len(segments), len(grams), len(prints), len(words),
+                                                                linked)
 
 
 def test_old_generations_and_leftovers_are_removed(tmp_path):
