@@ -127,8 +127,9 @@ def screenshot(driver, name: str) -> None:
 
 def test_slash_focuses_the_box_and_a_query_shows_highlighted_snippets(page, server):
     page.get(server.url + "/")
+    wait_for(page, lambda d: d.execute_script("return document.readyState") == "complete")  # its key handler set
     ActionChains(page).send_keys("/").perform()
-    box = page.switch_to.active_element
+    box = wait_for(page, lambda d: d.switch_to.active_element.get_attribute("id") == "q" and d.switch_to.active_element)
     assert "q" == box.get_attribute("id")
     box.send_keys("执法记录仪", Keys.ENTER)
     wait_for(page, lambda d: "/search?" in d.current_url)
