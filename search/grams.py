@@ -29,7 +29,6 @@ a key in every chunk), and where each key's groups and positions start in its ch
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import threading
@@ -39,11 +38,13 @@ import numpy as np
 import zstandard
 
 from search.analysis import BREAK, SPACE, _LINE_BREAK, normalize_text
+from search.chunkfile import ChunkWriter, open_table
 from search.gramcodec import (I8, U1, U4, U8, decode_block, decode_groups, decode_table, encode_blocks, encode_groups,
                               encode_table, undelta)
 
 TITLE = 1 << 42
 MAGIC = b"RGRAMS05"
+TABLE_VERSION = 5
 SUFFIX = ".grams"
 CHUNK_ENTRIES = 3_000_000  # (key, report, position) entries per chunk: bounds a writer's memory (~150 MB)
 BLOCK_GROUPS = 32  # groups (reports) per block of positions: the unit decoded
@@ -119,17 +120,16 @@ def gram_arrays(norm: str, title: bool = False) -> tuple[np.ndarray, np.ndarray]
 # Writing
 
 
-class GramWriter:
+class GramWriter(ChunkWriter):
     """Collects reports' grams (``add``, in ascending docnum order) and writes one segment's file."""
 
+    MAGIC, VERSION = MAGIC, TABLE_VERSION
+
     def __init__(self, path, chunk_entries: int = CHUNK_ENTRIES):
-        self.path = Path(path)
-        self.tmp = self.path.with_name(self.path.name + ".tmp")
-        self.file = open(self.tmp, "wb")
+        super().__init__(path)
         self.chunk_entries = chunk_entries
         self.pending: list[tuple] = []
         self.entries = 0
-        self.chunks: list[dict] = []
         self.last_doc = -1
 
     def add(self, doc: int, exact: str, title: str, section_starts, section_masks, before_mask: int,
@@ -200,26 +200,6 @@ class GramWriter:
         self.file.write(blob)
         self.chunks.append(chunk)
 
-    def close(self, path=None) -> Path:
-        """Write the rest and the table, flush to disk and move the file into place (at ``path`` if
-        given: a segment's file is named after the segment, known only once it is committed)."""
-        if path is not None:
-            self.path = Path(path)
-        self._flush()
-        table = json.dumps({"version": 5, "chunks": self.chunks}).encode("utf-8")
-        at = self.file.tell()
-        self.file.write(table)
-        self.file.write(np.array([at], dtype=U8).tobytes() + MAGIC)
-        self.file.flush()
-        os.fsync(self.file.fileno())
-        self.file.close()
-        os.replace(self.tmp, self.path)
-        return self.path
-
-    def abort(self) -> None:
-        self.file.close()
-        self.tmp.unlink(missing_ok=True)
-
 
 # --------------------------------------------------------------------------------------------------
 # Reading
@@ -234,22 +214,8 @@ class GramFile:
 
     def __init__(self, path):
         self.path = Path(path)
+        self.fd, self.chunks = open_table(self.path, MAGIC, TABLE_VERSION, GramFileError, "gram file")
         try:
-            self.fd = os.open(self.path, os.O_RDONLY)
-        except OSError as e:
-            raise GramFileError(f"{self.path.name}: {e.strerror}") from None
-        try:
-            size = os.fstat(self.fd).st_size
-            tail = os.pread(self.fd, 16, size - 16) if size >= 16 else b""
-            if len(tail) != 16 or tail[8:] != MAGIC:
-                raise GramFileError(f"{self.path.name}: not a gram file (or cut short)")
-            at = int(np.frombuffer(tail[:8], dtype=U8)[0])
-            if not 0 <= at <= size - 16:
-                raise GramFileError(f"{self.path.name}: damaged (its table is out of the file)")
-            table = json.loads(os.pread(self.fd, size - 16 - at, at))
-            if table.get("version") != 5:
-                raise GramFileError(f"{self.path.name}: written by another version (rebuild the index)")
-            self.chunks = table["chunks"]
             keys = [self._table(c, "keys", U8, (c["keys"],)) for c in self.chunks]
             # per key of each chunk: its first group, first block, where its groups' record starts (u4: a
             # chunk's counts and sizes fit), its record's code

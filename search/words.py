@@ -22,7 +22,6 @@ did-you-mean request, ``search.state.IndexState.words``), never the postings.
 
 from __future__ import annotations
 
-import json
 import os
 from bisect import bisect_left
 from collections import Counter
@@ -30,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from search.chunkfile import ChunkWriter, open_table
 from search.gramcodec import I8, U1, U4, U8, decode_groups, encode_groups
 
 MAGIC = b"RWORDS01"
@@ -42,16 +42,15 @@ def path_for(index_path, segment_id: str) -> Path:
     return Path(index_path) / f"{segment_id}{SUFFIX}"
 
 
-class WordWriter:
+class WordWriter(ChunkWriter):
     """Writes one segment's word file: ``add`` each report (its head docnum, ascending, and its words), then
     ``close``; a temporary file until then."""
 
+    MAGIC, VERSION = MAGIC, VERSION
+
     def __init__(self, path, chunk_postings: int = CHUNK_POSTINGS):
-        self.path = Path(path)
-        self.tmp = self.path.with_name(self.path.name + ".tmp")
-        self.file = open(self.tmp, "wb")
+        super().__init__(path)
         self.chunk_postings = chunk_postings
-        self.chunks: list[dict] = []
         self._reset()
 
     def _reset(self) -> None:
@@ -109,25 +108,6 @@ class WordWriter:
         self.chunks.append(chunk)
         self._reset()
 
-    def close(self, path=None) -> Path:
-        """Write the rest and the table, flush to disk and move the file into place (at ``path`` if given)."""
-        if path is not None:
-            self.path = Path(path)
-        self._flush()
-        table = json.dumps({"version": VERSION, "chunks": self.chunks}).encode("utf-8")
-        at = self.file.tell()
-        self.file.write(table)
-        self.file.write(np.array([at], dtype=U8).tobytes() + MAGIC)
-        self.file.flush()
-        os.fsync(self.file.fileno())
-        self.file.close()
-        os.replace(self.tmp, self.path)
-        return self.path
-
-    def abort(self) -> None:
-        self.file.close()
-        self.tmp.unlink(missing_ok=True)
-
 
 # --------------------------------------------------------------------------------------------------
 # Reading
@@ -176,22 +156,9 @@ class WordFile:
 
     def __init__(self, path):
         self.path = Path(path)
+        self.fd, chunks = open_table(self.path, MAGIC, VERSION, WordFileError, "word file")
         try:
-            self.fd = os.open(self.path, os.O_RDONLY)
-        except OSError as e:
-            raise WordFileError(f"{self.path.name}: {e.strerror}") from None
-        try:
-            size = os.fstat(self.fd).st_size
-            tail = os.pread(self.fd, 16, size - 16) if size >= 16 else b""
-            if len(tail) != 16 or tail[8:] != MAGIC:
-                raise WordFileError(f"{self.path.name}: not a word file (or cut short)")
-            at = int(np.frombuffer(tail[:8], dtype=U8)[0])
-            if not 0 <= at <= size - 16:
-                raise WordFileError(f"{self.path.name}: damaged (its table is out of the file)")
-            table = json.loads(os.pread(self.fd, size - 16 - at, at))
-            if table.get("version") != VERSION:
-                raise WordFileError(f"{self.path.name}: written by another version (rebuild the index)")
-            self.chunks = [_Chunk(self, c) for c in table["chunks"]]
+            self.chunks = [_Chunk(self, c) for c in chunks]
         except (ValueError, KeyError, TypeError) as e:
             os.close(self.fd)
             raise WordFileError(f"{self.path.name}: unreadable ({e})") from None
