@@ -289,7 +289,7 @@ def words(norm: str, fast: bool = True) -> list[tuple[int, str, int, int]]:
     start = 0
     for w in cut_words(norm, fast):
         end = start + len(w)
-        if _WORD_RUN_RE.fullmatch(w):
+        if w.isalnum():  # = _WORD_RUN_RE.fullmatch(w): re's \w is str.isalnum() or "_", and WORD_RUN leaves "_" out
             if gap:
                 pos += 1
                 gap = False
@@ -302,7 +302,7 @@ def words(norm: str, fast: bool = True) -> list[tuple[int, str, int, int]]:
                     pos += 1
                 out.append((pos, m.group(0), start + m.start(), start + m.end()))
                 pos += 1
-            gap = not _WORD_RUN_RE.fullmatch(w[-1])
+            gap = not w[-1].isalnum()
         else:
             gap = True
         start = end

@@ -1,5 +1,7 @@
 """search.analysis: normalization, exact grams, jieba words (the same at index and query time)."""
 
+import re
+
 import pytest
 
 from search import analysis, segmenter
@@ -107,6 +109,13 @@ def test_tokenizer_reuses_one_token():
 ])
 def test_query_grams(term, expected):
     assert expected == analysis.query_grams(term)
+
+
+def test_a_word_run_is_what_str_isalnum_says_for_every_code_point():
+    """``words`` keeps a token when ``str.isalnum()`` says so, for ``WORD_RUN``'s fullmatch (re's \\w minus "_")."""
+    run = re.compile(analysis.WORD_RUN)
+    chars = "".join(map(chr, range(0x110000)))
+    assert [i for i, c in enumerate(chars) if bool(run.fullmatch(c)) != c.isalnum()] == []
 
 
 def test_exact_grams_never_span_separators():
