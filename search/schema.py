@@ -92,6 +92,7 @@ def uncertain(evidence: dict | None) -> bool:
 
 
 BUILD_HINT = "build it with: reports-index build CORPUS --index-dir {dir}"
+REBUILD_HINT = "rebuild it with: reports-index build CORPUS --index-dir DIR --rebuild"
 
 
 class IndexMissingError(Exception):
@@ -375,7 +376,7 @@ def current_generation(index_dir) -> str | None:
 
 
 def check_format(path) -> None:
-    rebuild = "rebuild it with: reports-index build CORPUS --index-dir DIR --rebuild"
+    rebuild = REBUILD_HINT
     try:
         found = json.loads((Path(path) / FORMAT_FILE).read_text(encoding="utf-8"))["format_version"]
     except (OSError, ValueError, KeyError, TypeError):

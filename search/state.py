@@ -27,7 +27,7 @@ from search.grams import path_for as gram_path
 from search.matching import LOCATED_CACHE, located_bytes
 from search.query import QueryError
 from search.resultcache import MAX_BYTES, MAX_ENTRIES, MAX_PAGE_BYTES, MAX_PAGES, ResultCache, result_bytes
-from search.schema import IndexFormatError, current_generation, open_index_path, segment_readers
+from search.schema import REBUILD_HINT, IndexFormatError, current_generation, open_index_path, segment_readers
 from search.storedtexts import StoredTexts
 from search.words import WordFile, WordFileError, WordStore
 from search.words import path_for as word_path
@@ -66,7 +66,7 @@ class IndexState:
         self._words: WordStore | None = None
         try:
             self._open_columns()
-            self._open_grams()
+            self.gram_files = self._segment_files(GramFile, gram_path, GramFileError)
         except BaseException:
             self.close()
             raise
@@ -76,32 +76,26 @@ class IndexState:
         try:
             self.columns = columns.open_columns(self.reader, self.path, self.version)
         except ColumnFileError as e:
-            raise IndexFormatError(f"index {self.path}: {e}; rebuild it with: reports-index build CORPUS "
-                                   "--index-dir DIR --rebuild") from None
+            raise IndexFormatError(f"index {self.path}: {e}; {REBUILD_HINT}") from None
 
-    def _open_grams(self) -> None:
-        for sub, base in segment_readers(self.reader):
-            path = gram_path(self.path, sub.segment().segment_id())
-            try:
-                self.gram_files.append((GramFile(path), base))
-            except GramFileError as e:
-                raise IndexFormatError(f"index {self.path}: {e}; rebuild it with: reports-index build CORPUS "
-                                       "--index-dir DIR --rebuild") from None
+    def _segment_files(self, opener, path_for, error) -> list[tuple]:
+        """Each segment's file of one kind (``opener`` of ``path_for(index, segment id)``) with its docnum base;
+        one that cannot be read (``error``) closes those opened and raises ``IndexFormatError``."""
+        files = []
+        try:
+            for sub, base in segment_readers(self.reader):
+                files.append((opener(path_for(self.path, sub.segment().segment_id())), base))
+        except error as e:
+            for f, _ in files:
+                f.close()
+            raise IndexFormatError(f"index {self.path}: {e}; {REBUILD_HINT}") from None
+        return files
 
     def print_files(self) -> list[tuple[PrintFile, int]]:
         """Each segment's fingerprint file and docnum base (opened on first use: only copy detection reads them)."""
         with self.lock:
             if self._print_files is None:
-                files = []
-                try:
-                    for sub, base in segment_readers(self.reader):
-                        files.append((PrintFile(print_path(self.path, sub.segment().segment_id())), base))
-                except PrintFileError as e:
-                    for pf, _ in files:
-                        pf.close()
-                    raise IndexFormatError(f"index {self.path}: {e}; rebuild it with: reports-index build "
-                                           "CORPUS --index-dir DIR --rebuild") from None
-                self._print_files = files
+                self._print_files = self._segment_files(PrintFile, print_path, PrintFileError)
             return self._print_files
 
     def words(self) -> WordStore:
@@ -109,16 +103,8 @@ class IndexState:
         did-you-mean read them)."""
         with self.lock:
             if self._words is None:
-                files = []
-                try:
-                    for sub, base in segment_readers(self.reader):
-                        files.append((WordFile(word_path(self.path, sub.segment().segment_id())), base))
-                except WordFileError as e:
-                    for wf, _ in files:
-                        wf.close()
-                    raise IndexFormatError(f"index {self.path}: {e}; rebuild it with: reports-index build "
-                                           "CORPUS --index-dir DIR --rebuild") from None
-                self._words = WordStore(files, self.reader.doc_count_all())
+                self._words = WordStore(self._segment_files(WordFile, word_path, WordFileError),
+                                        self.reader.doc_count_all())
             return self._words
 
     @property
