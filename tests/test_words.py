@@ -94,3 +94,25 @@ def test_a_damaged_word_file_is_an_error(engine, tmp_path, cut):
     path.write_bytes(data[:-3] if cut == "tail" else data[:-16][:-5] + data[-16:])
     with pytest.raises(WordFileError):
         WordFile(path)
+
+
+@pytest.mark.parametrize("damage", ["missing", "cut"])
+def test_an_index_with_a_bad_word_file_asks_for_a_rebuild(tmp_path, damage):
+    """Related sections and did-you-mean read the word files on first use: a missing or cut one is the index's
+    format error (a rebuild), with the other segment files left closed."""
+    from search.engine import SearchRequest
+    from search.related import related
+    from search.schema import IndexFormatError
+    from search.words import SUFFIX
+
+    build_index(tmp_path, [make_report("a.txt", "一、总体情况\n执法记录仪使用率高。\n"),
+                           make_report("b.txt", "一、总体情况\n执法记录仪回复及时。\n")])
+    for path in tmp_path.glob(f"*{SUFFIX}"):
+        path.unlink() if damage == "missing" else path.write_bytes(path.read_bytes()[:-4])
+    engine = Engine(tmp_path)
+    try:
+        assert 2 == engine.search(SearchRequest(q="执法记录仪")).total  # searching needs no word file
+        with pytest.raises(IndexFormatError, match="--rebuild"):
+            related(engine, "a.txt", 0)
+    finally:
+        engine.close()
