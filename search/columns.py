@@ -42,8 +42,14 @@ class Documents:
     doc_report: np.ndarray  # per docnum: report ordinal (-1: deleted)
     doc_mask: np.ndarray  # per docnum: kind bits of its section (NO_KIND: none)
     doc_sec: np.ndarray  # per docnum: section index (-1: the head)
-    slots: dict[int, array]  # report → section start/body-start positions, pairs (emptied in ``Columns``)
-    weak: dict[int, bytes]  # report → its exact text's length and weak spans (search.weakspans.pack; the same)
+
+
+@dataclass
+class HeadValues:
+    """Part 1, per report, its head's two columns that part 2 turns into tables (and that are not kept)."""
+
+    slots: dict[int, array]  # report → section start/body-start positions, pairs
+    weak: dict[int, bytes]  # report → its exact text's length and weak spans (search.weakspans.pack)
 
 
 @dataclass
@@ -116,36 +122,34 @@ def _code_hash() -> str:
 
 def load(reader) -> Columns:
     """The columns of an open Whoosh reader (one generation), in the four parts of the module docstring."""
-    docs = read_documents(reader)
+    docs, values = read_documents(reader)
     heads = np.array([d[0] for d in docs.report_docs], dtype=np.int64)
     report_mask = np.zeros(len(docs.reports), dtype=np.uint8)
     live = docs.doc_report >= 0
     np.bitwise_or.at(report_mask, docs.doc_report[live], docs.doc_mask[live].astype(np.uint8))
     codes, labels = facet_codes(docs.reports)
-    sections, weak = section_table(docs), weak_table(docs)
-    # The slots and weak spans live on as these two tables: not kept twice (a fifth of the column file, whose
-    # dicts were most of what opening it unpickles).
-    return Columns(**{**vars(docs), "slots": {}, "weak": {}}, heads=heads, report_mask=report_mask,
-                   sections=sections, weak_spans=weak, codes=codes, labels=labels, year_rank=year_rank(docs.reports))
+    return Columns(**vars(docs), heads=heads, report_mask=report_mask, sections=section_table(docs, values),
+                   weak_spans=weak_table(docs, values), codes=codes, labels=labels, year_rank=year_rank(docs.reports))
 
 
-def read_documents(reader) -> Documents:
+def read_documents(reader) -> tuple[Documents, HeadValues]:
     """Part 1: one pass over each segment's columns; a report's documents sorted by section index."""
     n = reader.doc_count_all()
     out = Documents([], [], {}, np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64),
-                    np.zeros(n, dtype=np.int64), {}, {})
+                    np.zeros(n, dtype=np.int64))
+    values = HeadValues({}, {})
     for sub, base in segment_readers(reader):
         cols = {name: list(sub.column_reader(name)) for name in ("report_id", "kmask", "sec_index", "slots", "weak") + META}
         live = set(sub.all_doc_ids())
         for i, rid in enumerate(cols["report_id"]):
             if i in live:
-                _add_document(out, cols, i, base + i, rid)
+                _add_document(out, values, cols, i, base + i, rid)
     for docs in out.report_docs:
         docs.sort(key=lambda d: out.doc_sec[d])
-    return out
+    return out, values
 
 
-def _add_document(out: Documents, cols: dict, i: int, d: int, rid: str) -> None:
+def _add_document(out: Documents, values: HeadValues, cols: dict, i: int, d: int, rid: str) -> None:
     """Document ``i`` of a segment (docnum ``d``) of report ``rid``; its head holds the report's metadata."""
     r = out.by_id.get(rid)
     if r is None:
@@ -158,27 +162,27 @@ def _add_document(out: Documents, cols: dict, i: int, d: int, rid: str) -> None:
             meta[name] = cols[name][i] or None
         if not isinstance(meta["year"], int) or not 1000 <= meta["year"] <= 9999:
             meta["year"] = None  # a missing number reads as the column's default
-        out.slots[r] = array("i", cols["slots"][i] or b"")
-        out.weak[r] = cols["weak"][i] or b""
+        values.slots[r] = array("i", cols["slots"][i] or b"")
+        values.weak[r] = cols["weak"][i] or b""
     out.doc_report[d] = r
     out.doc_mask[d] = cols["kmask"][i] or NO_KIND
     out.doc_sec[d] = cols["sec_index"][i]
     out.report_docs[r].append(d)
 
 
-def section_table(docs: Documents) -> Sections:
+def section_table(docs: Documents, values: HeadValues) -> Sections:
     """Part 2: the opening and the sections of every report (from its head's slots and weak column and its
     section documents' kinds)."""
     sec_addr, sec_body, sec_mask, sec_doc, sec_index, sec_end = [-1], [-1], [NO_KIND], [-1], [-1], [-1]
     starts_of: list[array] = []
     for r, report_docs in enumerate(docs.report_docs):
-        pairs = docs.slots.get(r, array("i"))
+        pairs = values.slots.get(r, array("i"))
         starts, bodies = pairs[0::2], pairs[1::2]
         starts_of.append(starts)
         masks = [int(docs.doc_mask[d]) for d in report_docs if docs.doc_sec[d] >= 0]
         head = report_docs[0] << SHIFT
         k = min(len(starts), len(bodies), len(masks))
-        length = unpack_weak(docs.weak.get(r, b""))[0]
+        length = unpack_weak(values.weak.get(r, b""))[0]
         ends = [*starts[1:k], max(length, starts[k - 1] if k else 0)] if k else []
         sec_addr.extend([head, *(head | s for s in starts[:k])])
         sec_body.extend([head, *(head | b for b in bodies[:k])])
@@ -194,12 +198,12 @@ def section_table(docs: Documents) -> Sections:
                     np.array(sec_index, dtype=np.int64)[order], length[order])
 
 
-def weak_table(docs: Documents) -> Weak:
+def weak_table(docs: Documents, values: HeadValues) -> Weak:
     """Part 2: every report's weak spans as addresses, sorted."""
     start, end, kind = [], [], []
     for r, report_docs in enumerate(docs.report_docs):
         head = report_docs[0] << SHIFT
-        for a, b, k in unpack_weak(docs.weak.get(r, b""))[1]:
+        for a, b, k in unpack_weak(values.weak.get(r, b""))[1]:
             start.append(head | a)
             end.append(head | b)
             kind.append(k)

@@ -110,9 +110,9 @@ def encode_groups(docs: np.ndarray, counts: np.ndarray, masks: np.ndarray | None
     return b"".join(parts), at, codes
 
 
-def decode_groups(data, code: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def decode_groups(data, code: int, n: int, masks: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One key's ``n`` groups from its record's bytes and code: docnums and counts (int64), masks (u1; empty
-    for a record written without them)."""
+    for a record written without them, ``masks`` False)."""
     if code & COMPRESSED:
         data = _decompress(data)
     gap_w, count_w = WIDTHS[code & 3], WIDTHS[code >> 2 & 3]
@@ -122,9 +122,8 @@ def decode_groups(data, code: int, n: int) -> tuple[np.ndarray, np.ndarray, np.n
     docs[1:] = np.frombuffer(data, dtype=gap_w, count=n - 1, offset=at)
     at += (n - 1) * gap_w.itemsize
     counts = np.frombuffer(data, dtype=count_w, count=n, offset=at).astype(I8)
-    at += n * count_w.itemsize
-    masks = np.frombuffer(data, dtype=U1, count=min(n, len(data) - at), offset=at)
-    return np.cumsum(docs, out=docs), counts, masks
+    kinds = np.frombuffer(data, dtype=U1, count=n if masks else 0, offset=at + n * count_w.itemsize)
+    return np.cumsum(docs, out=docs), counts, kinds
 
 
 def decode_block(data, code: int) -> np.ndarray:

@@ -178,7 +178,7 @@ class WordFile:
         data = os.pread(self.fd, hi - lo, chunk.postings_at + lo)
         if len(data) != hi - lo:
             raise WordFileError(f"{self.path.name}: cut short")
-        docs, counts, _ = decode_groups(data, int(chunk.codes[i]), int(chunk.df[i]))
+        docs, counts, _ = decode_groups(data, int(chunk.codes[i]), int(chunk.df[i]), masks=False)
         return docs, counts
 
     def close(self) -> None:
