@@ -106,7 +106,9 @@ def word_scores(st, terms: list[tuple[str, float]]) -> np.ndarray:
     words = st.words()
     total = np.zeros(words.doc_count)
     avg = words.field_length() / (len(total) or 1) or 1
-    lengths = field_lengths(words.lengths())
+    lengths = words.derived.get("field_lengths")
+    if lengths is None:  # once per generation
+        lengths = words.derived["field_lengths"] = field_lengths(words.lengths())
     for text, weight in terms:
         ids, counts = words.postings(text)
         if not len(ids):

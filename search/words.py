@@ -194,6 +194,7 @@ class WordStore:
         self.files = files
         self.doc_count = doc_count
         self._lengths: np.ndarray | None = None
+        self.derived: dict = {}  # what a reader makes once per generation from these (``search.related``)
 
     def _found(self, word: str):
         b = word.encode("utf-8")
