@@ -7,31 +7,16 @@ page reads a few hundred).
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
-import zstandard
+
+from search import compression
 
 U1, U4, U8, I8 = np.dtype("u1"), np.dtype("<u4"), np.dtype("<u8"), np.dtype("<i8")
 COMPRESS_FROM = 128  # bytes: smaller blocks are stored as they are (compression would gain little)
 WIDTHS = (U1, np.dtype("<u2"), U4)
 COMPRESSED = 0x80  # a block's code: its width's index in WIDTHS, with this bit when it is zstd-compressed
 LEVEL = 3  # zstd's level: higher ones gain ~1% for several times the time to write
-_LOCAL = threading.local()  # a zstd context per thread (one is not safe to share)
 
-
-def _compress(raw: bytes) -> bytes:
-    compressor = getattr(_LOCAL, "compressor", None)
-    if compressor is None:
-        compressor = _LOCAL.compressor = zstandard.ZstdCompressor(level=LEVEL)
-    return compressor.compress(raw)
-
-
-def _decompress(data) -> bytes:
-    decompressor = getattr(_LOCAL, "decompressor", None)
-    if decompressor is None:
-        decompressor = _LOCAL.decompressor = zstandard.ZstdDecompressor()
-    return decompressor.decompress(data)
 
 
 def encode_blocks(delta: np.ndarray, starts: np.ndarray) -> tuple[bytes, np.ndarray, np.ndarray]:
@@ -47,7 +32,7 @@ def encode_blocks(delta: np.ndarray, starts: np.ndarray) -> tuple[bytes, np.ndar
         raw = delta[a:z].astype(WIDTHS[w]).tobytes()
         code = w
         if len(raw) >= COMPRESS_FROM:
-            packed = _compress(raw)
+            packed = compression.compress(raw, LEVEL)
             if len(packed) < len(raw):
                 raw, code = packed, w | COMPRESSED
         parts.append(raw)
@@ -64,12 +49,12 @@ def encode_table(arr: np.ndarray, delta: bool) -> bytes:
     arr = np.ascontiguousarray(arr)
     if delta and len(arr):
         arr = np.diff(arr, axis=0, prepend=np.zeros((1, *arr.shape[1:]), dtype=arr.dtype))
-    return _compress(arr.tobytes())
+    return compression.compress(arr.tobytes(), LEVEL)
 
 
 def decode_table(data, dtype, shape: tuple, delta: bool) -> np.ndarray:
     """The table ``encode_table`` wrote, as an array of ``dtype`` and ``shape``."""
-    arr = np.frombuffer(_decompress(data), dtype=dtype).reshape(shape) if data else np.zeros(shape, dtype=dtype)
+    arr = np.frombuffer(compression.decompress(data), dtype=dtype).reshape(shape) if data else np.zeros(shape, dtype=dtype)
     return np.cumsum(arr, axis=0, dtype=dtype) if delta and len(arr) else arr
 
 
@@ -100,7 +85,7 @@ def encode_groups(docs: np.ndarray, counts: np.ndarray, masks: np.ndarray | None
                         counts[a:z].astype(WIDTHS[cw]).tobytes(),
                         b"" if masks is None else masks[a:z].astype(U1).tobytes()))
         if len(raw) >= COMPRESS_FROM:
-            packed = _compress(raw)
+            packed = compression.compress(raw, LEVEL)
             if len(packed) < len(raw):
                 raw = packed
                 codes[i] |= COMPRESSED
@@ -114,7 +99,7 @@ def decode_groups(data, code: int, n: int, masks: bool = True) -> tuple[np.ndarr
     """One key's ``n`` groups from its record's bytes and code: docnums and counts (int64), masks (u1; empty
     for a record written without them, ``masks`` False)."""
     if code & COMPRESSED:
-        data = _decompress(data)
+        data = compression.decompress(data)
     gap_w, count_w = WIDTHS[code & 3], WIDTHS[code >> 2 & 3]
     docs = np.empty(n, dtype=I8)
     docs[0] = np.frombuffer(data, dtype=U4, count=1)[0]
@@ -129,7 +114,7 @@ def decode_groups(data, code: int, n: int, masks: bool = True) -> tuple[np.ndarr
 def decode_block(data, code: int) -> np.ndarray:
     """The deltas of one block (int64) from its bytes and code."""
     if code & COMPRESSED:
-        data = _decompress(data)
+        data = compression.decompress(data)
     return np.frombuffer(data, dtype=WIDTHS[code & ~COMPRESSED & 0x7F]).astype(I8)
 
 

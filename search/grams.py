@@ -35,8 +35,8 @@ import threading
 from pathlib import Path
 
 import numpy as np
-import zstandard
 
+from search import compression
 from search.analysis import BREAK, SPACE, _LINE_BREAK, normalize_text
 from search.chunkfile import ChunkWriter, open_table
 from search.gramcodec import (I8, U1, U4, U8, decode_block, decode_groups, decode_table, encode_blocks, encode_groups,
@@ -224,7 +224,7 @@ class GramFile:
             # per block of each chunk: where its bytes start (and end), its code
             self.blocks = [self._table(c, "blocks", U4, (c["blocks_n"] + 1,)).astype(I8) for c in self.chunks]
             self.codes = [self._table(c, "codes", U1, (c["blocks_n"],)).tolist() for c in self.chunks]
-        except (ValueError, KeyError, TypeError, zstandard.ZstdError) as e:
+        except (ValueError, KeyError, TypeError, compression.Error) as e:
             os.close(self.fd)
             raise GramFileError(f"{self.path.name}: unreadable ({e})") from None
         except GramFileError:

@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from whoosh.util.numeric import byte_to_length
-
 from search.analysis import normalize_text, word_tokens
 from search.engine import Engine
 
@@ -35,8 +33,6 @@ CANDIDATES = 20  # reports whose sections are scored
 KEY_TERMS = 25
 EXCERPT_CHARS = 120
 K1, B = 1.2, 0.75  # BM25: Whoosh's BM25F defaults (its search of the words, ``word_scores``) and the sections'
-# Whoosh keeps a field's length per document as one byte: this length stands for each byte (whoosh.util.numeric)
-BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
 SAME_KIND = 1.25  # a problems section is most like another bureau's problems section: the genre's habit
 
 
@@ -102,13 +98,11 @@ def similar_reports(engine: Engine, report_id: str, terms: list[tuple[str, float
 def word_scores(st, terms: list[tuple[str, float]]) -> np.ndarray:
     """Per docnum, the sum over ``terms`` ((word, weight)) of weight × BM25F of the word in the reports' words,
     with Whoosh's statistics: idf log(N / (df + 1)) + 1 over every document, the lengths as Whoosh keeps them
-    (``field_lengths``) against their mean over every document."""
+    (``search.words.WordStore.scored_lengths``) against their mean over every document."""
     words = st.words()
     total = np.zeros(words.doc_count)
     avg = words.field_length() / (len(total) or 1) or 1
-    lengths = words.derived.get("field_lengths")
-    if lengths is None:  # once per generation
-        lengths = words.derived["field_lengths"] = field_lengths(words.lengths())
+    lengths = words.scored_lengths()
     for text, weight in terms:
         ids, counts = words.postings(text)
         if not len(ids):
@@ -117,12 +111,6 @@ def word_scores(st, terms: list[tuple[str, float]]) -> np.ndarray:
         tf = counts.astype(np.float64)
         total[ids] += idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths[ids] / avg))) * weight
     return total
-
-
-def field_lengths(lengths: np.ndarray) -> np.ndarray:
-    """Each of ``lengths`` as Whoosh's scorer reads a field's length back: its one byte's length (1 for none)."""
-    byte = np.where(lengths >= BYTE_LENGTHS[-1], 255, np.searchsorted(BYTE_LENGTHS, lengths, side="left"))
-    return np.where(byte == 0, 1, BYTE_LENGTHS[byte]).astype(np.float64)
 
 
 def own_sections(report: dict) -> list[dict]:

@@ -35,17 +35,16 @@ from __future__ import annotations
 
 import json
 import pickle
-import threading
 from array import array
 from bisect import bisect_left
 from pathlib import Path
 
 import whoosh.index
-import zstandard
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, NUMERIC, Schema
 from whoosh.filedb.filestore import FileStorage
 
+from search import compression
 from search.analysis import normalize, paragraph_base, paragraph_starts, slots_at, word_tokens
 from search.weakspans import INTRO
 from search.weakspans import pack as pack_weak
@@ -280,7 +279,7 @@ def whoosh_documents(docs: list[dict]) -> list[dict]:
 
 def pack_report(stored: list[dict]) -> bytes:
     """The ``docs`` column value of a report's head document: its documents' stored fields."""
-    return zstandard.ZstdCompressor(level=STORED_LEVEL).compress(pickle.dumps(stored, protocol=5))
+    return compression.compress(pickle.dumps(stored, protocol=5), STORED_LEVEL)
 
 
 class StoredReports:
@@ -291,16 +290,12 @@ class StoredReports:
     def __init__(self, reader):
         reader = getattr(reader, "ixreader", reader)  # a searcher's reader
         self._column = reader.column_reader("docs") if reader.has_column("docs") else None
-        self._local = threading.local()
 
     def __call__(self, head: int) -> list[dict]:
         value = self._column[head] if self._column is not None else b""
         if not value:
             return []
-        decompressor = getattr(self._local, "decompressor", None)
-        if decompressor is None:  # one per thread: a zstd context is not safe to share
-            decompressor = self._local.decompressor = zstandard.ZstdDecompressor()
-        return pickle.loads(decompressor.decompress(value))
+        return pickle.loads(compression.decompress(value))
 
 
 def exact_text(title: str, agency: str, text: str) -> str:
@@ -376,15 +371,14 @@ def current_generation(index_dir) -> str | None:
 
 
 def check_format(path) -> None:
-    rebuild = REBUILD_HINT
     try:
         found = json.loads((Path(path) / FORMAT_FILE).read_text(encoding="utf-8"))["format_version"]
     except (OSError, ValueError, KeyError, TypeError):
         raise IndexFormatError(f"index {path} has no readable format version (expected "
-                               f"{FORMAT_VERSION}); {rebuild}") from None
+                               f"{FORMAT_VERSION}); {REBUILD_HINT}") from None
     if found != FORMAT_VERSION:
         raise IndexFormatError(f"index {path} has format {found}, this program reads format "
-                               f"{FORMAT_VERSION}; {rebuild}")
+                               f"{FORMAT_VERSION}; {REBUILD_HINT}")
 
 
 def open_index(index_dir) -> whoosh.index.Index:

@@ -28,6 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from whoosh.util.numeric import byte_to_length
 
 from search.chunkfile import ChunkWriter, open_table
 from search.gramcodec import I8, U1, U4, U8, decode_groups, encode_groups
@@ -35,6 +36,8 @@ from search.gramcodec import I8, U1, U4, U8, decode_groups, encode_groups
 MAGIC = b"RWORDS01"
 SUFFIX = ".words"
 VERSION = 1
+# Whoosh keeps a field's length per document as one byte: the length each byte stands for
+BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=I8)
 CHUNK_POSTINGS = 2_000_000  # (word, report) postings per chunk: bounds a writer's memory (~40 MB)
 
 
@@ -188,13 +191,14 @@ class WordFile:
 class WordStore:
     """The word files of one generation (each with its segment's docnum base) as one words field: the
     statistics and postings Whoosh's reader gives for a field (``doc_frequency``, ``frequency``,
-    ``field_length``, ``postings``, ``expand_prefix``), over ``doc_count`` documents."""
+    ``field_length``, ``postings``, ``expand_prefix``, the lengths its scorer reads: ``scored_lengths``), over
+    ``doc_count`` documents."""
 
     def __init__(self, files: list[tuple[WordFile, int]], doc_count: int):
         self.files = files
         self.doc_count = doc_count
         self._lengths: np.ndarray | None = None
-        self.derived: dict = {}  # what a reader makes once per generation from these (``search.related``)
+        self._scored: np.ndarray | None = None
 
     def _found(self, word: str):
         b = word.encode("utf-8")
@@ -231,6 +235,15 @@ class WordStore:
                     out[chunk.heads.astype(I8) + base] = chunk.lengths
             self._lengths = out
         return self._lengths
+
+    def scored_lengths(self) -> np.ndarray:
+        """Per docnum, its length as Whoosh's scorer reads a field's length back: the length its one byte stands
+        for (1 for none; ``whoosh.util.numeric``), made once."""
+        if self._scored is None:
+            lengths = self.lengths()
+            byte = np.where(lengths >= BYTE_LENGTHS[-1], 255, np.searchsorted(BYTE_LENGTHS, lengths, side="left"))
+            self._scored = np.where(byte == 0, 1, BYTE_LENGTHS[byte]).astype(np.float64)
+        return self._scored
 
     def field_length(self) -> int:
         """The number of words of every report."""
