@@ -47,6 +47,17 @@ def _normalize_by_character(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets + [len(text)]
 
 
+def test_fold_lookup_translates_every_code_point_as_the_table_does():
+    """The list ``normalize`` translates with (``_lookup``) folds every code point, changing or not, BMP or
+    astral, past its end too, exactly as the fold table (a dict of the changing ones) does."""
+    table, _ = analysis._tables()
+    lookup = analysis._lookup()
+    points = [cp for cp in range(0x30000) if not 0xD800 <= cp < 0xE000] + [len(lookup), 0x10FFFF]
+    text = "".join(map(chr, points))
+    assert text.translate(lookup) == text.translate(table)
+    assert len(lookup) > 0x10000  # traditional characters past the BMP fold too
+
+
 def test_normalize_by_runs_equals_normalizing_each_character(corpus_dir):
     """The fold of a text holding multi-character folds (…, ﬁ, ß, deletions) translates the runs between them
     at once: the folded text and every offset are those of folding character by character."""
