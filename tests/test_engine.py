@@ -152,3 +152,25 @@ def test_a_merged_segment_gets_its_gram_file_from_stored_text(tmp_path):
         assert page["total"] > 0, q
         assert page == after.search(SearchRequest(q=q, kind=["举措成效"])).to_dict(), q
     after.close()
+
+
+def test_an_engine_collects_young_objects_less_often_and_keeps_a_higher_setting(seed_index):
+    """A process with an engine runs the collector's young pass every ``GC_YOUNG`` allocations at least (a page's
+    facet values are thousands of dicts); a higher threshold set before, or a disabled collector, is left alone."""
+    import gc
+
+    from search.engine import GC_YOUNG
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        Engine(seed_index).close()
+        assert gc.get_threshold() == (GC_YOUNG, 10, 10)
+        gc.set_threshold(GC_YOUNG * 2, 5, 5)
+        Engine(seed_index).close()
+        assert gc.get_threshold() == (GC_YOUNG * 2, 5, 5)
+        gc.set_threshold(0, 10, 10)
+        Engine(seed_index).close()
+        assert gc.get_threshold() == (0, 10, 10)
+    finally:
+        gc.set_threshold(*before)
