@@ -167,11 +167,16 @@ def section_scores(st, plan, reports: np.ndarray) -> SectionScores:
     if not len(entry):
         return empty
     n_terms = len(terms)
-    if n_terms == 1:  # one term: its entries already ascend
-        new = np.concatenate([[True], entry[1:] != entry[:-1]])
-        ents, inv = entry[new], np.cumsum(new) - 1
-    else:
-        ents, inv = np.unique(entry, return_inverse=True)
+    # Each term's matches ascend, and so do their entries (sections are ordered by address): merging the terms'
+    # runs by address (a stable sort of sorted runs is a merge) orders the entries too, at a tenth of the cost of
+    # sorting them again (np.unique).
+    by_address = None if n_terms == 1 else np.argsort(starts, kind="stable")
+    ordered = entry if by_address is None else entry[by_address]
+    new = np.concatenate([[True], ordered[1:] != ordered[:-1]])
+    ents = ordered[new]
+    inv = np.cumsum(new) - 1
+    if by_address is not None:
+        inv[by_address] = inv.copy()
     cell = inv * n_terms + term
     size = len(ents) * n_terms
     tf = np.bincount(cell, weights=weight, minlength=size).reshape(-1, n_terms)
@@ -185,7 +190,7 @@ def section_scores(st, plan, reports: np.ndarray) -> SectionScores:
     head_factor = np.where(head_len <= LONG_HEADING, 1.0, LONG_HEADING / np.maximum(head_len, 1.0))
     substance = 1 - SUBSTANCE + SUBSTANCE * np.minimum(sec.length[ents] / SUBSTANCE_LENGTH, 1.0)
     heading = HEADING_BOOST * (heads * idf_arr).sum(axis=1) * head_factor * substance
-    proximity = _proximity(starts, inv, term, len(ents), n_terms) * float(idf_arr.mean())
+    proximity = _proximity(starts, inv, term, len(ents), n_terms, by_address) * float(idf_arr.mean())
     phrase = _phrase(st, plan, ents) * float(idf_arr.mean())
     opening = np.where(sec.sec[ents] < 0, OPENING, 1.0)
     for kind, w in KIND_WEIGHTS.items():
@@ -200,13 +205,12 @@ def section_scores(st, plan, reports: np.ndarray) -> SectionScores:
     return SectionScores(cols.doc_report[sec.doc[ents]], sec.sec[ents], score, holds_all, holds, factors, idfs)
 
 
-def _proximity(starts, inv, term, n_ents: int, n_terms: int) -> np.ndarray:
+def _proximity(starts, inv, term, n_ents: int, n_terms: int, order) -> np.ndarray:
     """Per section: PROXIMITY halving every PROXIMITY_SCALE positions of the closest pair of matches of two
-    different terms (0 with one term, or where no two terms meet)."""
+    different terms (0 with one term, or where no two terms meet); ``order``: the matches by address."""
     out = np.zeros(n_ents)
     if n_terms < 2 or len(starts) < 2:
         return out
-    order = np.argsort(starts, kind="stable")
     s, e, t = starts[order], inv[order], term[order]
     pair = (e[1:] == e[:-1]) & (t[1:] != t[:-1])
     gap = (s[1:] - s[:-1])[pair].astype(float)

@@ -155,3 +155,29 @@ def test_an_incremental_build_ranks_as_a_fresh_rebuild_of_the_same_files(tmp_pat
     incremental = pages(tmp_path / "incremental")
     assert incremental == pages(tmp_path / "fresh")
     assert judged[0].name in [h[0] for h in incremental[0]] and all(incremental)
+
+
+@pytest.mark.parametrize("q", ["执法 记录仪 法治", "公安 法治", "问题 整改 法治 执法"])
+def test_scored_sections_count_each_terms_matches_per_section(engine, q):
+    """Several terms' matches merged by address (not sorted again): every row is one section holding a match,
+    each section once, with as many matches of each term as the terms' located matches put in it."""
+    from collections import Counter
+
+    from search.matching import located
+    from search.plan import QueryPlan
+    from search.ranking import section_scores
+
+    plan = QueryPlan.of(q)
+    with engine.reading() as st:
+        scored = section_scores(st, plan, np.ones(st.size, dtype=bool))
+        sec = st.columns.sections
+        counts = Counter()
+        for k, t in enumerate(plan.hit_terms):
+            counts.update((int(e), k) for e in located(st, t.text)[1])
+        entries = sorted({e for e, _ in counts})
+        expected = [(int(st.columns.doc_report[sec.doc[e]]), int(sec.sec[e]),
+                     sum(counts[e, k] for k in range(len(plan.hit_terms))),
+                     sum(1 << k for k in range(len(plan.hit_terms)) if counts[e, k])) for e in entries]
+    assert len(plan.hit_terms) >= 2
+    assert expected == list(zip(scored.report.tolist(), scored.sec.tolist(), scored.factors["matches"].tolist(),
+                                scored.holds.tolist()))
