@@ -49,8 +49,8 @@ def stage(name: str, started: float) -> None:
 
 
 def web_stage(work: Path, queries, args, workers: int = 1, single: bool = False) -> dict:
-    """``args.clients`` clients on a fresh server; ``single``: also one client alone on another (its
-    requests/s and p95, the yardstick of the many), and one client's first and repeated ``/search.json``."""
+    """``args.clients`` clients on a fresh server, then one client alone on another (its requests/s and p95, the
+    yardstick of the many); ``single``: also one client's first and repeated ``/search.json``."""
     from bench.web import json_pages, load
 
     try:
@@ -58,10 +58,10 @@ def web_stage(work: Path, queries, args, workers: int = 1, single: bool = False)
         out = {"rps": result.rps, "p95": result.p95, "requests": result.requests, "errors": result.errors,
                "error_kinds": result.error_kinds,
                "peak_mb": result.peak_rss / 2**20, "idle_mb": result.idle_rss / 2**20}
+        alone = load(work / "ours-w2", queries, 1, args.web_seconds, workers)
+        out.update({"rps_1": alone.rps, "p95_1": alone.p95, "errors_1": alone.errors})
         if single:
-            alone = load(work / "ours-w2", queries, 1, args.web_seconds, workers)
-            out.update({"rps_1": alone.rps, "p95_1": alone.p95, "errors_1": alone.errors},
-                       **json_pages(work / "ours-w2", queries, workers=workers))
+            out.update(json_pages(work / "ours-w2", queries, workers=workers))
     except Exception as e:
         return {"error": f"{type(e).__name__}: {last_line(str(e))}"}
     return out
@@ -98,13 +98,14 @@ def measure(args) -> dict:
         m["profile"]["build, 1 worker, first 100 reports"] = profile_build(corpus, work)
     for system in q.pop("_systems").values():
         system.close()
-    m["web"], m["web_by_workers"] = None, {}
+    m["web"], m["web_by_workers"], m["every_core"] = None, {}, None
     if not args.skip_web:
         for k, n in enumerate(web_workers(args.web_workers)):
-            also = ", then 1 client, then /search.json one by one" if k == 0 else ""
+            also = ", then 1 client" + (", then /search.json one by one" if k == 0 else "")
             stage(f"web: reports-web --workers {n}, {args.clients} clients for {args.web_seconds:g} s{also}", started)
             m["web_by_workers"][n] = web_stage(work, queries, args, n, single=k == 0)
         m["web"] = next(iter(m["web_by_workers"].values()), None)
+        m["every_core"] = max(m["web_by_workers"].items(), default=None)  # the most processes
     stage("done", started)
     return m
 
@@ -116,7 +117,7 @@ def main(argv=None) -> int:
     command = "python -m bench " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
     head = (f"Code: {m['code']}. {args.reports} synthetic reports ({m['corpus_mb']:.1f} MB, seed {args.seed}), "
             f"{len(m['queries'])} queries, {sum(map(len, m['truth']))} relevant (report, query) pairs by grep")
-    lines = report.table(b, q, web, m["corpus_mb"]) + [""] + report.ratio_table(report.ratios(b, q, web))
+    lines = report.table(b, q, web, m["corpus_mb"]) + [""] + report.ratio_table(report.ratios(b, q, web, m["every_core"]))
     left_out = [f"{name} ({entry['skipped']})" for name, entry in b.items() if isinstance(entry, dict) and "skipped" in entry]
     if left_out:
         lines += ["", "Left out of this run: " + ", ".join(left_out) + "."]

@@ -84,8 +84,11 @@ def table(b: dict, q: dict, web, corpus_mb: float) -> list[str]:
     return _markdown(head, rows)
 
 
-def ratios(b: dict, q: dict, web) -> list[tuple[str, float | None, str, bool | None]]:
-    """(ratio, value, target, met) for each of the issue's targets."""
+def ratios(b: dict, q: dict, web, every_core: tuple[int, dict] | None = None
+           ) -> list[tuple[str, float | None, str, bool | None]]:
+    """(ratio, value, target, met) for each of the issue's targets; ``every_core``: (processes, load) of the
+    server run with several processes, whose scaling under many clients is the issue's target (one process is
+    bound to one core by Python's lock)."""
     def div(x, y):
         return x / y if x is not None and y else None
 
@@ -125,19 +128,36 @@ def ratios(b: dict, q: dict, web) -> list[tuple[str, float | None, str, bool | N
              lambda v: v <= 2),
             ("web: /search.json again p95 (ms)", _scaled(w.get("again_p95"), 1000), "≤ 2", lambda v: v <= 2),
         ]
+    if every_core is not None and every_core[0] > 1:
+        n, w = every_core[0], every_core[1] if ok(every_core[1]) else {}
+        checks += [
+            (f"web, --workers {n}: requests/s, 8 clients / 1 client", div(w.get("rps"), w.get("rps_1")), "≥ 1.8",
+             lambda v: v >= 1.8),
+            (f"web, --workers {n}: p95, 8 clients / 1 client", div(w.get("p95"), w.get("p95_1")), "≤ 5",
+             lambda v: v <= 5),
+        ]
     return [(name, v, target, None if v is None else test(v)) for name, v, target, test in checks]
 
 
 def web_table(by_workers: dict) -> list[str]:
-    """One row per ``reports-web --workers N`` load: requests/s, p95, errors, RSS (summed over the processes)."""
+    """One row per ``reports-web --workers N`` load: requests/s, p95, errors, RSS (summed over the processes),
+    and one client alone on the same server: its requests/s and p95, and the many's over them."""
     rows = []
     for n, w in by_workers.items():
         w = w if ok(w) else {}
+        rps_1, p95_1 = w.get("rps_1"), w.get("p95_1")
         rows.append((n, fmt(w.get("rps"), ".1f"), fmt(w.get("p95"), ".0f", 1000),
                      f"{w.get('requests', NA)} / {w.get('errors', NA)}{_kinds(w)}",
-                     f"{fmt(w.get('idle_mb'), '.0f')} / {fmt(w.get('peak_mb'), '.0f')}"))
+                     f"{fmt(w.get('idle_mb'), '.0f')} / {fmt(w.get('peak_mb'), '.0f')}",
+                     f"{fmt(rps_1, '.1f')} / {fmt(p95_1, '.0f', 1000)}",
+                     f"{fmt(_over(w.get('rps'), rps_1), '.2f')} / {fmt(_over(w.get('p95'), p95_1), '.1f')}"))
     return _markdown(["server processes", "requests/s", "p95 (ms)", "requests / errors",
-                      "RSS idle / peak (MB, all processes)"], rows)
+                      "RSS idle / peak (MB, all processes)", "1 client: requests/s / p95 (ms)",
+                      "many / 1: requests/s / p95"], rows)
+
+
+def _over(x, y):
+    return x / y if x is not None and y else None
 
 
 def _scaled(v, k):

@@ -160,7 +160,8 @@ def test_bench_scaling_options_on_20_reports(tmp_path):
     assert rows == TABLE_ROWS[:2] + ["build: full, --cluster local:2 (s)"] + TABLE_ROWS[2:]
     web = RATIO_ROWS.index("web server peak RSS (MB)")  # the web's ratios come last, after the cluster's
     assert table_labels(result.stdout, "ratio / target") == RATIO_ROWS[:web] + [
-        "full build, cluster / 2 workers (overhead)", *RATIO_ROWS[web:]]
+        "full build, cluster / 2 workers (overhead)", *RATIO_ROWS[web:],
+        "web, --workers 2: requests/s, 8 clients / 1 client", "web, --workers 2: p95, 8 clients / 1 client"]
     assert table_labels(result.stdout, "server processes") == ["1", "2"]
     assert "Left out of this run: jieba (--skip-jieba), ours_w1 (--skip-1worker), naive (--skip-naive)." in result.stdout
     assert "errors:" not in result.stdout, result.stdout
@@ -170,9 +171,12 @@ def test_the_web_table_says_what_the_errors_were():
     from bench import report
 
     load = {"rps": 10.0, "p95": 0.1, "requests": 300, "errors": 3, "idle_mb": 100, "peak_mb": 120,
-            "error_kinds": {"HTTP 503": 2, "ConnectionResetError": 1}}
-    assert "| 1 | 10.0 | 100 | 300 / 3 (ConnectionResetError ×1, HTTP 503 ×2) | 100 / 120 |" in report.web_table({1: load})
-    assert "| 2 | 10.0 | 100 | 300 / 0 | 100 / 120 |" in report.web_table({2: {**load, "errors": 0, "error_kinds": {}}})
+            "error_kinds": {"HTTP 503": 2, "ConnectionResetError": 1}, "rps_1": 4.0, "p95_1": 0.04}
+    assert ("| 1 | 10.0 | 100 | 300 / 3 (ConnectionResetError ×1, HTTP 503 ×2) | 100 / 120 | 4.0 / 40 | 2.50 / 2.5 |"
+            in report.web_table({1: load}))
+    assert ("| 2 | 10.0 | 100 | 300 / 0 | 100 / 120 | 4.0 / 40 | 2.50 / 2.5 |"
+            in report.web_table({2: {**load, "errors": 0, "error_kinds": {}}}))
+    assert "| 2 | n/a | n/a | n/a / n/a | n/a / n/a | n/a / n/a | n/a / n/a |" in report.web_table({2: {"error": "x"}})
 
 
 def test_eight_clients_on_one_process_never_stall_on_its_log(seed_index):
