@@ -31,6 +31,7 @@ TITLE, LIST, PURPOSE, SLOGAN, INTRO = 1, 2, 3, 4, 5
 NAMES = {TITLE: "title", LIST: "list", PURPOSE: "purpose", SLOGAN: "slogan", INTRO: "intro"}
 
 _ITEM = r"(?:《[^《》\n]{1,40}》|[^、,。;:!?\n()《》“”\"]{1,12})"
+ITEM_MAX = 42  # characters an item of a list may take at most (a title: 《, 40, 》)
 PATTERNS = (  # weakest last: it wins where spans overlap
     (PURPOSE, re.compile(r"(?<=,)(?:有力|有效|切实|不断|进一步|全面|持续|大力|积极|努力|以)?"
                          r"(?:推动|促进|助推|推进|提升|提高|确保|助力|保障|维护|实现|营造|形成|增强|夯实)"
@@ -42,6 +43,8 @@ PATTERNS = (  # weakest last: it wins where spans overlap
                         r"(?:为指导|为引领|为统领|为中心|为主线|精神|决策部署)")),
     (TITLE, re.compile(r"《[^《》\n]{1,80}》")),
 )
+LIST_PATTERN = next(pattern for kind, pattern in PATTERNS if kind == LIST)
+_LIST_MARK = re.compile("、")
 
 
 def spans(exact: str, given=()) -> tuple[int, list[tuple[int, int, int]]]:
@@ -52,11 +55,33 @@ def spans(exact: str, given=()) -> tuple[int, list[tuple[int, int, int]]]:
     for a, b, kind in given:
         kinds[a:b] = kind
     for kind, pattern in PATTERNS:
-        for m in pattern.finditer(slots):
+        for m in (list_matches(slots) if kind == LIST else pattern.finditer(slots)):
             kinds[m.start():m.end()] = kind
     change = np.flatnonzero(np.diff(np.concatenate([[0], kinds, [0]])))
     runs = [(int(a), int(b), int(kinds[a])) for a, b in zip(change[:-1], change[1:]) if kinds[a]]
     return len(slots), runs
+
+
+def list_matches(slots: str):
+    """The LIST pattern's matches in ``slots``, as ``finditer`` over the whole text finds them, but searched only
+    where two 、 sit at most one item apart: a list of three items holds two, and it reaches at most one item
+    before its first and after its last (the pattern has no anchors or lookarounds, so a search bounded to such
+    a stretch finds there what the whole search does). Tried at every position of a report, the pattern took
+    most of the weak spans' time."""
+    marks = [m.start() for m in _LIST_MARK.finditer(slots)]
+    reach = ITEM_MAX + 1
+    start = end = None
+    for a, b in zip(marks, marks[1:]):
+        if b - a > reach:
+            continue
+        if start is not None and a - reach <= end:
+            end = b + reach
+            continue
+        if start is not None:
+            yield from LIST_PATTERN.finditer(slots, start, end)
+        start, end = max(a - reach, 0), b + reach
+    if start is not None:
+        yield from LIST_PATTERN.finditer(slots, start, end)
 
 
 def pack(length: int, runs) -> bytes:

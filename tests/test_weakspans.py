@@ -30,3 +30,26 @@ def test_positions_are_gram_positions():
 def test_pack_unpack():
     assert (12, [(1, 3, TITLE), (5, 9, LIST)]) == unpack(pack(12, [(1, 3, TITLE), (5, 9, LIST)]))
     assert (0, []) == unpack(b"")
+
+
+def _list_texts(corpus_dir):
+    """The seed reports' slots, and made-up runs of 、-joined items (titles holding 、 and commas, items at the
+    longest, chains broken by one long item, lists back to back) to stress the stretches' edges."""
+    import random
+
+    rng = random.Random(7)
+    items = ["执法", "监督", "公开", "《行政处罚法》", "《关于推进法治、廉政建设的意见,试行》", "x" * 12, "y" * 13,
+             "《" + "法" * 40 + "》", "《" + "治" * 41 + "》", "要" * 30, ""]
+    marks = ["、"] * 6 + [",", "。", "\n", "、、"]
+    made = ["".join(rng.choice(items) + rng.choice(marks) for _ in range(rng.randint(1, 30))) for _ in range(400)]
+    seeds = [slot_text(normalize_text(p.read_text(encoding="utf-8"))) for p in sorted(corpus_dir.glob("*.txt"))]
+    return seeds + made
+
+
+def test_list_spans_searched_near_their_marks_are_those_of_the_whole_text(corpus_dir):
+    from search.weakspans import LIST_PATTERN, list_matches
+
+    texts = _list_texts(corpus_dir)
+    whole = [[m.span() for m in LIST_PATTERN.finditer(t)] for t in texts]
+    assert whole == [[m.span() for m in list_matches(t)] for t in texts]
+    assert sum(map(len, whole[-400:])) > 300  # the made-up runs hold lists of every sort
