@@ -150,8 +150,11 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
     return "".join(out), offsets
 
 
+@lru_cache(maxsize=256)
 def normalize_text(text: str) -> str:
-    """The normalized string only (queries, grep-style comparisons)."""
+    """The normalized string only (queries, grep-style comparisons). The last ones are kept: a build folds each
+    report's exact text for its weak spans and, after its sections' words, for its grams (a string keeps its
+    hash, so asking again costs a comparison)."""
     return normalize(text)[0]
 
 
