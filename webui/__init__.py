@@ -18,6 +18,8 @@ import os
 from flask import Flask
 from jinja2 import StrictUndefined
 
+from webui.jsonprovider import OrjsonProvider
+
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 ENV_KEYS = {"REPORTS_INDEX_DIR": "INDEX_DIR", "REPORTS_CORPUS_DIR": "CORPUS_DIR"}
@@ -33,8 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config["INDEX_DIR"] = os.path.abspath(app.config["INDEX_DIR"])
 
-    app.json.ensure_ascii = False  # readable Chinese in the JSON twins
-    app.json.sort_keys = False  # keep the key order of `reports-search --json`
+    app.json = OrjsonProvider(app)  # UTF-8, keys in their order, as Flask's would write them (webui.jsonprovider)
     app.jinja_env.undefined = StrictUndefined
     app.after_request(_security_headers)
 
