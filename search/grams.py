@@ -53,8 +53,9 @@ SHIFT = 32  # an address = docnum << SHIFT | position: one sortable integer per 
 
 _WS = re.compile(r"\s+")
 _WORD_CHAR = re.compile(r"[^\W_]")
-_WORDY: dict[int, bool] = {}
+_WORDY: dict[int, bool] = {}  # past the BMP
 _WORDY_LOCK = threading.Lock()
+_BMP_WORDS: np.ndarray | None = None
 
 
 def gram_key(gram: str, title: bool = False) -> int:
@@ -72,21 +73,25 @@ def path_for(index_path, segment_id: str) -> Path:
 
 
 def _is_word(codes: np.ndarray) -> np.ndarray:
-    """Per code point: is it a word character ([^\\W_], as ``search.analysis.WORD_RUN``)?"""
-    uniq, inverse = np.unique(codes, return_inverse=True)
-    flags = np.empty(len(uniq), dtype=bool)
-    missing = []
-    for i, c in enumerate(uniq.tolist()):
-        hit = _WORDY.get(c)
-        if hit is None:
-            missing.append((i, c))
-        else:
-            flags[i] = hit
-    if missing:
+    """Per code point: is it a word character ([^\\W_], as ``search.analysis.WORD_RUN``)? The BMP's answers are
+    one table (made once a process); a character past it is asked of the pattern, its answer kept."""
+    flags = _bmp_words()[np.minimum(codes, 0xFFFF)]
+    astral = np.flatnonzero(codes > 0xFFFF)
+    if len(astral):
         with _WORDY_LOCK:
-            for i, c in missing:
-                flags[i] = _WORDY[c] = _WORD_CHAR.match(chr(c)) is not None
-    return flags[inverse]
+            for i, c in zip(astral.tolist(), codes[astral].tolist()):
+                hit = _WORDY.get(c)
+                if hit is None:
+                    hit = _WORDY[c] = _WORD_CHAR.match(chr(c)) is not None
+                flags[i] = hit
+    return flags
+
+
+def _bmp_words() -> np.ndarray:
+    global _BMP_WORDS
+    if _BMP_WORDS is None:
+        _BMP_WORDS = np.array([_WORD_CHAR.match(chr(c)) is not None for c in range(0x10000)], dtype=bool)
+    return _BMP_WORDS
 
 
 def slot_text(norm: str) -> str:

@@ -202,3 +202,17 @@ def test_positions_across_many_blocks_widths_and_compression_equal_the_reference
             wanted = np.array(want, dtype=np.int64)
             assert [a for a in expected if a >> SHIFT in set(want)] == p.addresses(wanted).tolist(), (gram, want)
     gf.close()
+
+
+def test_word_characters_by_table_are_the_patterns_for_every_code_point():
+    """The BMP table and the kept answers past it say of every code point what ``[^\\W_]`` says."""
+    import re
+
+    import numpy as np
+
+    from search.grams import _is_word
+
+    codes = np.arange(0x110000, dtype=np.uint32)
+    pattern = re.compile(r"[^\W_]")
+    assert _is_word(codes).tolist() == [pattern.match(chr(c)) is not None for c in range(0x110000)]
+    assert _is_word(codes[::-1]).tolist() == _is_word(codes).tolist()[::-1]  # asked again: the kept answers
