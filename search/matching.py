@@ -73,7 +73,7 @@ def term_starts(st, text: str) -> tuple[np.ndarray, int]:
     width = max(rel + gram_width(g) for rel, g in grams)
     if len(grams) == 1:
         starts = st.postings(gram_key(grams[0][1])).addresses()
-        return starts[st.columns.doc_report[starts >> SHIFT] >= 0], width
+        return (starts if st.all_live else starts[st.columns.doc_report[starts >> SHIFT] >= 0]), width
     return aligned(st, grams)[0], width
 
 

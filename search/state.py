@@ -71,6 +71,8 @@ class IndexState:
             self.close()
             raise
         self.texts = StoredTexts(self.searcher, self.columns)  # stored fields and folded texts (search.hits)
+        # no deleted report in this generation: a gram's addresses need no check that their report is live
+        self.all_live = bool((self.columns.doc_report >= 0).all())
 
     def _open_columns(self) -> None:
         try:

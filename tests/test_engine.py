@@ -72,6 +72,7 @@ def test_several_segments_and_deleted_reports(tmp_path):
     reports = [make_report(f"r{i}.txt", f"一、情况\n第{i}份报告，执法记录仪{'使用' * i}。\n（一）细节\n局长信箱{i}\n")
                for i in range(6)]
     build_index(tmp_path, reports[:3])
+    assert Engine(tmp_path)._state.all_live  # no deletion yet: grams' addresses are taken as they are
     ix = open_index(tmp_path)
     w = ix.writer()
     for r in reports[3:]:
@@ -91,6 +92,9 @@ def test_several_segments_and_deleted_reports(tmp_path):
     assert {"r3.txt"} == found(engine, "局长信箱3")[0]
     assert {"r2.txt", "r3.txt", "r5.txt"} == found(engine, "使用使用")[0]
     assert set() == found(engine, "第1份")[0]
+    assert not engine._state.all_live  # one gram's addresses are checked for deleted reports
+    assert expected == found(engine, "信箱")[0] == found(engine, "箱")[0]
+    assert {"r4.txt", "r1.txt"}.isdisjoint(hit["file"] for hit in engine.search(SearchRequest(q="使用", limit=50)).hits)
 
 
 def test_concurrent_searches_while_the_generation_changes(tmp_path):
@@ -132,6 +136,7 @@ def test_a_merged_segment_gets_its_gram_file_from_stored_text(tmp_path):
                            kinds={"一、情况": ["举措成效"]}, title=f"报告{i}")
                for i in range(6)]
     build_index(tmp_path, reports[:3])
+    assert Engine(tmp_path)._state.all_live  # no deletion yet: grams' addresses are taken as they are
     ix = open_index(tmp_path)
     with ix.writer() as w:
         for r in reports[3:]:
