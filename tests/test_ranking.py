@@ -181,3 +181,27 @@ def test_scored_sections_count_each_terms_matches_per_section(engine, q):
     assert len(plan.hit_terms) >= 2
     assert expected == list(zip(scored.report.tolist(), scored.sec.tolist(), scored.factors["matches"].tolist(),
                                 scored.holds.tolist()))
+
+
+@pytest.mark.parametrize("q", ["法治", "执法 记录仪", "问题 整改 法治 执法", "公安 -执法"])
+def test_report_scores_are_each_reports_sections_best_first_damped(engine, q):
+    """Per report: its sections' counted scores (PARTIAL where a section holds only some terms) in falling order,
+    the k-th times DAMPING ** k, summed: as written out here report by report."""
+    from collections import defaultdict
+
+    from search.plan import QueryPlan
+    from search.ranking import DAMPING, PARTIAL, section_scores
+
+    plan = QueryPlan.of(q)
+    with engine.reading() as st:
+        scored = section_scores(st, plan, np.ones(st.size, dtype=bool))
+        got = scored.report_scores(st.size)
+        size = st.size
+    by_report = defaultdict(list)
+    for r, score, whole in zip(scored.report.tolist(), scored.score.tolist(), scored.holds_all.tolist()):
+        by_report[r].append(score if whole else PARTIAL * score)
+    expected = np.zeros(size)
+    for r, values in by_report.items():
+        expected[r] = sum(v * DAMPING ** k for k, v in enumerate(sorted(values, reverse=True)))
+    assert len(by_report) >= 3
+    assert got.tolist() == pytest.approx(expected.tolist(), rel=1e-12, abs=1e-12)
