@@ -18,7 +18,7 @@ import numpy as np
 from search import query as ql
 from search.analysis import BREAK, SENTENCE_GRAMS, gram_width, query_grams
 from search.grams import SHIFT, gram_key, member
-from search.schema import ALL_KINDS, KINDS, NO_KIND
+from search.schema import ALL_KINDS, NO_KIND
 
 LEAF_CACHE = 32_000_000  # bytes of cached term answers (one byte per report each)
 LOCATED_CACHE = 8_000_000  # bytes of the latest terms' located matches (12 a match), for ranking to reuse
@@ -135,10 +135,13 @@ def kinds_at(st, starts: np.ndarray, width: int = 1, heading: bool = False, entr
     if heading:
         keep = inside & (starts + width <= sec.body[i])
         docs, masks = docs[keep], masks[keep]
-    reports = st.columns.doc_report[docs]
-    for bit in range(len(KINDS) + 1):
-        has = np.bincount(reports[(masks >> bit) & 1 == 1], minlength=st.size) > 0
-        out[has] |= np.uint8(1 << bit)
+    if not len(docs):
+        return out
+    # the addresses ascend, so each report's matches are one run: OR its masks at once
+    first = np.ones(len(docs), dtype=bool)
+    first[1:] = docs[1:] != docs[:-1]
+    at = np.flatnonzero(first)
+    out[st.columns.doc_report[docs[at]]] = np.bitwise_or.reduceat(masks, at)
     return out
 
 

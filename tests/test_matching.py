@@ -245,3 +245,29 @@ def test_located_matches_are_made_once_for_matching_and_ranking(engine):
         assert ["法治"] == list(st.located._items)  # the older one out; the newest always stays
         assert st.located.nbytes == sum(a.nbytes + e.nbytes for (a, e, _), _ in st.located._items.values())
         st.located = kept
+
+
+@pytest.mark.parametrize("heading", [False, True])
+def test_kinds_at_ors_each_reports_section_kinds_match_by_match(engine, heading):
+    """Per report, the OR of the kind masks of the sections holding its matches (NO_KIND before its first
+    section; in a heading only, with ``heading``), as written out match by match."""
+    import numpy as np
+
+    from search.grams import SHIFT
+    from search.matching import kinds_at, located
+
+    held = []
+    with engine.reading() as st:
+        sec = st.columns.sections
+        for term in ("执法记录仪", "法治政府", "工作", "问题", "公安机关", "法治政府建设"):
+            starts, entry, width = located(st, term)
+            expected = [0] * st.size
+            for a, e in zip(starts.tolist(), entry.tolist()):
+                inside = int(sec.doc[e]) == a >> SHIFT
+                if heading and not (inside and a + width <= int(sec.body[e])):
+                    continue
+                expected[int(st.columns.doc_report[a >> SHIFT])] |= int(sec.mask[e]) if inside else NO_KIND
+            assert expected == kinds_at(st, starts, width, heading, entry).tolist()
+            assert expected == kinds_at(st, starts, width, heading).tolist()
+            held.append(any(expected))
+    assert any(held)
