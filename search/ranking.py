@@ -164,8 +164,11 @@ def section_scores(st, plan, reports: np.ndarray) -> SectionScores:
         keep = reports[m.report]
         if k in plan.in_heading:
             keep &= m.in_heading
-        parts.append((np.full(int(np.count_nonzero(keep)), k), m.starts[keep], m.entry[keep],
-                      _WEIGHTS[m.code[keep]], m.in_heading[keep]))
+        n = int(np.count_nonzero(keep))
+        if n == len(keep):  # every match counts (a query without filters): no copies
+            parts.append((np.full(n, k), m.starts, m.entry, m.weight, m.in_heading))
+        else:
+            parts.append((np.full(n, k), m.starts[keep], m.entry[keep], _WEIGHTS[m.code[keep]], m.in_heading[keep]))
     empty = SectionScores(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, float, bool, np.int64)), {}, idfs)
     if not parts:
         return empty
