@@ -188,7 +188,9 @@ METHOD = """\
   our engine is reopened between the two, so its term cache starts empty (each query is timed as a first
   visit; only terms repeated across queries are cached, as they would be on a server).
 - Web: `reports-web` on 127.0.0.1, 8 client threads with keep-alive `http.client` connections requesting
-  `/search?q=…` pages for 30 s; the load generator runs on the same machine.
+  `/search?q=…` pages for 30 s, then one client alone for 30 s on a fresh server of the same kind (its yardstick);
+  the load generator runs on the same machine. The ratios "web, --workers N" are those of the server with the most
+  processes given (`--web-workers`): the one that uses every core; "web:" ratios are one process's.
 - The machine is shared (2 cores, several engineers): compare the ratios, not absolute times."""
 
 
