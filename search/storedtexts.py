@@ -1,7 +1,8 @@
 """Stored texts (read side, making hits): documents' stored fields, folded text and sentences, per generation.
 
 A report's documents' fields are one stored value on its head document (``search.schema.StoredReports``): the
-last ``REPORTS_KEPT`` reports read are kept decoded, so the sections of one hit cost one read.
+last reports read are kept decoded (``REPORTS_KEPT``, at most ``REPORTS_BYTES``), so the sections of one hit cost
+one read and a report shown again (the next page of related queries, a filter changed) costs none.
 
 A result page reads the stored fields of the sections it lists (``search.hits``), folds their text for
 ``search.snippets.match_spans``, cuts it into sentences for the snippets and finds its paragraphs' starts
@@ -23,7 +24,8 @@ from search.analysis import normalize, paragraph_starts, sentence_spans
 from search.resultcache import ResultCache
 from search.schema import StoredReports
 
-REPORTS_KEPT = 16  # reports kept decoded (a hit reads its head and sections one after the other)
+REPORTS_KEPT = 256  # reports kept decoded (a hit reads its head and sections one after the other)
+REPORTS_BYTES = 8_000_000  # what they hold at most, estimated (``report_bytes``)
 MAX_BYTES = 12_000_000  # of the entries' texts and arrays (the server's memory budget is 300 MB a process)
 BYTES_PER_CHAR = 9  # what an entry may hold per character of its text (counted when it is read)
 
@@ -64,6 +66,11 @@ class StoredText:
         return self._paragraphs
 
 
+def report_bytes(docs: list[dict]) -> int:
+    """What a decoded report holds, estimated: its texts at 2 bytes a Chinese character, and per document its dict."""
+    return sum(1_500 + 2 * len(d.get("text") or "") for d in docs)
+
+
 class StoredTexts:
     """An LRU of ``StoredText`` by docnum over one searcher and its generation's columns (``search.columns``:
     each document's report and section)."""
@@ -74,7 +81,8 @@ class StoredTexts:
         self.max_bytes = max_bytes
         self.nbytes = 0
         self._items: OrderedDict[int, StoredText] = OrderedDict()
-        self._reports = ResultCache(REPORTS_KEPT)  # head docnum → its report's documents' stored fields
+        # head docnum → its report's documents' stored fields
+        self._reports = ResultCache(REPORTS_KEPT, REPORTS_BYTES, report_bytes)
         self._stored = StoredReports(searcher)
         self._lock = threading.Lock()
 

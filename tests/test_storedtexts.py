@@ -104,3 +104,19 @@ def test_after_a_generation_swap_snippets_show_the_new_text(built):
     assert old and all("终端" not in x for x in old) and snippets and all("<mark>执法记录仪</mark>终端" in x for x in snippets)
     fresh.close()
     engine.close()
+
+
+def test_the_decoded_reports_kept_are_bounded_in_bytes(engine, monkeypatch):
+    """Past ``REPORTS_BYTES`` (each report's estimate, ``report_bytes``) the least recently read go first."""
+    from search.storedtexts import report_bytes
+
+    with engine.reading() as st:
+        sizes = [report_bytes(StoredTexts(st.searcher, st.columns).report(r)) for r in range(3)]
+        monkeypatch.setattr(storedtexts, "REPORTS_BYTES", sizes[1] + sizes[2])
+        texts = StoredTexts(st.searcher, st.columns)
+        first = texts.report(0)
+        texts.report(1)
+        texts.report(2)
+        assert texts.report(0) is not first and texts.report(0) == first  # pushed out by bytes, not by count
+        assert texts._reports.nbytes <= sizes[1] + sizes[2] or len(texts._reports) == 1
+    assert all(size > 2 * 1_000 for size in sizes)
