@@ -164,18 +164,19 @@ def section_scores(st, plan, reports: np.ndarray) -> SectionScores:
         keep = reports[m.report]
         if k in plan.in_heading:
             keep &= m.in_heading
-        n = int(np.count_nonzero(keep))
-        if n == len(keep):  # every match counts (a query without filters): no copies
-            parts.append((np.full(n, k), m.starts, m.entry, m.weight, m.in_heading))
+        if int(np.count_nonzero(keep)) == len(keep):  # every match counts (a query without filters): no copies
+            parts.append((m.starts, m.entry, m.weight, m.in_heading))
         else:
-            parts.append((np.full(n, k), m.starts[keep], m.entry[keep], _WEIGHTS[m.code[keep]], m.in_heading[keep]))
+            parts.append((m.starts[keep], m.entry[keep], _WEIGHTS[m.code[keep]], m.in_heading[keep]))
     empty = SectionScores(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, float, bool, np.int64)), {}, idfs)
-    if not parts:
-        return empty
-    term, starts, entry, weight, in_heading = (np.concatenate(x) for x in zip(*parts))
-    if not len(entry):
-        return empty
     n_terms = len(terms)
+    if not parts or not sum(len(p[0]) for p in parts):
+        return empty
+    if n_terms == 1:  # one term's arrays as they are
+        (starts, entry, weight, in_heading), term = parts[0], 0
+    else:
+        starts, entry, weight, in_heading = (np.concatenate(x) for x in zip(*parts))
+        term = np.repeat(np.arange(n_terms), [len(p[0]) for p in parts])
     # Each term's matches ascend, and so do their entries (sections are ordered by address): merging the terms'
     # runs by address (a stable sort of sorted runs is a merge) orders the entries too, at a tenth of the cost of
     # sorting them again (np.unique).
@@ -186,7 +187,7 @@ def section_scores(st, plan, reports: np.ndarray) -> SectionScores:
     inv = np.cumsum(new) - 1
     if by_address is not None:
         inv[by_address] = inv.copy()
-    cell = inv * n_terms + term
+    cell = inv * n_terms + term if n_terms > 1 else inv
     size = len(ents) * n_terms
     tf = np.bincount(cell, weights=weight, minlength=size).reshape(-1, n_terms)
     raw = np.bincount(cell, minlength=size).reshape(-1, n_terms)
