@@ -205,3 +205,15 @@ def test_report_scores_are_each_reports_sections_best_first_damped(engine, q):
         expected[r] = sum(v * DAMPING ** k for k, v in enumerate(sorted(values, reverse=True)))
     assert len(by_report) >= 3
     assert got.tolist() == pytest.approx(expected.tolist(), rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("terms", range(1, 11))
+def test_row_sums_are_numpys_bit_for_bit(terms):
+    """The sections' sums over their terms, column by column, are numpy's own sums (values and type)."""
+    from search.ranking import _row_sum
+
+    rng = np.random.default_rng(terms)
+    for a in (rng.random((5000, terms)) * 10.0 ** rng.integers(-3, 4, (5000, terms)), rng.random((5000, terms)) > 0.5,
+              rng.integers(0, 1 << 40, (5000, terms))):
+        got, expected = _row_sum(a), a.sum(axis=1)
+        assert got.dtype == expected.dtype and np.array_equal(got, expected)
