@@ -145,9 +145,20 @@ def winnow(hashes: np.ndarray) -> np.ndarray:
     """The positions kept by winnowing (ascending): of each window of W hashes, its rightmost minimum."""
     if len(hashes) < W:
         return np.zeros(0, dtype=np.int64)
+    # Column by column over the windows (numpy's argmin along a short axis goes row by row: 2.5x slower): each
+    # window's minimum, then the rightmost column holding it. As a window slides on, its rightmost minimum never
+    # moves left, so the kept positions ascend and repeat only one after the other.
     windows = np.lib.stride_tricks.sliding_window_view(hashes, W)
-    rightmost = W - 1 - np.argmin(windows[:, ::-1], axis=1)
-    return np.unique(np.arange(len(windows)) + rightmost)
+    low = windows[:, 0].copy()
+    for j in range(1, W):
+        np.minimum(low, windows[:, j], out=low)
+    rightmost = np.full(len(windows), -1, dtype=np.int64)
+    for j in range(W - 1, -1, -1):
+        rightmost[(rightmost < 0) & (windows[:, j] == low)] = j
+    kept = np.arange(len(windows)) + rightmost
+    first = np.ones(len(kept), dtype=bool)
+    first[1:] = kept[1:] != kept[:-1]
+    return kept[first]
 
 
 def fingerprints(text: str) -> tuple[np.ndarray, np.ndarray]:

@@ -39,6 +39,18 @@ def test_winnow_keeps_one_of_every_window():
     assert [] == winnow(hashes[:W - 1]).tolist()
 
 
+@pytest.mark.parametrize("top", [2, 5, 2**32 - 1])
+def test_winnow_keeps_each_windows_rightmost_minimum(top):
+    """As written out window by window (ties, few distinct hashes, the shortest input included)."""
+    rng = np.random.default_rng(top)
+    for n in (W, W + 1, 3 * W, 400):
+        hashes = rng.integers(0, top, size=n, dtype=np.uint64).astype(np.uint32)
+        values = hashes.tolist()
+        expected = sorted({i + max(j for j in range(W) if values[i + j] == min(values[i:i + W]))
+                           for i in range(n - W + 1)})
+        assert expected == winnow(hashes).tolist()
+
+
 def _chinese(rng: random.Random, n: int) -> str:
     return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(n))
 
