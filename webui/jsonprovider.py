@@ -3,10 +3,9 @@
 A result page of a 10k index lists thousands of facet values: the standard library's encoder took ~4 ms to
 write one, orjson half a millisecond. Flask's types are kept (dates as HTTP dates, dataclasses, ``__html__``,
 UUIDs: orjson passes dates and dataclasses to Flask's ``default``), and so is its compact output with a final
-newline; non-string keys are written as strings, as ``json`` does (a NaN is null, valid JSON, where ``json`` writes
-NaN). Where the provider is set to escape
-non-ASCII or sort keys, or to indent (debug), Flask's own encoder writes the page.
-"""
+newline; non-string keys are written as strings, as ``json`` does (a NaN is null, valid JSON, where ``json``
+writes NaN). Where the provider is set to escape non-ASCII or sort keys, or to indent (debug), Flask's own
+encoder writes the page."""
 
 from __future__ import annotations
 
@@ -17,6 +16,8 @@ OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT
 
 
 class OrjsonProvider(DefaultJSONProvider):
+    """Flask's default provider, its plain case (UTF-8, keys in order, compact) written by orjson."""
+
     ensure_ascii = False  # readable Chinese in the JSON twins
     sort_keys = False  # keep the key order of `reports-search --json`
 
