@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from search.analysis import _tables
-from search.grams import _is_word
+from search.grams import _is_word, run_starts
 
 K = 16  # characters hashed together
 W = 15  # hashes per winnowing window
@@ -105,25 +105,8 @@ def content(text: str) -> tuple[np.ndarray, np.ndarray]:
         folded = out
     live = folded >= 0  # -2: a character that folds to nothing
     folded, where = folded[live].astype(U4), where[live]
-    keep = _word(folded)
+    keep = _is_word(folded)
     return folded[keep], where[keep]
-
-
-_BMP_WORD: np.ndarray | None = None
-
-
-def _word(codes: np.ndarray) -> np.ndarray:
-    """Per code point: a word character? (a table for the BMP; ``search.grams._is_word`` beyond it)."""
-    global _BMP_WORD
-    if _BMP_WORD is None:
-        plane = np.arange(0x10000, dtype=U4)
-        _BMP_WORD = _is_word(plane)
-    out = np.zeros(len(codes), dtype=bool)
-    low = codes < 0x10000
-    out[low] = _BMP_WORD[codes[low]]
-    if not low.all():
-        out[~low] = _is_word(codes[~low])
-    return out
 
 
 def kgram_hashes(codes: np.ndarray) -> np.ndarray:
@@ -156,9 +139,7 @@ def winnow(hashes: np.ndarray) -> np.ndarray:
     for j in range(W - 1, -1, -1):
         rightmost[(rightmost < 0) & (windows[:, j] == low)] = j
     kept = np.arange(len(windows)) + rightmost
-    first = np.ones(len(kept), dtype=bool)
-    first[1:] = kept[1:] != kept[:-1]
-    return kept[first]
+    return kept[run_starts(kept)]
 
 
 def fingerprints(text: str) -> tuple[np.ndarray, np.ndarray]:

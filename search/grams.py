@@ -355,6 +355,13 @@ class GramPostings:
         return np.concatenate(out) if out else np.zeros(0, dtype=I8)
 
 
+def run_starts(values: np.ndarray) -> np.ndarray:
+    """Boolean: where each run of equal ``values`` begins (the first always)."""
+    first = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return first
+
+
 def member(needles: np.ndarray, haystack: np.ndarray) -> np.ndarray:
     """Boolean: which ``needles`` occur in the sorted ``haystack``."""
     if not len(haystack):

@@ -17,7 +17,7 @@ import numpy as np
 
 from search import query as ql
 from search.analysis import BREAK, SENTENCE_GRAMS, gram_width, query_grams
-from search.grams import SHIFT, gram_key, member
+from search.grams import SHIFT, gram_key, member, run_starts
 from search.schema import ALL_KINDS, NO_KIND
 
 LEAF_CACHE = 32_000_000  # bytes of cached term answers (one byte per report each)
@@ -138,9 +138,7 @@ def kinds_at(st, starts: np.ndarray, width: int = 1, heading: bool = False, entr
     if not len(docs):
         return out
     # the addresses ascend, so each report's matches are one run: OR its masks at once
-    first = np.ones(len(docs), dtype=bool)
-    first[1:] = docs[1:] != docs[:-1]
-    at = np.flatnonzero(first)
+    at = np.flatnonzero(run_starts(docs))
     out[st.columns.doc_report[docs[at]]] = np.bitwise_or.reduceat(masks, at)
     return out
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from search import query as ql
-from search.grams import SHIFT
+from search.grams import SHIFT, run_starts
 from search.matching import located
 from search.schema import KINDS
 from search.weakspans import INTRO, LIST, PURPOSE, SLOGAN, TITLE
@@ -144,10 +144,8 @@ class SectionScores:
         scale = 2.0 * (float(np.abs(counted).max()) + 1.0)
         order = np.argsort(self.report + (0.5 - counted / scale), kind="stable")
         rep = self.report[order]
-        new = np.ones(len(rep), dtype=bool)
-        new[1:] = rep[1:] != rep[:-1]
         index = np.arange(len(rep))
-        rank = index - np.maximum.accumulate(np.where(new, index, 0))
+        rank = index - np.maximum.accumulate(np.where(run_starts(rep), index, 0))
         return np.bincount(rep, weights=counted[order] * DAMPING ** rank, minlength=size)
 
 
@@ -182,7 +180,7 @@ def section_scores(st, plan, reports: np.ndarray) -> SectionScores:
     # sorting them again (np.unique).
     by_address = None if n_terms == 1 else np.argsort(starts, kind="stable")
     ordered = entry if by_address is None else entry[by_address]
-    new = np.concatenate([[True], ordered[1:] != ordered[:-1]])
+    new = run_starts(ordered)
     ents = ordered[new]
     inv = np.cumsum(new) - 1
     if by_address is not None:
