@@ -58,6 +58,22 @@ def test_fold_lookup_translates_every_code_point_as_the_table_does():
     assert len(lookup) > 0x10000  # traditional characters past the BMP fold too
 
 
+def test_the_fold_array_folds_every_code_point_as_translate_does():
+    """``normalize``'s numpy path (``_fold_codes``, for long texts) folds every code point, BMP or astral, lone
+    surrogates and past the array's end too, exactly as the translate path does; where a fold is not one character
+    it gives None (``normalize`` folds by runs then)."""
+    table, multi = analysis._tables()
+    lookup = analysis._lookup()
+    points = [cp for cp in range(0x30000) if not multi.match(chr(cp))] + [len(lookup), 0x10FFFF]
+    text = "".join(map(chr, points))
+    assert len(text) >= analysis.FOLD_AT
+    assert analysis._fold_codes(text) == text.translate(lookup)
+    assert analysis.normalize(text) == (text.translate(table), None)
+    for ch in ("…", "\u200b", "ﬁ"):  # folds to three characters, to none, to two
+        assert analysis._fold_codes(text + ch) is None
+        assert analysis.normalize(text + ch) == _normalize_by_character(text + ch)
+
+
 def test_normalize_by_runs_equals_normalizing_each_character(corpus_dir):
     """The fold of a text holding multi-character folds (…, ﬁ, ß, deletions) translates the runs between them
     at once: the folded text and every offset are those of folding character by character."""
@@ -239,3 +255,4 @@ def test_a_jieba_only_process_cuts_the_same_words_and_never_loads_rjieba(seed_in
         out = subprocess.run([sys.executable, "-c", script, str(seed_index), kind], capture_output=True, text=True,
                              check=True)
         assert f"True {loaded}" == out.stdout.strip(), kind
+
