@@ -256,3 +256,23 @@ def test_a_jieba_only_process_cuts_the_same_words_and_never_loads_rjieba(seed_in
                              check=True)
         assert f"True {loaded}" == out.stdout.strip(), kind
 
+
+def test_the_jieba_dictionary_read_at_once_is_jiebas_with_or_without_its_cache(tmp_path):
+    """``search.segmenter`` reads jieba's cached prefix table in one go: the same table and total as jieba's own
+    ``initialize``; without the cache file jieba's ``initialize`` builds it (and the next read finds it)."""
+    import jieba
+
+    reference = jieba.Tokenizer()
+    reference.initialize()
+    read = jieba.Tokenizer()
+    segmenter._initialize(read)
+    built = jieba.Tokenizer()
+    built.tmp_dir = str(tmp_path)
+    segmenter._initialize(built)
+    again = jieba.Tokenizer()
+    again.tmp_dir = str(tmp_path)
+    segmenter._initialize(again)
+    for tokenizer in (read, built, again):
+        assert tokenizer.initialized
+        assert (tokenizer.FREQ, tokenizer.total) == (reference.FREQ, reference.total)
+    assert (tmp_path / "jieba.cache").is_file()
