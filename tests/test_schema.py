@@ -5,7 +5,7 @@ from array import array
 
 import pytest
 
-from search import schema
+from search import compression, schema
 from search.schema import (IndexFormatError, IndexMissingError, create_index, gram_source, open_index,
                            section_documents)
 from search_helpers import build_index, make_report
@@ -104,3 +104,20 @@ def test_reopened_index_keeps_documents(tmp_path):
         stored = schema.StoredReports(s)(0)
     assert [{k: d[k] for k in schema.STORED_FIELDS if k in d} for d in schema.section_documents(REPORT)] == stored
     assert ("（一）执法规范", ["一、主要举措", "（一）执法规范"]) == (stored[2]["heading"], stored[2]["path"])
+
+
+def test_stored_fields_come_back_as_written_as_json_or_else_pickled(corpus_dir):
+    """A report's stored fields (``pack_report``) come back equal: the seeds' as JSON; a value JSON cannot hold
+    (a lone surrogate in text, a key that is no string) makes that report's a pickle, equal too."""
+    from indexer.parse import parse_file
+
+    for path in sorted(corpus_dir.glob("*.txt")):
+        docs = schema.section_documents(parse_file(path, root=corpus_dir).to_dict())
+        stored = [{k: d[k] for k in schema.STORED_FIELDS if k in d} for d in docs]
+        packed = schema.pack_report(stored)
+        assert compression.decompress(packed)[:1] == schema.STORED_JSON
+        assert schema.unpack_report(packed) == stored
+    for odd in ([{"text": "执法\ud800记录"}], [{"offsets": {1: 2}}]):
+        packed = schema.pack_report(odd)
+        assert compression.decompress(packed)[:1] == schema.STORED_PICKLE
+        assert schema.unpack_report(packed) == odd
