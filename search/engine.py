@@ -209,8 +209,8 @@ class Engine:
             filters = filter_sets(st, request)
             listed = restrict(matched, filters)
             counts = facets(st, plan, matched, filters, request)
-            ordered, scores, scored = order(st, plan, listed, request.sort)
             start = (request.page - 1) * request.limit
+            ordered, scores, scored = order(st, plan, listed, request.sort, start + request.limit)
             shown = hits(st, plan, ordered[start:start + request.limit].tolist(), scores, scored, request.sections,
                          request.every_section)
             total = int(np.count_nonzero(listed))

@@ -252,9 +252,11 @@ def _phrase(st, plan, ents: np.ndarray) -> np.ndarray:
     return out
 
 
-def order(st, plan, listed: np.ndarray, sort: str) -> tuple[np.ndarray, np.ndarray | None, SectionScores | None]:
-    """Reports in page order (an array of ordinals), their scores (an array over all reports, or None
-    when sorted by year) and the scored sections (None without terms)."""
+def order(st, plan, listed: np.ndarray, sort: str,
+          first: int | None = None) -> tuple[np.ndarray, np.ndarray | None, SectionScores | None]:
+    """Reports in page order (an array of ordinals; by score, only the ``first`` ones when given: a page needs no
+    more), their scores (an array over all reports, or None when sorted by year) and the scored sections (None
+    without terms)."""
     reports = np.flatnonzero(listed)
     year_rank = st.columns.year_rank
     if not plan.hit_terms or not len(reports):
@@ -263,7 +265,19 @@ def order(st, plan, listed: np.ndarray, sort: str) -> tuple[np.ndarray, np.ndarr
         return reports[np.argsort(year_rank[reports], kind="stable")], None, None
     scored = section_scores(st, plan, listed)
     scores = scored.report_scores(st.size)
-    return reports[np.lexsort((year_rank[reports], -scores[reports]))], scores, scored
+    return best(reports, scores[reports], year_rank, first), scores, scored
+
+
+def best(reports: np.ndarray, scores: np.ndarray, year_rank: np.ndarray, first: int | None = None) -> np.ndarray:
+    """``reports`` (ascending ordinals) by ``scores`` (theirs), highest first, then by year rank, then by ordinal;
+    the ``first`` of them only when given: those scoring at least the ``first``-th best score are sorted (a partition
+    finds it), the same reports in the same order as the whole sort's head, ties included."""
+    if first is not None and 0 < first < len(reports) // 4:
+        cut = len(scores) - first
+        keep = scores >= np.partition(scores, cut)[cut]
+        reports, scores = reports[keep], scores[keep]
+    ordered = reports[np.lexsort((year_rank[reports], -scores))]
+    return ordered if first is None else ordered[:first]
 
 
 

@@ -217,3 +217,20 @@ def test_row_sums_are_numpys_bit_for_bit(terms):
               rng.integers(0, 1 << 40, (5000, terms))):
         got, expected = _row_sum(a), a.sum(axis=1)
         assert got.dtype == expected.dtype and np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_first_reports_are_the_head_of_the_whole_order_ties_included(seed):
+    """``best`` with ``first``: exactly the first reports of the whole sort (score, then year rank, then ordinal),
+    over scores with many ties, for every page length, none, and past the end."""
+    from search.ranking import best
+
+    rng = np.random.default_rng(seed)
+    size = 400
+    reports = np.flatnonzero(rng.random(size) < 0.7)
+    scores = rng.integers(0, 6, len(reports)).astype(float) / 3  # few distinct values: ties everywhere
+    year_rank = rng.integers(0, 4, size)
+    whole = reports[np.lexsort((year_rank[reports], -scores))]
+    assert best(reports, scores, year_rank).tolist() == whole.tolist()
+    for first in (1, 2, 7, 10, 50, len(reports) // 4, len(reports), len(reports) + 5):
+        assert best(reports, scores, year_rank, first).tolist() == whole[:first].tolist()
