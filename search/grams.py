@@ -165,7 +165,7 @@ class GramWriter(ChunkWriter):
         self.pending, self.entries = [], 0
         if not len(keys):
             return
-        order = np.argsort(keys, kind="stable")  # docs were added in order, positions in order per doc
+        order = key_order(keys)  # docs were added in order, positions in order per doc
         keys, docs, pos, kmask = keys[order], docs[order], pos[order], kmask[order]
         n = len(keys)
         new = np.ones(n, dtype=bool)
@@ -204,6 +204,19 @@ class GramWriter(ChunkWriter):
         chunk["pos_at"] = self.file.tell()
         self.file.write(blob)
         self.chunks.append(chunk)
+
+
+def key_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of uint64 keys, as a radix sort: 16 bits at a time from the lowest,
+    each pass numpy's stable sort of 16-bit digits (a radix sort itself; over wider integers numpy's stable sort is
+    a timsort: 2.5x slower over a chunk's keys)."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.intp)
+    order = np.argsort((keys & np.uint64(0xFFFF)).astype(np.uint16), kind="stable")
+    for shift in range(16, int(keys.max()).bit_length(), 16):
+        digit = ((keys[order] >> np.uint64(shift)) & np.uint64(0xFFFF)).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+    return order
 
 
 # --------------------------------------------------------------------------------------------------

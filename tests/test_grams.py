@@ -216,3 +216,17 @@ def test_word_characters_by_table_are_the_patterns_for_every_code_point():
     pattern = re.compile(r"[^\W_]")
     assert _is_word(codes).tolist() == [pattern.match(chr(c)) is not None for c in range(0x110000)]
     assert _is_word(codes[::-1]).tolist() == _is_word(codes).tolist()[::-1]  # asked again: the kept answers
+
+
+@pytest.mark.parametrize("bits", [1, 16, 17, 37, 43, 63])
+def test_key_order_is_numpys_stable_argsort(bits):
+    """The radix order of a chunk's keys is ``np.argsort(kind="stable")``'s: equal keys keep their order, over
+    keys of every width (a gram's key: up to 37 bits, a title gram's 43), few distinct or many, and none."""
+    from search.grams import key_order
+
+    rng = np.random.default_rng(bits)
+    for distinct in (3, 5_000):
+        pool = rng.integers(0, 1 << bits, distinct, dtype=np.uint64, endpoint=False)
+        keys = rng.choice(pool, 20_000)
+        assert key_order(keys).tolist() == np.argsort(keys, kind="stable").tolist()
+    assert key_order(np.zeros(0, dtype=np.uint64)).tolist() == []
