@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.analysis import Token, Tokenizer
 
-from search.segmenter import cut_words
+from search.segmenter import cut_pieces, cut_words
 
 WORD_RUN = r"[^\W_]+"
 SPACE = " "  # the gram of a whitespace run within a line (one slot, whatever its length)
@@ -362,6 +362,22 @@ def words(norm: str, fast: bool = True) -> list[tuple[int, str, int, int]]:
         else:
             gap = True
         start = end
+    return out
+
+
+def word_list(norm: str, fast: bool = True) -> list[str]:
+    """The words of ``words(norm, fast)`` alone, in order (a build's word files need no positions), made without a
+    tuple per token; a Han-only block's tokens are words as they come."""
+    out: list[str] = []
+    for tokens, han in cut_pieces(norm, fast):
+        if han:
+            out.extend(tokens)
+            continue
+        for w in tokens:
+            if w.isalnum():
+                out.append(w)
+            elif _WORD_RUN_RE.search(w):
+                out.extend(_WORD_RUN_RE.findall(w))
     return out
 
 

@@ -47,7 +47,7 @@ from whoosh.fields import COLUMN, ID, NUMERIC, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from search import compression
-from search.analysis import normalize, paragraph_base, paragraph_starts, slots_at, word_tokens
+from search.analysis import normalize, normalize_text, paragraph_base, paragraph_starts, slots_at, word_list
 from search.weakspans import INTRO
 from search.weakspans import pack as pack_weak
 from search.weakspans import spans as weak_spans
@@ -270,7 +270,7 @@ def word_source(docs: list[dict]) -> list[str]:
     head = docs[0]
     texts = ["\n".join(x for x in (head.get("agency") or "", head.get("text") or "") if x)]
     texts += [d.get("text") or "" for d in docs[1:]]
-    return [w for text in texts for _, w in word_tokens(text)]
+    return [w for text in texts for w in word_list(normalize_text(text))]
 
 
 def whoosh_documents(docs: list[dict]) -> list[dict]:

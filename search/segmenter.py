@@ -137,19 +137,26 @@ def cut_words(norm: str, fast=True):
     """jieba's accurate-mode tokens of ``norm`` (HMM on), block by block as jieba cuts it: with ``fast`` (and
     rjieba available) Han-only blocks through rjieba, the other blocks (digits, Latin letters) through jieba,
     the text between blocks by jieba's own rule (``between_blocks``); everything through jieba otherwise."""
+    for tokens, _ in cut_pieces(norm, fast):
+        yield from tokens
+
+
+def cut_pieces(norm: str, fast=True):
+    """``cut_words``' tokens piece by piece of ``norm``: (the piece's tokens, whether each of them is a word of Han
+    characters: a Han-only block's through rjieba)."""
     segmenter = fast_segmenter() if fast else None
     if segmenter is None:
-        yield from jieba_tokenizer().cut(norm, HMM=True)
+        yield jieba_tokenizer().cut(norm, HMM=True), False
         return
     for i, piece in enumerate(JIEBA_BLOCK.split(norm)):  # odd pieces are blocks
         if not piece:
             continue
         if not i & 1:
-            yield from between_blocks(piece)
+            yield between_blocks(piece), False
         elif _HAN_ONLY.fullmatch(piece):
-            yield from segmenter.cut(piece, True)
+            yield segmenter.cut(piece, True), True
         else:
-            yield from jieba_block(piece)
+            yield jieba_block(piece), False
 
 
 @lru_cache(maxsize=BLOCKS_KEPT)

@@ -223,7 +223,8 @@ def _texts(corpus_dir, bench_dir):
 
 
 def test_fast_words_equal_jiebas_over_the_seeds_and_a_bench_corpus(corpus_dir, tmp_path):
-    """rjieba on Han-only blocks, jieba on the rest: exactly the tokens reference jieba gives the whole text."""
+    """rjieba on Han-only blocks, jieba on the rest: exactly the tokens reference jieba gives the whole text (and
+    the word lists of the words ``words`` numbers)."""
     import subprocess
     import sys
 
@@ -234,6 +235,9 @@ def test_fast_words_equal_jiebas_over_the_seeds_and_a_bench_corpus(corpus_dir, t
     for name, norm in _texts(corpus_dir, tmp_path / "corpus-40"):
         assert list(segmenter.jieba_tokenizer().cut(norm, HMM=True)) == list(segmenter.cut_words(norm)), name
         assert list(segmenter.cut_words(norm, fast=False)) == list(segmenter.cut_words(norm)), name
+        # a build's word lists: the words ``words`` numbers, in order, either way
+        positioned = [w for _, w, _, _ in analysis.words(norm)]
+        assert analysis.word_list(norm) == positioned == analysis.word_list(norm, fast=False), name
 
 
 def test_a_jieba_only_process_cuts_the_same_words_and_never_loads_rjieba(seed_index):
