@@ -23,3 +23,23 @@ def test_heading_path_walks_parents():
     report = make_report()
     assert report.heading_path(1) == ["一、总体", "（一）第一节"]
     assert report.heading_path(2) == ["二、问题"]
+
+
+def test_to_dict_is_asdict_and_shares_no_container_with_the_report(corpus_dir):
+    """``Report.to_dict`` gives ``dataclasses.asdict``'s dicts for the seeds and the made-up report; changing what
+    it gave changes nothing in the report."""
+    from dataclasses import asdict
+
+    from indexer.parse import parse_file
+
+    reports = [make_report()] + [parse_file(p, root=corpus_dir) for p in sorted(corpus_dir.glob("*.txt"))]
+    for report in reports:
+        assert report.to_dict() == asdict(report)
+    report = reports[-1]
+    before = asdict(report)
+    out = report.to_dict()
+    out["sections"][0]["kinds"].append("x")
+    out["sections"].clear()
+    for value in out["evidence"].values():
+        value.clear()
+    assert asdict(report) == before
