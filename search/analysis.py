@@ -142,10 +142,11 @@ def _fold_array() -> np.ndarray:
     return _FOLD_ARRAY
 
 
-def _fold_codes(text: str) -> str | None:
-    """``text`` folded one character to one through ``_fold_array`` over its code points (``str.translate`` looks
-    each character up on its own: 7x slower over a 1,500-character section), or None where some character's fold
-    is not one character (``normalize`` then folds by runs)."""
+def _fold_codes(text: str) -> tuple[str, list[int] | None]:
+    """``normalize(text)`` through ``_fold_array`` over its code points (``str.translate`` looks each character up on
+    its own: 7x slower over a 1,500-character section, and the offsets of a fold by runs were a Python list made
+    run by run): each character's one-character fold, and where some fold is not one character (…, ﬁ, a deletion)
+    those folds spliced in and each normalized character's original offset."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     array = _fold_array()
     if int(codes.max()) < len(array):
@@ -153,9 +154,19 @@ def _fold_codes(text: str) -> str | None:
     else:  # past the array's end nothing changes
         inside = codes < len(array)
         folded = np.where(inside, array[np.where(inside, codes, 0)], codes)
-    if int(folded.max()) == _MULTI:
-        return None
-    return folded.tobytes().decode("utf-32-le", "surrogatepass")
+    if int(folded.max()) != _MULTI:
+        return folded.tobytes().decode("utf-32-le", "surrogatepass"), None
+    multi = np.flatnonzero(folded == _MULTI)
+    table = _tables()[0]
+    folds = [table[cp] for cp in codes[multi].tolist()]
+    lengths = np.ones(len(codes), dtype=np.intp)
+    lengths[multi] = [len(f) for f in folds]
+    out = np.repeat(folded, lengths)
+    at = np.cumsum(lengths) - lengths  # where each character's fold begins in the output
+    for start, f in zip(at[multi].tolist(), folds):
+        out[start:start + len(f)] = [ord(c) for c in f]
+    offsets = np.append(np.repeat(np.arange(len(codes)), lengths), len(codes))
+    return out.tobytes().decode("utf-32-le", "surrogatepass"), offsets.tolist()
 
 
 def normalize(text: str) -> tuple[str, list[int] | None]:
@@ -163,9 +174,7 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
     normalized character ``i`` (plus one final entry = len(text)), or None when offsets are identical.
     """
     if len(text) >= FOLD_AT:
-        folded = _fold_codes(text)
-        if folded is not None:
-            return folded, None
+        return _fold_codes(text)
     multi, table = _tables()[1], _lookup()
     if multi is None or not multi.search(text):
         return text.translate(table), None

@@ -61,17 +61,17 @@ def test_fold_lookup_translates_every_code_point_as_the_table_does():
 def test_the_fold_array_folds_every_code_point_as_translate_does():
     """``normalize``'s numpy path (``_fold_codes``, for long texts) folds every code point, BMP or astral, lone
     surrogates and past the array's end too, exactly as the translate path does; where a fold is not one character
-    it gives None (``normalize`` folds by runs then)."""
+    (before, inside or after the rest) the text and every offset are those of folding character by character."""
     table, multi = analysis._tables()
     lookup = analysis._lookup()
     points = [cp for cp in range(0x30000) if not multi.match(chr(cp))] + [len(lookup), 0x10FFFF]
     text = "".join(map(chr, points))
     assert len(text) >= analysis.FOLD_AT
-    assert analysis._fold_codes(text) == text.translate(lookup)
+    assert analysis._fold_codes(text) == (text.translate(lookup), None)
     assert analysis.normalize(text) == (text.translate(table), None)
-    for ch in ("…", "\u200b", "ﬁ"):  # folds to three characters, to none, to two
-        assert analysis._fold_codes(text + ch) is None
-        assert analysis.normalize(text + ch) == _normalize_by_character(text + ch)
+    for odd in ("…", "\u200b", "ﬁ", "…\u200b…ﬁ"):  # folds to three characters, to none, to two
+        for long in (odd + text, text + odd, text[:500] + odd + text[500:] + odd):
+            assert analysis._fold_codes(long) == _normalize_by_character(long)
 
 
 def test_normalize_by_runs_equals_normalizing_each_character(corpus_dir):
