@@ -281,23 +281,6 @@ def gram_width(gram: str) -> int:
     return 2 if len(gram) == 2 else 1
 
 
-def slots_at(norm: str, offsets: list[int]) -> list[int]:
-    """The slot (exact-field position) of each normalized character offset (ascending offsets)."""
-    out = []
-    it = iter(offsets)
-    want = next(it, None)
-    pos = 0
-    for m in _SLOTS.finditer(norm):
-        while want is not None and want < m.end():
-            out.append(pos + (want - m.start()) if m.group(1) is not None else pos)
-            want = next(it, None)
-        pos += len(m.group(1)) if m.group(1) is not None else 1
-    while want is not None:  # offsets at the very end
-        out.append(pos)
-        want = next(it, None)
-    return out
-
-
 class _UnitTokenizer(Tokenizer):
     """The Whoosh tokenizer contract over ``units(norm)`` → (position, text, start, end) of normalized
     text: positions as given, start/end chars mapped back to the original text, one reused Token."""

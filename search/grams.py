@@ -56,6 +56,7 @@ _WORD_CHAR = re.compile(r"[^\W_]")
 _WORDY: dict[int, bool] = {}  # past the BMP
 _WORDY_LOCK = threading.Lock()
 _BMP_WORDS: np.ndarray | None = None
+_BMP_SPACES: np.ndarray | None = None  # whitespace (\s, str.isspace) per BMP code point: none lies past it
 
 
 def gram_key(gram: str, title: bool = False) -> int:
@@ -98,6 +99,19 @@ def slot_text(norm: str) -> str:
     """Normalized text as its slots, one character each: a whitespace run is one slot (``BREAK`` if it holds
     a line break, else ``SPACE``); offsets into it are the gram positions."""
     return _WS.sub(lambda m: BREAK if _LINE_BREAK.search(m.group()) else SPACE, norm)
+
+
+def slots_at(norm: str, offsets) -> list[int]:
+    """The slot (exact-field position, ``slot_text``) of each offset into normalized text: each character is a
+    slot, a whitespace run one; an offset at or past the end is the slot after the last."""
+    global _BMP_SPACES
+    if _BMP_SPACES is None:
+        _BMP_SPACES = np.array([chr(c).isspace() for c in range(0x10000)], dtype=bool)
+    codes = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=U4)
+    space = _BMP_SPACES[np.minimum(codes, 0xFFFF)]
+    starts = run_starts(space) | ~space  # a slot begins at every character but a whitespace run's next ones
+    slot = np.append(np.cumsum(starts) - 1, np.count_nonzero(starts))
+    return slot[np.minimum(np.asarray(offsets, dtype=I8), len(codes))].tolist()
 
 
 def slot_codes(norm: str) -> tuple[np.ndarray, np.ndarray]:

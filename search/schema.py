@@ -47,7 +47,8 @@ from whoosh.fields import COLUMN, ID, NUMERIC, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from search import compression
-from search.analysis import normalize, normalize_text, paragraph_base, paragraph_starts, slots_at, word_list
+from search.analysis import normalize, normalize_text, paragraph_base, paragraph_starts, word_list
+from search.grams import slots_at
 from search.weakspans import INTRO
 from search.weakspans import pack as pack_weak
 from search.weakspans import spans as weak_spans
@@ -162,11 +163,7 @@ def _section_slots(exact: str, base: int, sections: list[dict]) -> bytes:
     chars = [base + c for s in sections for c in (s["start"], s["body_start"])]
     if offsets is not None:  # original → normalized offsets
         chars = [bisect_left(offsets, c) for c in chars]
-    order = sorted(range(len(chars)), key=chars.__getitem__)
-    slots = [0] * len(chars)
-    for i, slot in zip(order, slots_at(norm, [chars[i] for i in order])):
-        slots[i] = slot
-    return array("i", slots).tobytes()
+    return array("i", slots_at(norm, chars)).tobytes()
 
 
 def _intro_spans(sections: list[dict], slots: array) -> list[tuple[int, int, int]]:

@@ -230,3 +230,33 @@ def test_key_order_is_numpys_stable_argsort(bits):
         keys = rng.choice(pool, 20_000)
         assert key_order(keys).tolist() == np.argsort(keys, kind="stable").tolist()
     assert key_order(np.zeros(0, dtype=np.uint64)).tolist() == []
+
+
+def _slots_by_pattern(norm: str, offsets: list[int]) -> list[int]:
+    """The reference: the slots of ascending offsets walked with the analysis' slot pattern (word run, whitespace
+    run, any other character)."""
+    out, pos, it = [], 0, iter(offsets)
+    want = next(it, None)
+    for m in analysis._SLOTS.finditer(norm):
+        while want is not None and want < m.end():
+            out.append(pos + (want - m.start()) if m.group(1) is not None else pos)
+            want = next(it, None)
+        pos += len(m.group(1)) if m.group(1) is not None else 1
+    return out + [pos] * (len(offsets) - len(out))
+
+
+def test_slots_at_offsets_equal_the_pattern_walk(corpus_dir):
+    """Each offset's slot (a whitespace run one, every other character one) as the slot pattern walks it, over the
+    seeds and random text of words, spaces of every kind, line breaks and punctuation; offsets in any order, at
+    and past the end."""
+    from search.grams import slots_at
+
+    rng = random.Random(5)
+    alphabet = "执法ab1 \t\n\u3000\u2028，。_《》𠀋"
+    texts = [analysis.normalize_text(p.read_text(encoding="utf-8")) for p in sorted(corpus_dir.glob("*.txt"))]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300))) for _ in range(200)] + [""]
+    for norm in texts:
+        offsets = sorted(rng.randint(0, len(norm) + 2) for _ in range(40)) + [len(norm)]
+        assert slots_at(norm, offsets) == _slots_by_pattern(norm, offsets)
+        shuffled = offsets[::-1]
+        assert slots_at(norm, shuffled) == _slots_by_pattern(norm, offsets)[::-1]
