@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.analysis import Token, Tokenizer
 
-from search.segmenter import cut_pieces, cut_words
+from search.segmenter import BETWEEN, HAN, cut_pieces, cut_words
 
 WORD_RUN = r"[^\W_]+"
 SPACE = " "  # the gram of a whitespace run within a line (one slot, whatever its length)
@@ -359,11 +359,15 @@ def words(norm: str, fast: bool = True) -> list[tuple[int, str, int, int]]:
 
 def word_list(norm: str, fast: bool = True) -> list[str]:
     """The words of ``words(norm, fast)`` alone, in order (a build's word files need no positions), made without a
-    tuple per token; a Han-only block's tokens are words as they come."""
+    tuple per token; a Han-only block's tokens are words as they come, the text between blocks its alphanumeric
+    characters."""
     out: list[str] = []
-    for tokens, han in cut_pieces(norm, fast):
-        if han:
+    for tokens, kind in cut_pieces(norm, fast):
+        if kind is HAN:
             out.extend(tokens)
+            continue
+        if kind is BETWEEN:  # one character a token, and a word where it is one (whitespace runs are not)
+            out.extend(c for c in tokens if c.isalnum())
             continue
         for w in tokens:
             if w.isalnum():

@@ -137,26 +137,30 @@ def cut_words(norm: str, fast=True):
     """jieba's accurate-mode tokens of ``norm`` (HMM on), block by block as jieba cuts it: with ``fast`` (and
     rjieba available) Han-only blocks through rjieba, the other blocks (digits, Latin letters) through jieba,
     the text between blocks by jieba's own rule (``between_blocks``); everything through jieba otherwise."""
-    for tokens, _ in cut_pieces(norm, fast):
-        yield from tokens
+    for tokens, kind in cut_pieces(norm, fast):
+        yield from (between_blocks(tokens) if kind is BETWEEN else tokens)
+
+
+HAN, BETWEEN, OTHER = "han", "between", "other"  # the pieces of ``cut_pieces``
 
 
 def cut_pieces(norm: str, fast=True):
-    """``cut_words``' tokens piece by piece of ``norm``: (the piece's tokens, whether each of them is a word of Han
-    characters: a Han-only block's through rjieba)."""
+    """``cut_words``' tokens piece by piece of ``norm``, with what the piece is: (a Han-only block's tokens through
+    rjieba, ``HAN``), (the text between blocks itself, ``BETWEEN``: ``between_blocks`` cuts it into its characters),
+    (another block's tokens or, without the fast path, the whole text's, ``OTHER``)."""
     segmenter = fast_segmenter() if fast else None
     if segmenter is None:
-        yield jieba_tokenizer().cut(norm, HMM=True), False
+        yield jieba_tokenizer().cut(norm, HMM=True), OTHER
         return
     for i, piece in enumerate(JIEBA_BLOCK.split(norm)):  # odd pieces are blocks
         if not piece:
             continue
         if not i & 1:
-            yield between_blocks(piece), False
+            yield piece, BETWEEN
         elif _HAN_ONLY.fullmatch(piece):
-            yield segmenter.cut(piece, True), True
+            yield segmenter.cut(piece, True), HAN
         else:
-            yield jieba_block(piece), False
+            yield jieba_block(piece), OTHER
 
 
 @lru_cache(maxsize=BLOCKS_KEPT)
