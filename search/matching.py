@@ -17,7 +17,7 @@ import numpy as np
 
 from search import query as ql
 from search.analysis import BREAK, SENTENCE_GRAMS, gram_width, query_grams
-from search.grams import SHIFT, gram_key, member, run_starts
+from search.grams import SHIFT, gram_key, member, place, run_starts
 from search.schema import ALL_KINDS, NO_KIND
 
 LEAF_CACHE = 32_000_000  # bytes of cached term answers (one byte per report each)
@@ -86,7 +86,7 @@ def located(st, text: str) -> tuple[np.ndarray, np.ndarray, int]:
     if hit is not None:
         return hit
     starts, width = term_starts(st, text)
-    entry = (np.searchsorted(st.columns.sections.addr, starts, side="right") - 1).astype(np.int32)
+    entry = place(st.columns.sections.addr, starts).astype(np.int32)
     for a in (starts, entry):
         a.flags.writeable = False
     out = (starts, entry, width)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from search import query as ql
-from search.grams import SHIFT, run_starts
+from search.grams import SHIFT, place, run_starts
 from search.matching import located
 from search.schema import KINDS
 from search.weakspans import INTRO, LIST, PURPOSE, SLOGAN, TITLE
@@ -91,7 +91,7 @@ def term_matches(st, text: str) -> TermMatches:
     sec, weak = cols.sections, cols.weak_spans
     starts, entry, width = located(st, text)
     in_heading = starts + width <= sec.body[entry]
-    j = np.searchsorted(weak.start, starts, side="right") - 1
+    j = place(weak.start, starts)
     inside = (j >= 0) & (starts < weak.end[np.maximum(j, 0)]) if len(weak.start) else np.zeros(len(starts), bool)
     kinds = np.where(inside, weak.kind[np.maximum(j, 0)] if len(weak.start) else 0, 0)
     code = np.where(in_heading, 0, kinds).astype(np.uint8)

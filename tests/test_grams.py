@@ -260,3 +260,15 @@ def test_slots_at_offsets_equal_the_pattern_walk(corpus_dir):
         assert slots_at(norm, offsets) == _slots_by_pattern(norm, offsets)
         shuffled = offsets[::-1]
         assert slots_at(norm, shuffled) == _slots_by_pattern(norm, offsets)[::-1]
+
+
+def test_place_is_searchsorted_right_less_one_either_way():
+    """``place`` gives the last row at or before each ascending value, as ``np.searchsorted(side="right") - 1``
+    does, whether the values or the table are the more (repeated rows and values, none of either)."""
+    from search.grams import place
+
+    rng = np.random.default_rng(7)
+    for rows, values in ((0, 0), (0, 9), (9, 0), (5, 200), (200, 5), (3_000, 50_000), (50_000, 3_000)):
+        table = np.sort(rng.integers(0, 2_000, rows))
+        found = np.sort(rng.integers(-10, 2_010, values))
+        assert place(table, found).tolist() == (np.searchsorted(table, found, side="right") - 1).tolist()
