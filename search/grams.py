@@ -397,8 +397,7 @@ def place(table: np.ndarray, values: np.ndarray) -> np.ndarray:
     if len(values) <= 2 * len(table):
         return np.searchsorted(table, values, side="right") - 1
     first = np.searchsorted(values, table, side="left")  # the first value at or after each row
-    out = np.repeat(np.arange(-1, len(table), dtype=np.int64), np.diff(first, prepend=0, append=len(values)))
-    return out
+    return np.repeat(np.arange(-1, len(table), dtype=np.int64), np.diff(first, prepend=0, append=len(values)))
 
 
 def member(needles: np.ndarray, haystack: np.ndarray) -> np.ndarray:
