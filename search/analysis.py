@@ -142,20 +142,15 @@ def _fold_array() -> np.ndarray:
     return _FOLD_ARRAY
 
 
-def _fold_codes(text: str) -> tuple[str, list[int] | None]:
-    """``normalize(text)`` through ``_fold_array`` over its code points (``str.translate`` looks each character up on
-    its own: 7x slower over a 1,500-character section, and the offsets of a fold by runs were a Python list made
-    run by run): each character's one-character fold, and where some fold is not one character (…, ﬁ, a deletion)
-    those folds spliced in and each normalized character's original offset."""
+def fold_codes(text: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """``normalize(text)`` as arrays through ``_fold_array`` (translate is per character: 7x slower over 1,500):
+    its code points (uint32) and, where a fold is not one character (…, ﬁ, a deletion), their offsets (or None)."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     array = _fold_array()
-    if int(codes.max()) < len(array):
-        folded = array[codes]
-    else:  # past the array's end nothing changes
-        inside = codes < len(array)
-        folded = np.where(inside, array[np.where(inside, codes, 0)], codes)
-    if int(folded.max()) != _MULTI:
-        return folded.tobytes().decode("utf-32-le", "surrogatepass"), None
+    inside = codes < len(array)  # past the array's end nothing changes
+    folded = array[codes] if inside.all() else np.where(inside, array[np.where(inside, codes, 0)], codes)
+    if not len(folded) or int(folded.max()) != _MULTI:
+        return folded, None
     multi = np.flatnonzero(folded == _MULTI)
     table = _tables()[0]
     folds = [table[cp] for cp in codes[multi].tolist()]
@@ -165,8 +160,13 @@ def _fold_codes(text: str) -> tuple[str, list[int] | None]:
     at = np.cumsum(lengths) - lengths  # where each character's fold begins in the output
     for start, f in zip(at[multi].tolist(), folds):
         out[start:start + len(f)] = [ord(c) for c in f]
-    offsets = np.append(np.repeat(np.arange(len(codes)), lengths), len(codes))
-    return out.tobytes().decode("utf-32-le", "surrogatepass"), offsets.tolist()
+    return out, np.repeat(np.arange(len(codes), dtype=np.int64), lengths)
+
+
+def _fold_codes(text: str) -> tuple[str, list[int] | None]:
+    """``normalize``'s numpy path (``fold_codes``), as strings and lists."""
+    folded, at = fold_codes(text)
+    return folded.tobytes().decode("utf-32-le", "surrogatepass"), None if at is None else [*at.tolist(), len(text)]
 
 
 def normalize(text: str) -> tuple[str, list[int] | None]:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search.analysis import _tables
+from search.analysis import fold_codes
 from search.grams import _is_word, run_starts
 
 K = 16  # characters hashed together
@@ -53,58 +53,15 @@ def path_for(index_path, segment_id: str) -> Path:
 # Content and hashes
 
 
-_FOLDS: tuple | None = None
-_FOLDS_LOCK = threading.Lock()
-
-
-def _folds() -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray], np.ndarray]:
-    """``search.analysis.normalize``'s per-character folding as arrays: the code points that change (sorted),
-    what each becomes (-1: several characters, looked up in the dict; -2: nothing), and the same for the
-    whole BMP as one table indexed by code point."""
-    global _FOLDS
-    if _FOLDS is None:
-        with _FOLDS_LOCK:
-            if _FOLDS is None:
-                table = _tables()[0]
-                keys = np.array(sorted(table), dtype=np.int64)
-                values = np.array([ord(table[k]) if len(table[k]) == 1 else -1 if table[k] else -2
-                                   for k in keys.tolist()], dtype=np.int64)
-                multi = {k: np.frombuffer(table[k].encode("utf-32-le"), dtype=U4).astype(np.int64)
-                         for k in keys.tolist() if len(table[k]) > 1}
-                bmp = np.arange(0x10000, dtype=np.int64)
-                low = keys < 0x10000
-                bmp[keys[low]] = values[low]
-                _FOLDS = keys, values, multi, bmp
-    return _FOLDS
-
-
 def content(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(code points, offsets in ``text``) of the word characters of ``text`` normalized: the characters of
     ``search.analysis.normalize(text)`` that are word characters, each with the offset of the original
-    character it comes from (folding one character at a time, as ``normalize`` does, but with numpy)."""
+    character it comes from."""
     if not text:
         return np.zeros(0, dtype=U4), np.zeros(0, dtype=np.int64)
-    keys, values, multi, bmp = _folds()
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=U4).astype(np.int64)
-    high = codes >= 0x10000
-    folded = bmp[np.where(high, 0, codes)]
-    if high.any():
-        at = np.minimum(np.searchsorted(keys, codes[high]), len(keys) - 1)
-        folded[high] = np.where(keys[at] == codes[high], values[at], codes[high])
-    where = np.arange(len(codes), dtype=np.int64)
-    several = np.flatnonzero(folded == -1)
-    if len(several):  # rare (⑴, ㍿, …): expand those characters, each piece at the original's offset
-        pieces = [multi[c] for c in codes[several].tolist()]
-        sizes = np.ones(len(codes), dtype=np.int64)
-        sizes[several] = [len(p) for p in pieces]
-        starts = np.cumsum(sizes) - sizes
-        where = np.repeat(where, sizes)
-        out = np.repeat(folded, sizes)
-        for i, piece in zip(starts[several].tolist(), pieces):
-            out[i:i + len(piece)] = piece
-        folded = out
-    live = folded >= 0  # -2: a character that folds to nothing
-    folded, where = folded[live].astype(U4), where[live]
+    folded, where = fold_codes(text)
+    if where is None:
+        where = np.arange(len(folded), dtype=np.int64)
     keep = _is_word(folded)
     return folded[keep], where[keep]
 

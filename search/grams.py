@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -55,8 +56,6 @@ _WS = re.compile(r"\s+")
 _WORD_CHAR = re.compile(r"[^\W_]")
 _WORDY: dict[int, bool] = {}  # past the BMP
 _WORDY_LOCK = threading.Lock()
-_BMP_WORDS: np.ndarray | None = None
-_BMP_SPACES: np.ndarray | None = None  # whitespace (\s, str.isspace) per BMP code point: none lies past it
 
 
 def gram_key(gram: str, title: bool = False) -> int:
@@ -88,11 +87,15 @@ def _is_word(codes: np.ndarray) -> np.ndarray:
     return flags
 
 
+@lru_cache(maxsize=1)
 def _bmp_words() -> np.ndarray:
-    global _BMP_WORDS
-    if _BMP_WORDS is None:
-        _BMP_WORDS = np.array([_WORD_CHAR.match(chr(c)) is not None for c in range(0x10000)], dtype=bool)
-    return _BMP_WORDS
+    return np.array([_WORD_CHAR.match(chr(c)) is not None for c in range(0x10000)], dtype=bool)
+
+
+@lru_cache(maxsize=1)
+def _bmp_spaces() -> np.ndarray:
+    """Whitespace (``\\s``, ``str.isspace``) per BMP code point: none lies past it."""
+    return np.array([chr(c).isspace() for c in range(0x10000)], dtype=bool)
 
 
 def slot_text(norm: str) -> str:
@@ -104,11 +107,8 @@ def slot_text(norm: str) -> str:
 def slots_at(norm: str, offsets) -> list[int]:
     """The slot (exact-field position, ``slot_text``) of each offset into normalized text: each character is a
     slot, a whitespace run one; an offset at or past the end is the slot after the last."""
-    global _BMP_SPACES
-    if _BMP_SPACES is None:
-        _BMP_SPACES = np.array([chr(c).isspace() for c in range(0x10000)], dtype=bool)
     codes = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=U4)
-    space = _BMP_SPACES[np.minimum(codes, 0xFFFF)]
+    space = _bmp_spaces()[np.minimum(codes, 0xFFFF)]
     starts = run_starts(space) | ~space  # a slot begins at every character but a whitespace run's next ones
     slot = np.append(np.cumsum(starts) - 1, np.count_nonzero(starts))
     return slot[np.minimum(np.asarray(offsets, dtype=I8), len(codes))].tolist()
